@@ -1,0 +1,43 @@
+# The two commands of the README: `make run` and `make test`. Both create .venv and install
+# the project on first use (and again whenever pyproject.toml changes).
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: install run test bench messages check clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --disable-pip-version-check --upgrade pip
+	$(BIN)/python -m pip install -q --disable-pip-version-check -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+# Web, worker and beat on the embedded default (SQLite, filesystem broker, console mail).
+run: install
+	mkdir -p var/broker/out var/broker/processed
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py seed_demo
+	$(BIN)/python manage.py collectstatic --noinput -v0
+	HOST=$(HOST) PORT=$(PORT) $(BIN)/python -m core.run_all
+
+test: install
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+bench: install
+	$(BIN)/python -m benchmarks.run
+
+messages: install  # needs GNU gettext; the compiled .mo files are committed
+	cd core && ../$(BIN)/python ../manage.py makemessages -l de -l en --no-obsolete
+	cd workflows && ../$(BIN)/python ../manage.py makemessages -l de -l en --no-obsolete
+	cd notifications && ../$(BIN)/python ../manage.py makemessages -l de -l en --no-obsolete
+	cd api && ../$(BIN)/python ../manage.py makemessages -l de -l en --no-obsolete
+	$(BIN)/python manage.py makemessages -l de -l en --no-obsolete -i '.venv/*' -i 'core/*' -i 'workflows/*' -i 'notifications/*' -i 'api/*' -i 'tests/*'
+	$(BIN)/python manage.py compilemessages -i .venv
+
+clean:
+	rm -rf $(VENV) var staticfiles

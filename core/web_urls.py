@@ -1,0 +1,3 @@
+"""Sign-in, sign-out, password reset and the partner application (pages of the network base)."""
+
+urlpatterns: list = []

@@ -1,0 +1,763 @@
+"""Every write to challenges and good practices.
+
+Each service is keyword-only, takes the acting user as ``actor``, runs in one transaction,
+writes the audit row and the event in that transaction, and raises the domain errors of
+``core.exceptions``. The order of checks is the same everywhere: not visible → ``NotFound``;
+not allowed for this person → ``PermissionDenied``; not allowed in this state →
+``TransitionNotAllowed``; input missing or invalid → ``MissingInput``. Nothing changes on error.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django_fsm import ConcurrentTransition, can_proceed
+
+from core import permissions
+from core.exceptions import (
+    ConcurrentChange,
+    MissingInput,
+    NotFound,
+    PermissionDenied,
+    TransitionNotAllowed,
+)
+from core.models import Organisation, Region, TargetGroup, Topic, WorkingGroup
+from notifications import dispatch
+
+from . import good_practices
+from .models import (
+    Analysis,
+    Approach,
+    Challenge,
+    ClosureReason,
+    Comment,
+    Evaluation,
+    Event,
+    Follow,
+    GoodPractice,
+    Outcome,
+    State,
+    TransitionLog,
+    Trial,
+    Visibility,
+)
+
+EDITABLE_FIELDS = ("title", "description", "topic", "target_groups", "region", "visibility")
+TITLE_MAX = 200
+
+
+@dataclass(frozen=True)
+class ApproachInput:
+    title: str
+    description: str
+    good_practice_id: int | None = None
+
+
+# --- helpers ------------------------------------------------------------------------------------
+
+
+def _require(errors: dict[str, list[str]], field: str, value: Any) -> None:
+    if value is None or (isinstance(value, str) and not value.strip()) or value == []:
+        errors.setdefault(field, []).append(_("This field is required."))
+
+
+def _raise_if(errors: dict[str, list[str]]) -> None:
+    if errors:
+        raise MissingInput(fields=errors)
+
+
+def _record_event(*, kind: str, actor: Any, **links: Any) -> Event:
+    event = Event.objects.create(kind=kind, actor=actor, **links)
+    dispatch.event_recorded(event.id)
+    return event
+
+
+def _lock_visible(actor: Any, challenge: Challenge | int) -> Challenge:
+    """Lock the challenge row for this transaction; ``NotFound`` if the actor may not see it."""
+    pk = challenge.pk if isinstance(challenge, Challenge) else challenge
+    locked = Challenge.objects.select_for_update().filter(pk=pk).first()
+    if locked is None or not permissions.can_view_challenge(actor, locked):
+        raise NotFound(_("Challenge not found."))
+    return locked
+
+
+def _validate_challenge_fields(
+    *,
+    title: str | None,
+    description: str | None,
+    topic: Topic | None,
+    target_groups: Sequence[TargetGroup] | None,
+    region: Region | None,
+    visibility: str | None,
+    partial: bool,
+) -> dict[str, list[str]]:
+    errors: dict[str, list[str]] = {}
+    values = {
+        "title": title,
+        "description": description,
+        "topic": topic,
+        "target_groups": list(target_groups) if target_groups is not None else None,
+        "region": region,
+        "visibility": visibility,
+    }
+    for field, value in values.items():
+        if partial and value is None:
+            continue
+        _require(errors, field, value)
+    if title is not None and len(title) > TITLE_MAX:
+        errors.setdefault("title", []).append(
+            _("At most %(max)d characters.") % {"max": TITLE_MAX}
+        )
+    if visibility is not None and visibility not in Visibility.values:
+        errors.setdefault("visibility", []).append(_("Choose network or restricted."))
+    return errors
+
+
+# --- filing and editing -------------------------------------------------------------------------
+
+
+def challenge_file(
+    *,
+    actor: Any,
+    organisation: Organisation,
+    title: str,
+    description: str,
+    topic: Topic,
+    target_groups: Sequence[TargetGroup],
+    region: Region,
+    visibility: str = Visibility.NETWORK,
+) -> Challenge:
+    """File a new challenge in state ``reported`` for an admitted organisation of the actor
+    (coordinators: any admitted organisation). Raises ``PermissionDenied``, ``MissingInput``."""
+    if not permissions.can_file_challenge(actor, organisation.pk if organisation else None):
+        raise PermissionDenied(_("You may not file challenges for this organisation."))
+    errors = _validate_challenge_fields(
+        title=title,
+        description=description,
+        topic=topic,
+        target_groups=target_groups,
+        region=region,
+        visibility=visibility,
+        partial=False,
+    )
+    if organisation is None:
+        errors.setdefault("organisation", []).append(_("This field is required."))
+    elif not organisation.is_admitted:
+        errors.setdefault("organisation", []).append(
+            _("This organisation has not been admitted to the network yet.")
+        )
+    _raise_if(errors)
+    now = timezone.now()
+    with transaction.atomic():
+        challenge = Challenge.objects.create(
+            title=title.strip(),
+            description=description.strip(),
+            topic=topic,
+            region=region,
+            visibility=visibility,
+            organisation=organisation,
+            reporter=actor,
+            state_entered_at=now,
+            created_at=now,
+            updated_at=now,
+        )
+        challenge.target_groups.set(target_groups)
+        Follow.objects.get_or_create(user=actor, challenge=challenge)
+        log = TransitionLog.objects.create(
+            challenge=challenge,
+            transition="file",
+            from_state="",
+            to_state=State.REPORTED,
+            actor=actor,
+            at=now,
+        )
+        _record_event(
+            kind=Event.Kind.CHALLENGE_FILED, actor=actor, challenge=challenge, transition_log=log
+        )
+    return challenge
+
+
+def challenge_update(
+    *,
+    actor: Any,
+    challenge: Challenge | int,
+    title: str | None = None,
+    description: str | None = None,
+    topic: Topic | None = None,
+    target_groups: Sequence[TargetGroup] | None = None,
+    region: Region | None = None,
+    visibility: str | None = None,
+) -> Challenge:
+    """Edit the descriptive fields (``None`` leaves a field as it is). The reporting
+    organisation may edit while ``reported``; the assigned group and coordinators always."""
+    errors = _validate_challenge_fields(
+        title=title,
+        description=description,
+        topic=topic,
+        target_groups=target_groups,
+        region=region,
+        visibility=visibility,
+        partial=True,
+    )
+    with transaction.atomic():
+        locked = _lock_visible(actor, challenge)
+        if not permissions.can_edit_challenge(actor, locked):
+            raise PermissionDenied(_("You may not edit this challenge."))
+        _raise_if(errors)
+        changed: list[str] = []
+        for field, value in (
+            ("title", title.strip() if title is not None else None),
+            ("description", description.strip() if description is not None else None),
+            ("topic", topic),
+            ("region", region),
+            ("visibility", visibility),
+        ):
+            if value is not None and getattr(locked, field) != value:
+                setattr(locked, field, value)
+                changed.append(field)
+        if target_groups is not None:
+            new_ids = {tg.pk for tg in target_groups}
+            if new_ids != set(locked.target_groups.values_list("pk", flat=True)):
+                locked.target_groups.set(target_groups)
+                changed.append("target_groups")
+        if changed:
+            locked.updated_at = timezone.now()
+            locked.save(update_fields=[f for f in changed if f != "target_groups"] + ["updated_at"])
+            _record_event(kind=Event.Kind.CHALLENGE_EDITED, actor=actor, challenge=locked)
+    return locked
+
+
+def challenge_assign_working_group(
+    *, actor: Any, challenge: Challenge | int, working_group: WorkingGroup | None
+) -> Challenge:
+    """(Re)assign the working group responsible for a challenge. Coordinators only."""
+    with transaction.atomic():
+        locked = _lock_visible(actor, challenge)
+        if not permissions.can_assign_working_group(actor, locked):
+            raise PermissionDenied(_("Only coordinators assign working groups."))
+        if locked.working_group_id != (working_group.pk if working_group else None):
+            locked.working_group = working_group
+            locked.updated_at = timezone.now()
+            locked.save(update_fields=["working_group", "updated_at"])
+            _record_event(kind=Event.Kind.CHALLENGE_ASSIGNED, actor=actor, challenge=locked)
+    return locked
+
+
+# --- the lifecycle ------------------------------------------------------------------------------
+
+
+def _transition(
+    *,
+    actor: Any,
+    challenge: Challenge | int,
+    name: str,
+    validate: Callable[[Challenge], dict[str, list[str]]],
+    apply: Callable[[Challenge, datetime.datetime], str],
+) -> Challenge:
+    """Run transition ``name`` under a row lock: check, move the state, let ``apply`` write the
+    step's records (it returns the log note), then save, log and record the event."""
+    with transaction.atomic():
+        locked = _lock_visible(actor, challenge)
+        if not permissions.can_run_transition(actor, locked, name):
+            raise PermissionDenied(_("You may not make this step on this challenge."))
+        method = getattr(locked, name)
+        if not can_proceed(method):
+            raise TransitionNotAllowed(
+                _("“%(step)s” is not possible while the challenge is “%(state)s”.")
+                % {"step": transition_label(name), "state": locked.get_state_display()}
+            )
+        _raise_if(validate(locked))
+        from_state = locked.state
+        now = timezone.now()
+        method()
+        note = apply(locked, now)
+        locked.state_entered_at = now
+        locked.updated_at = now
+        try:
+            locked.save(
+                update_fields=[
+                    "state",
+                    "state_entered_at",
+                    "updated_at",
+                    "working_group",
+                    "closure_reason",
+                    "duplicate_of",
+                    "referred_to",
+                ]
+            )
+        except ConcurrentTransition as exc:  # pragma: no cover - the row lock prevents it
+            raise ConcurrentChange() from exc
+        log = TransitionLog.objects.create(
+            challenge=locked,
+            transition=name,
+            from_state=from_state,
+            to_state=locked.state,
+            actor=actor,
+            at=now,
+            note=note,
+        )
+        _record_event(
+            kind=Event.Kind.TRANSITION, actor=actor, challenge=locked, transition_log=log
+        )
+    return locked
+
+
+def challenge_analyse(
+    *,
+    actor: Any,
+    challenge: Challenge | int,
+    working_group: WorkingGroup | None,
+    root_causes: str,
+    affected: str,
+    note: str = "",
+) -> Challenge:
+    """``reported`` → ``analysed``: a working group picks the challenge up with its analysis.
+    A group member may only name a group they sit in, and may not take a challenge already
+    assigned to another group; coordinators may name any group."""
+    roles = permissions.roles_of(actor)
+
+    def validate(locked: Challenge) -> dict[str, list[str]]:
+        errors: dict[str, list[str]] = {}
+        _require(errors, "working_group", working_group)
+        _require(errors, "root_causes", root_causes)
+        _require(errors, "affected", affected)
+        if working_group is not None and not roles.coordinator:
+            if working_group.pk not in roles.group_ids:
+                errors.setdefault("working_group", []).append(
+                    _("You can only pick a challenge up for a working group you belong to.")
+                )
+            elif locked.working_group_id not in (None, working_group.pk):
+                errors.setdefault("working_group", []).append(
+                    _("This challenge is assigned to another working group.")
+                )
+        return errors
+
+    def apply(locked: Challenge, now: datetime.datetime) -> str:
+        locked.working_group = working_group
+        Analysis.objects.update_or_create(
+            challenge=locked,
+            defaults={
+                "root_causes": root_causes.strip(),
+                "affected": affected.strip(),
+                "author": actor,
+                "created_at": now,
+            },
+        )
+        return note.strip()
+
+    return _transition(
+        actor=actor, challenge=challenge, name="analyse", validate=validate, apply=apply
+    )
+
+
+def _validate_approaches(
+    errors: dict[str, list[str]],
+    actor: Any,
+    approaches: Sequence[ApproachInput] | None,
+    selected: int | None,
+    required: bool,
+) -> None:
+    if not approaches:
+        if required:
+            errors.setdefault("approaches", []).append(_("Propose at least one approach."))
+        return
+    for index, approach in enumerate(approaches):
+        if not (approach.title or "").strip() or not (approach.description or "").strip():
+            errors.setdefault("approaches", []).append(
+                _("Approach %(n)d needs a title and a description.") % {"n": index + 1}
+            )
+        if len(approach.title or "") > TITLE_MAX:
+            errors.setdefault("approaches", []).append(
+                _("Approach %(n)d: the title has at most %(max)d characters.")
+                % {"n": index + 1, "max": TITLE_MAX}
+            )
+        if approach.good_practice_id is not None:
+            gp = GoodPractice.objects.filter(pk=approach.good_practice_id).first()
+            if gp is None or not permissions.can_view_good_practice(actor, gp):
+                errors.setdefault("approaches", []).append(
+                    _("Approach %(n)d names an unknown good practice.") % {"n": index + 1}
+                )
+    if selected is None or not 0 <= selected < len(approaches):
+        errors.setdefault("selected", []).append(
+            _("Select one of the proposed approaches.")
+        )
+
+
+def _create_approaches(
+    challenge: Challenge,
+    actor: Any,
+    approaches: Sequence[ApproachInput],
+    selected: int,
+    now: datetime.datetime,
+) -> None:
+    challenge.approaches.filter(selected=True).update(selected=False)
+    for index, approach in enumerate(approaches):
+        Approach.objects.create(
+            challenge=challenge,
+            title=approach.title.strip(),
+            description=approach.description.strip(),
+            good_practice_id=approach.good_practice_id,
+            selected=index == selected,
+            author=actor,
+            created_at=now,
+        )
+
+
+def challenge_propose_approach(
+    *,
+    actor: Any,
+    challenge: Challenge | int,
+    approaches: Sequence[ApproachInput],
+    selected: int | None = 0,
+    note: str = "",
+) -> Challenge:
+    """``analysed`` → ``approach_proposed``: at least one approach, one of them selected."""
+
+    def validate(locked: Challenge) -> dict[str, list[str]]:
+        errors: dict[str, list[str]] = {}
+        _validate_approaches(errors, actor, approaches, selected, required=True)
+        return errors
+
+    def apply(locked: Challenge, now: datetime.datetime) -> str:
+        _create_approaches(locked, actor, approaches, selected or 0, now)
+        return note.strip()
+
+    return _transition(
+        actor=actor, challenge=challenge, name="propose_approach", validate=validate, apply=apply
+    )
+
+
+def challenge_start_trial(
+    *,
+    actor: Any,
+    challenge: Challenge | int,
+    start: datetime.date | None,
+    planned_end: datetime.date | None,
+    partners: Iterable[Organisation],
+    plan: str = "",
+    approach: Approach | None = None,
+) -> Challenge:
+    """``approach_proposed`` → ``trialled``: a trial of the selected approach (or of
+    ``approach``, which then becomes the selected one) with start, planned end and partners."""
+    partners = list(partners)
+
+    def validate(locked: Challenge) -> dict[str, list[str]]:
+        errors: dict[str, list[str]] = {}
+        _require(errors, "start", start)
+        _require(errors, "planned_end", planned_end)
+        _require(errors, "partners", partners)
+        if start and planned_end and planned_end < start:
+            errors.setdefault("planned_end", []).append(
+                _("The planned end cannot be before the start.")
+            )
+        if any(not org.is_admitted for org in partners):
+            errors.setdefault("partners", []).append(
+                _("Only admitted partner organisations can take part.")
+            )
+        if approach is not None and approach.challenge_id != locked.pk:
+            errors.setdefault("approach", []).append(_("Choose an approach of this challenge."))
+        elif approach is None and not locked.approaches.filter(selected=True).exists():
+            errors.setdefault("approach", []).append(_("No approach is selected."))
+        return errors
+
+    def apply(locked: Challenge, now: datetime.datetime) -> str:
+        chosen = approach
+        if chosen is not None and not chosen.selected:
+            locked.approaches.filter(selected=True).update(selected=False)
+            Approach.objects.filter(pk=chosen.pk).update(selected=True)
+        if chosen is None:
+            chosen = locked.approaches.get(selected=True)
+        trial = Trial.objects.create(
+            challenge=locked,
+            approach=chosen,
+            plan=plan.strip(),
+            start=start,
+            planned_end=planned_end,
+            author=actor,
+            created_at=now,
+        )
+        trial.partners.set(partners)
+        return plan.strip()
+
+    return _transition(
+        actor=actor, challenge=challenge, name="start_trial", validate=validate, apply=apply
+    )
+
+
+def _running_trial(challenge: Challenge) -> Trial | None:
+    return challenge.trials.filter(status=Trial.Status.RUNNING).order_by("-created_at").first()
+
+
+def challenge_evaluate(
+    *,
+    actor: Any,
+    challenge: Challenge | int,
+    outcome: str,
+    evidence: str,
+    lessons_learned: str,
+) -> Challenge:
+    """``trialled`` → ``evaluated``: the outcome of the running trial with evidence and lessons
+    learned. A (partly) successful outcome feeds the approach's good-practice record."""
+
+    def validate(locked: Challenge) -> dict[str, list[str]]:
+        errors: dict[str, list[str]] = {}
+        _require(errors, "outcome", outcome)
+        _require(errors, "evidence", evidence)
+        _require(errors, "lessons_learned", lessons_learned)
+        if outcome and outcome not in Outcome.values:
+            errors.setdefault("outcome", []).append(
+                _("Choose successful, partly or not successful.")
+            )
+        if _running_trial(locked) is None:
+            errors.setdefault("trial", []).append(_("There is no running trial to evaluate."))
+        return errors
+
+    def apply(locked: Challenge, now: datetime.datetime) -> str:
+        trial = _running_trial(locked)
+        trial.status = Trial.Status.EVALUATED
+        trial.save(update_fields=["status"])
+        Evaluation.objects.create(
+            challenge=locked,
+            trial=trial,
+            outcome=outcome,
+            evidence=evidence.strip(),
+            lessons_learned=lessons_learned.strip(),
+            author=actor,
+            created_at=now,
+        )
+        if outcome in (Outcome.SUCCESSFUL, Outcome.PARTLY):
+            good_practices.good_practice_record_for(approach_id=trial.approach_id)
+        return ""
+
+    return _transition(
+        actor=actor, challenge=challenge, name="evaluate", validate=validate, apply=apply
+    )
+
+
+def challenge_revise_approach(
+    *,
+    actor: Any,
+    challenge: Challenge | int,
+    reason: str,
+    approaches: Sequence[ApproachInput] | None = None,
+    selected: int | None = None,
+) -> Challenge:
+    """``trialled`` → ``approach_proposed``: the running trial is abandoned (with the reason);
+    new approaches may be proposed at the same time, one of them selected."""
+
+    def validate(locked: Challenge) -> dict[str, list[str]]:
+        errors: dict[str, list[str]] = {}
+        _require(errors, "reason", reason)
+        _validate_approaches(
+            errors, actor, approaches, selected if approaches else 0, required=False
+        )
+        return errors
+
+    def apply(locked: Challenge, now: datetime.datetime) -> str:
+        locked.trials.filter(status=Trial.Status.RUNNING).update(
+            status=Trial.Status.ABANDONED, abandoned_reason=reason.strip()
+        )
+        if approaches:
+            _create_approaches(locked, actor, approaches, selected or 0, now)
+        return reason.strip()
+
+    return _transition(
+        actor=actor, challenge=challenge, name="revise_approach", validate=validate, apply=apply
+    )
+
+
+def challenge_close(
+    *,
+    actor: Any,
+    challenge: Challenge | int,
+    reason: str,
+    duplicate_of: Challenge | None = None,
+    referred_to: str = "",
+    note: str = "",
+) -> Challenge:
+    """Close an open challenge that is not being trialled: as a duplicate (of which), out of
+    scope, or referred to a named external body. Coordinators only."""
+
+    def validate(locked: Challenge) -> dict[str, list[str]]:
+        errors: dict[str, list[str]] = {}
+        _require(errors, "reason", reason)
+        if reason and reason not in ClosureReason.values:
+            errors.setdefault("reason", []).append(
+                _("Choose duplicate, out of scope or referred.")
+            )
+        if reason == ClosureReason.DUPLICATE:
+            if duplicate_of is None:
+                errors.setdefault("duplicate_of", []).append(
+                    _("Name the challenge this one duplicates.")
+                )
+            elif duplicate_of.pk == locked.pk:
+                errors.setdefault("duplicate_of", []).append(
+                    _("A challenge cannot duplicate itself.")
+                )
+        if reason == ClosureReason.REFERRED and not referred_to.strip():
+            errors.setdefault("referred_to", []).append(
+                _("Name the body the challenge is referred to.")
+            )
+        return errors
+
+    def apply(locked: Challenge, now: datetime.datetime) -> str:
+        locked.closure_reason = reason
+        locked.duplicate_of = duplicate_of if reason == ClosureReason.DUPLICATE else None
+        locked.referred_to = referred_to.strip() if reason == ClosureReason.REFERRED else ""
+        return note.strip()
+
+    return _transition(
+        actor=actor, challenge=challenge, name="close", validate=validate, apply=apply
+    )
+
+
+def challenge_reopen(*, actor: Any, challenge: Challenge | int, reason: str) -> Challenge:
+    """``evaluated`` or ``closed`` → ``analysed``, with a reason. Coordinators only."""
+
+    def validate(locked: Challenge) -> dict[str, list[str]]:
+        errors: dict[str, list[str]] = {}
+        _require(errors, "reason", reason)
+        return errors
+
+    def apply(locked: Challenge, now: datetime.datetime) -> str:
+        locked.closure_reason = ""
+        locked.duplicate_of = None
+        locked.referred_to = ""
+        return reason.strip()
+
+    return _transition(
+        actor=actor, challenge=challenge, name="reopen", validate=validate, apply=apply
+    )
+
+
+TRANSITION_SERVICES: dict[str, Callable[..., Challenge]] = {
+    "analyse": challenge_analyse,
+    "propose_approach": challenge_propose_approach,
+    "start_trial": challenge_start_trial,
+    "evaluate": challenge_evaluate,
+    "revise_approach": challenge_revise_approach,
+    "close": challenge_close,
+    "reopen": challenge_reopen,
+}
+
+
+def transition_label(name: str) -> str:
+    from .transitions import TRANSITIONS
+
+    spec = TRANSITIONS.get(name)
+    return str(spec.label) if spec else name
+
+
+def challenge_transition(
+    *, actor: Any, challenge: Challenge | int, name: str, data: dict[str, Any]
+) -> Challenge:
+    """Run transition ``name`` with raw input ``data`` (JSON or form values), as the API and
+    the pages submit it. Unknown transition names are ``TransitionNotAllowed``."""
+    from .transitions import parse_transition_input
+
+    if name not in TRANSITION_SERVICES:
+        raise TransitionNotAllowed(_("There is no step called “%(name)s”.") % {"name": name})
+    # Visibility, right and state come before input errors, whatever the input looks like.
+    current = Challenge.objects.filter(
+        pk=challenge.pk if isinstance(challenge, Challenge) else challenge
+    ).first()
+    if current is None or not permissions.can_view_challenge(actor, current):
+        raise NotFound(_("Challenge not found."))
+    if not permissions.can_run_transition(actor, current, name):
+        raise PermissionDenied(_("You may not make this step on this challenge."))
+    if not can_proceed(getattr(current, name)):
+        raise TransitionNotAllowed(
+            _("“%(step)s” is not possible while the challenge is “%(state)s”.")
+            % {"step": transition_label(name), "state": current.get_state_display()}
+        )
+    kwargs = parse_transition_input(actor=actor, challenge=current, name=name, data=data)
+    return TRANSITION_SERVICES[name](actor=actor, challenge=challenge, **kwargs)
+
+
+# --- discussion -----------------------------------------------------------------------------
+
+
+def comment_add(*, actor: Any, challenge: Challenge | int, body: str) -> Comment:
+    """Add a comment to a challenge the actor may discuss. Commenting follows the challenge."""
+    with transaction.atomic():
+        locked = _lock_visible(actor, challenge)
+        if not permissions.can_comment(actor, locked):
+            raise PermissionDenied(_("You may not comment on this challenge."))
+        errors: dict[str, list[str]] = {}
+        _require(errors, "body", body)
+        if body and len(body) > 10_000:
+            errors.setdefault("body", []).append(_("At most 10,000 characters."))
+        _raise_if(errors)
+        comment = Comment.objects.create(challenge=locked, author=actor, body=body.strip())
+        Follow.objects.get_or_create(user=actor, challenge=locked)
+        _record_event(kind=Event.Kind.COMMENT, actor=actor, challenge=locked, comment=comment)
+    return comment
+
+
+def challenge_follow(*, actor: Any, challenge: Challenge | int) -> Follow:
+    """Follow a challenge the actor can see (idempotent)."""
+    with transaction.atomic():
+        locked = _lock_visible(actor, challenge)
+        if not permissions.can_follow(actor, locked):
+            raise PermissionDenied(_("You may not follow this challenge."))
+        follow, _created = Follow.objects.get_or_create(user=actor, challenge=locked)
+    return follow
+
+
+def challenge_unfollow(*, actor: Any, challenge: Challenge | int) -> None:
+    """Stop following (idempotent)."""
+    with transaction.atomic():
+        locked = _lock_visible(actor, challenge)
+        Follow.objects.filter(user=actor, challenge=locked).delete()
+
+
+# --- good practices -----------------------------------------------------------------------------
+
+
+def good_practice_publish(*, actor: Any, good_practice: GoodPractice | int) -> GoodPractice:
+    """Publish a draft good-practice record into the public catalogue (coordinators only);
+    publishing marks it validated. Publishing a published record changes nothing."""
+    pk = good_practice.pk if isinstance(good_practice, GoodPractice) else good_practice
+    with transaction.atomic():
+        locked = GoodPractice.objects.select_for_update().filter(pk=pk).first()
+        if locked is None or not permissions.can_view_good_practice(actor, locked):
+            raise NotFound(_("Good practice not found."))
+        if not permissions.can_publish_good_practice(actor, locked):
+            raise PermissionDenied(_("Only coordinators publish good practices."))
+        if locked.status == GoodPractice.Status.PUBLISHED:
+            return locked
+        now = timezone.now()
+        locked.status = GoodPractice.Status.PUBLISHED
+        locked.validation = GoodPractice.Validation.VALIDATED
+        locked.published_at = now
+        locked.published_by = actor
+        locked.updated_at = now
+        locked.save(
+            update_fields=["status", "validation", "published_at", "published_by", "updated_at"]
+        )
+        _record_event(
+            kind=Event.Kind.GOOD_PRACTICE_PUBLISHED, actor=actor, good_practice=locked
+        )
+    return locked
+
+
+def good_practice_unpublish(*, actor: Any, good_practice: GoodPractice | int) -> GoodPractice:
+    """Take a record out of the public catalogue again (coordinators only)."""
+    pk = good_practice.pk if isinstance(good_practice, GoodPractice) else good_practice
+    with transaction.atomic():
+        locked = GoodPractice.objects.select_for_update().filter(pk=pk).first()
+        if locked is None or not permissions.can_view_good_practice(actor, locked):
+            raise NotFound(_("Good practice not found."))
+        if not permissions.can_publish_good_practice(actor, locked):
+            raise PermissionDenied(_("Only coordinators publish good practices."))
+        if locked.status != GoodPractice.Status.DRAFT:
+            locked.status = GoodPractice.Status.DRAFT
+            locked.updated_at = timezone.now()
+            locked.save(update_fields=["status", "updated_at"])
+    return locked
