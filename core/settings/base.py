@@ -191,6 +191,9 @@ CELERY_BROKER_TRANSPORT_OPTIONS: dict = (
         "store_processed": False,
     }
 )
+if not REDIS_URL:
+    for _folder in ("out", "processed"):
+        (VAR_DIR / "broker" / _folder).mkdir(parents=True, exist_ok=True)
 CELERY_RESULT_BACKEND = None  # nothing reads task results; the database holds every outcome
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True  # a task is acknowledged after it ran, so a crash redelivers it

@@ -1,0 +1,92 @@
+"""Admin for the network's base: coordinators set the network up here."""
+
+from django.contrib import admin, messages
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.utils.translation import gettext_lazy as _
+
+from core.exceptions import DomainError
+
+from .models import Membership, Organisation, Region, TargetGroup, Topic, User, WorkingGroup
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 0
+    autocomplete_fields = ["organisation"]
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):
+    ordering = ["email"]
+    list_display = ["email", "display_name", "is_coordinator", "is_stakeholder", "is_active", "preferred_language"]
+    list_filter = ["is_coordinator", "is_stakeholder", "is_active", "is_staff", "preferred_language"]
+    search_fields = ["email", "display_name"]
+    inlines = [MembershipInline]
+    fieldsets = (
+        (None, {"fields": ("email", "password")}),
+        (_("Person"), {"fields": ("display_name", "preferred_language")}),
+        (_("Roles"), {"fields": ("is_coordinator", "is_stakeholder")}),
+        (
+            _("Administration"),
+            {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")},
+        ),
+        (_("Dates"), {"fields": ("last_login", "date_joined")}),
+    )
+    add_fieldsets = (
+        (
+            None,
+            {
+                "classes": ("wide",),
+                "fields": ("email", "display_name", "password1", "password2"),
+            },
+        ),
+    )
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "region", "status", "admitted_at"]
+    list_filter = ["status", "kind", "region"]
+    search_fields = ["name"]
+    # Admission goes through the "admit" action (a service), not by editing the status.
+    readonly_fields = ["status", "admitted_at", "created_at"]
+    actions = ["admit"]
+    inlines = [MembershipInline]
+
+    @admin.action(description=_("Admit the selected organisations to the network"))
+    def admit(self, request, queryset):
+        from core.services import organisation_admit
+
+        admitted = 0
+        for organisation in queryset:
+            try:
+                organisation_admit(actor=request.user, organisation=organisation)
+                admitted += 1
+            except DomainError as error:
+                self.message_user(request, f"{organisation}: {error.message}", messages.ERROR)
+        if admitted:
+            self.message_user(
+                request, _("%(n)d organisations admitted.") % {"n": admitted}, messages.SUCCESS
+            )
+
+
+@admin.register(WorkingGroup)
+class WorkingGroupAdmin(admin.ModelAdmin):
+    list_display = ["name", "lead"]
+    search_fields = ["name"]
+    prepopulated_fields = {"slug": ["name"]}
+    filter_horizontal = ["topics", "members"]
+    autocomplete_fields = ["lead"]
+
+
+@admin.register(Topic, TargetGroup)
+class TranslatedNameAdmin(admin.ModelAdmin):
+    list_display = ["slug", "name_de", "name_en"]
+    search_fields = ["slug", "name_de", "name_en"]
+
+
+@admin.register(Region)
+class RegionAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind"]
+    list_filter = ["kind"]
+    search_fields = ["name"]

@@ -1,0 +1,137 @@
+"""Admin for challenges and good practices.
+
+Challenges change only through the services (which lock, log and record events), so the admin
+shows them read-only and offers the coordinator's own jobs as actions; the pages hold the full
+lifecycle forms.
+"""
+
+from django.contrib import admin, messages
+from django.utils.translation import gettext_lazy as _
+
+from core.exceptions import DomainError
+
+from . import services
+from .models import (
+    Analysis,
+    Approach,
+    Challenge,
+    Comment,
+    Evaluation,
+    Event,
+    GoodPractice,
+    TransitionLog,
+    Trial,
+)
+
+
+class ReadOnlyInline(admin.TabularInline):
+    extra = 0
+    can_delete = False
+    show_change_link = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class TransitionLogInline(ReadOnlyInline):
+    model = TransitionLog
+    fields = ["at", "transition", "from_state", "to_state", "actor", "note"]
+    readonly_fields = fields
+
+
+class CommentInline(ReadOnlyInline):
+    model = Comment
+    fields = ["created_at", "author", "body"]
+    readonly_fields = fields
+
+
+class ApproachInline(ReadOnlyInline):
+    model = Approach
+    fields = ["title", "selected", "good_practice"]
+    readonly_fields = fields
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Challenge)
+class ChallengeAdmin(ReadOnlyAdmin):
+    list_display = ["title", "state", "organisation", "working_group", "visibility", "state_entered_at"]
+    list_filter = ["state", "visibility", "topic", "region", "working_group"]
+    search_fields = ["title", "description"]
+    date_hierarchy = "created_at"
+    inlines = [ApproachInline, TransitionLogInline, CommentInline]
+    list_select_related = ["organisation", "working_group"]
+
+    def has_delete_permission(self, request, obj=None):
+        # Closing (with a reason) is how a challenge leaves the work; the history stays.
+        return request.user.is_superuser
+
+
+@admin.register(Analysis, Trial, Evaluation)
+class StepRecordAdmin(ReadOnlyAdmin):
+    list_display = ["__str__", "challenge", "created_at"]
+    list_select_related = ["challenge"]
+
+
+@admin.register(TransitionLog)
+class TransitionLogAdmin(ReadOnlyAdmin):
+    list_display = ["at", "challenge", "transition", "from_state", "to_state", "actor"]
+    list_filter = ["transition", "to_state"]
+    list_select_related = ["challenge", "actor"]
+
+
+@admin.register(Event)
+class EventAdmin(ReadOnlyAdmin):
+    list_display = ["created_at", "kind", "challenge", "good_practice", "actor", "notified_at"]
+    list_filter = ["kind"]
+    list_select_related = ["challenge", "good_practice", "actor"]
+
+
+@admin.register(GoodPractice)
+class GoodPracticeAdmin(admin.ModelAdmin):
+    list_display = ["title", "status", "validation", "working_group", "trial_count", "success_count", "published_at"]
+    list_filter = ["status", "validation", "working_group", "topics", "target_groups"]
+    search_fields = ["title", "problem", "approach"]
+    prepopulated_fields = {"slug": ["title"]}
+    filter_horizontal = ["regions", "target_groups", "topics", "partners"]
+    readonly_fields = [
+        "status", "published_at", "published_by", "trial_count", "success_count",
+        "partial_count", "region_count", "typical_duration_days", "created_at", "updated_at",
+    ]
+    actions = ["publish", "unpublish"]
+    fieldsets = (
+        (None, {"fields": ("title", "slug", "status", "validation", "working_group")}),
+        (_("The practice"), {"fields": ("problem", "approach", "context", "regions", "target_groups", "topics", "partners", "contact")}),
+        (_("Resources and time"), {"fields": ("resources_cost", "resources_staff", "resources_time", "timescale")}),
+        (_("Results"), {"fields": ("evidence", "difficulties", "lessons_learnt", "transferability")}),
+        (_("Aggregate over all trials"), {"fields": ("trial_count", "success_count", "partial_count", "region_count", "typical_duration_days")}),
+        (_("Publication"), {"fields": ("published_at", "published_by", "created_at", "updated_at")}),
+    )
+
+    def _run(self, request, queryset, service, done_message):
+        done = 0
+        for record in queryset:
+            try:
+                service(actor=request.user, good_practice=record)
+                done += 1
+            except DomainError as error:
+                self.message_user(request, f"{record}: {error.message}", messages.ERROR)
+        if done:
+            self.message_user(request, done_message % {"n": done}, messages.SUCCESS)
+
+    @admin.action(description=_("Publish the selected good practices"))
+    def publish(self, request, queryset):
+        self._run(request, queryset, services.good_practice_publish, _("%(n)d published."))
+
+    @admin.action(description=_("Take the selected good practices out of the catalogue"))
+    def unpublish(self, request, queryset):
+        self._run(request, queryset, services.good_practice_unpublish, _("%(n)d unpublished."))
