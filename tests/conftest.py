@@ -4,6 +4,8 @@ from types import SimpleNamespace
 import pytest
 from django.core.cache import cache
 
+from core.reference_data import ensure_reference_data
+
 from .factories import OrganisationFactory, UserFactory, WorkingGroupFactory, member_of
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -26,6 +28,9 @@ def network(db):
     - ``outsider_member``: sits in ``other_group`` only
     - ``coordinator``, ``stakeholder``
     """
+    # Transactional tests (live server, real worker) empty the database after themselves,
+    # data migrations included: restore the regions and taxonomies.
+    ensure_reference_data()
     org = OrganisationFactory(name="IHK Magdeburg")
     other_org = OrganisationFactory(name="Stadt Halle")
     group_org = OrganisationFactory(name="IQ Netzwerk Sachsen-Anhalt")

@@ -15,6 +15,7 @@ import time_machine
 from django.db import transaction
 from django.utils import timezone
 
+from core.reference_data import ensure_reference_data
 from core.models import Membership, Organisation, Region, TargetGroup, Topic, User, WorkingGroup
 from notifications.services import preference_for
 
@@ -236,13 +237,21 @@ def _email(local: str) -> str:
     return f"{local}@{DOMAIN}"
 
 
+# "Now" of this seeding run, fixed before any clock travel (inside a travel, timezone.now()
+# would be the travelled time).
+_base: datetime.datetime | None = None
+
+
 def _at(days_ago: float) -> datetime.datetime:
-    base = timezone.now().replace(hour=10, minute=0, second=0, microsecond=0)
+    base = _base or timezone.now().replace(hour=10, minute=0, second=0, microsecond=0)
     return base - datetime.timedelta(days=days_ago)
 
 
 def seed_demo(*, log: Callable[[str], None] = print) -> dict[str, int]:
     """Create the demo network if it is not there yet; returns counts of what was created."""
+    global _base
+    _base = timezone.now().replace(minute=0, second=0, microsecond=0) - datetime.timedelta(hours=1)
+    ensure_reference_data()
     created = {"organisations": 0, "people": 0, "working_groups": 0, "challenges": 0}
     with transaction.atomic():
         orgs: dict[str, Organisation] = {}

@@ -34,7 +34,7 @@ def good_practice_record_for(*, approach_id: int) -> GoodPractice | None:
     kept as lessons on the challenge, not published."""
     with transaction.atomic():
         approach = (
-            Approach.objects.select_for_update()
+            Approach.objects.select_for_update(of=("self",))
             .select_related("challenge", "challenge__working_group", "challenge__organisation")
             .get(pk=approach_id)
         )

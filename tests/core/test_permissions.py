@@ -1,0 +1,92 @@
+"""Who sees what: the visibility rules of DESIGN.md, asked of the one permissions module and
+of the selector every surface reads through."""
+
+import pytest
+
+from core import permissions
+from core.models import Membership, Organisation
+from tests.builders import advance, file_challenge
+from tests.factories import OrganisationFactory, UserFactory
+from workflows.models import State
+from workflows.selectors import challenges_visible_to
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def restricted(network):
+    challenge = file_challenge(actor=network.partner, organisation=network.org, visibility="restricted")
+    return advance(challenge, State.ANALYSED, actor=network.coordinator, group=network.group)
+
+
+@pytest.mark.parametrize(
+    "role,sees",
+    [
+        ("partner", True),  # reporting organisation
+        ("group_member", True),  # assigned working group
+        ("coordinator", True),
+        ("other_partner", False),
+        ("stakeholder", False),
+        ("outsider_member", False),
+    ],
+)
+def test_restricted_challenge_visibility(network, restricted, role, sees):
+    user = getattr(network, role)
+    assert permissions.can_view_challenge(user, restricted) is sees
+    assert challenges_visible_to(user).filter(pk=restricted.pk).exists() is sees
+
+
+@pytest.mark.parametrize(
+    "role,sees",
+    [("partner", True), ("other_partner", True), ("group_member", True), ("outsider_member", True),
+     ("coordinator", True), ("stakeholder", True)],
+)
+def test_network_challenge_is_seen_by_every_member_and_stakeholder(network, role, sees):
+    challenge = file_challenge(actor=network.partner, organisation=network.org)
+    assert permissions.can_view_challenge(getattr(network, role), challenge) is sees
+
+
+def test_anonymous_and_roleless_people_see_nothing(network):
+    from django.contrib.auth.models import AnonymousUser
+
+    challenge = file_challenge(actor=network.partner, organisation=network.org)
+    roleless = UserFactory()
+    for user in (AnonymousUser(), roleless):
+        assert not permissions.can_view_challenge(user, challenge)
+        assert not challenges_visible_to(user).exists()
+
+
+def test_members_of_a_pending_organisation_have_no_partner_rights(network):
+    pending = OrganisationFactory(status=Organisation.Status.PENDING, admitted_at=None)
+    applicant = UserFactory()
+    Membership.objects.create(user=applicant, organisation=pending)
+    assert not permissions.can_file_challenge(applicant, pending.pk)
+    assert not permissions.roles_of(applicant).partner
+
+
+def test_stakeholders_follow_but_do_not_comment_or_file(network):
+    challenge = file_challenge(actor=network.partner, organisation=network.org)
+    assert permissions.can_follow(network.stakeholder, challenge)
+    assert not permissions.can_comment(network.stakeholder, challenge)
+    assert not permissions.can_file_challenge(network.stakeholder)
+
+
+def test_the_reporting_organisation_edits_only_while_reported(network):
+    challenge = file_challenge(actor=network.partner, organisation=network.org)
+    assert permissions.can_edit_challenge(network.partner, challenge)
+    assert not permissions.can_edit_challenge(network.other_partner, challenge)
+    analysed = advance(challenge, State.ANALYSED, actor=network.coordinator, group=network.group)
+    assert not permissions.can_edit_challenge(network.partner, analysed)
+    assert permissions.can_edit_challenge(network.group_member, analysed)
+    assert permissions.can_edit_challenge(network.coordinator, analysed)
+
+
+def test_roles_add_up(network):
+    """A partner member who also sits in a working group has the rights of both."""
+    network.group.members.add(network.partner)
+    permissions.forget_roles(network.partner)
+    other = file_challenge(actor=network.other_partner, organisation=network.other_org, visibility="restricted")
+    other = advance(other, State.ANALYSED, actor=network.coordinator, group=network.group)
+    assert permissions.can_view_challenge(network.partner, other)
+    assert permissions.can_run_transition(network.partner, other, "propose_approach")
+    assert not permissions.can_run_transition(network.partner, other, "close")
