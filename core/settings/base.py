@@ -188,11 +188,12 @@ CELERY_BROKER_TRANSPORT_OPTIONS: dict = (
         "data_folder_in": str(VAR_DIR / "broker" / "out"),
         "data_folder_out": str(VAR_DIR / "broker" / "out"),
         "processed_folder": str(VAR_DIR / "broker" / "processed"),
+        "control_folder": str(VAR_DIR / "broker" / "control"),
         "store_processed": False,
     }
 )
 if not REDIS_URL:
-    for _folder in ("out", "processed"):
+    for _folder in ("out", "processed", "control"):
         (VAR_DIR / "broker" / _folder).mkdir(parents=True, exist_ok=True)
 CELERY_RESULT_BACKEND = None  # nothing reads task results; the database holds every outcome
 CELERY_TASK_IGNORE_RESULT = True
