@@ -90,3 +90,11 @@ class RegionAdmin(admin.ModelAdmin):
     list_display = ["name", "kind"]
     list_filter = ["kind"]
     search_fields = ["name"]
+
+
+@admin.register(Membership)
+class MembershipAdmin(admin.ModelAdmin):
+    list_display = ["user", "organisation", "created_at"]
+    list_filter = ["organisation"]
+    search_fields = ["user__email", "user__display_name", "organisation__name"]
+    autocomplete_fields = ["user", "organisation"]

@@ -18,6 +18,7 @@ from .models import (
     Comment,
     Evaluation,
     Event,
+    Follow,
     GoodPractice,
     TransitionLog,
     Trial,
@@ -76,10 +77,23 @@ class ChallengeAdmin(ReadOnlyAdmin):
         return request.user.is_superuser
 
 
-@admin.register(Analysis, Trial, Evaluation)
+@admin.register(Analysis, Trial, Evaluation, Approach)
 class StepRecordAdmin(ReadOnlyAdmin):
     list_display = ["__str__", "challenge", "created_at"]
     list_select_related = ["challenge"]
+
+
+@admin.register(Comment)
+class CommentAdmin(ReadOnlyAdmin):
+    list_display = ["created_at", "challenge", "author"]
+    search_fields = ["body"]
+    list_select_related = ["challenge", "author"]
+
+
+@admin.register(Follow)
+class FollowAdmin(ReadOnlyAdmin):
+    list_display = ["created_at", "challenge", "user"]
+    list_select_related = ["challenge", "user"]
 
 
 @admin.register(TransitionLog)
