@@ -1,3 +1,38 @@
-"""Sign-in, sign-out, password reset and the partner application (pages of the network base)."""
+"""Sign-in, sign-out, password reset, the partner application and preferences (pages of the
+network base). The challenge and good-practice pages are in ``workflows.urls``."""
 
-urlpatterns: list = []
+from django.contrib.auth import views as auth_views
+from django.urls import path
+
+from core import views
+from core.forms import SignInForm
+
+urlpatterns = [
+    path(
+        "sign-in/",
+        auth_views.LoginView.as_view(authentication_form=SignInForm, redirect_authenticated_user=True),
+        name="login",
+    ),
+    path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
+    path("password-reset/", auth_views.PasswordResetView.as_view(), name="password_reset"),
+    path(
+        "password-reset/sent/",
+        auth_views.PasswordResetDoneView.as_view(),
+        name="password_reset_done",
+    ),
+    path(
+        "password-reset/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path(
+        "password-reset/done/",
+        auth_views.PasswordResetCompleteView.as_view(),
+        name="password_reset_complete",
+    ),
+    path("apply/", views.apply, name="apply"),
+    path("apply/thanks/", views.apply_done, name="apply-done"),
+    path("applications/", views.applications, name="applications"),
+    path("applications/<int:pk>/admit/", views.application_admit, name="application-admit"),
+    path("preferences/", views.preferences, name="preferences"),
+]

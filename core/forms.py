@@ -1,0 +1,90 @@
+"""Forms of the network-base pages. They check shape only; rules live in ``core.services`` and
+``notifications.services``, whose field errors the views copy back onto these forms."""
+
+from __future__ import annotations
+
+from django import forms
+from django.conf import settings
+from django.contrib.auth.forms import AuthenticationForm
+from django.utils.translation import gettext_lazy as _
+
+from core.models import Organisation, Region
+from notifications.models import Preference
+
+
+class SignInForm(AuthenticationForm):
+    """Email and password; the messages name the email address, not a "username"."""
+
+    error_messages = {
+        "invalid_login": _(
+            "The email address or the password is not right. Both are case-sensitive for the "
+            "password only."
+        ),
+        "inactive": _("This account cannot sign in yet: its organisation awaits admission."),
+    }
+
+    def __init__(self, request=None, *args, **kwargs):
+        super().__init__(request, *args, **kwargs)
+        self.fields["username"].label = _("Email address")
+        self.fields["username"].widget = forms.EmailInput(
+            attrs={"autocomplete": "email", "autofocus": True}
+        )
+
+
+class ApplicationForm(forms.Form):
+    """An organisation applies together with its first person."""
+
+    name = forms.CharField(label=_("Name of the organisation"), max_length=200)
+    kind = forms.ChoiceField(label=_("Kind of organisation"), choices=Organisation.Kind.choices)
+    region = forms.ModelChoiceField(
+        label=_("Region"), queryset=Region.objects.all(), empty_label=_("Choose a region")
+    )
+    website = forms.URLField(label=_("Website"), required=False, assume_scheme="https")
+    description = forms.CharField(
+        label=_("What does your organisation do for skilled workers from abroad?"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+    )
+    person_display_name = forms.CharField(label=_("Your name"), max_length=150)
+    person_email = forms.EmailField(
+        label=_("Your email address"), widget=forms.EmailInput(attrs={"autocomplete": "email"})
+    )
+    password = forms.CharField(
+        label=_("Password"),
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=_("At least 8 characters, not only digits, not a common password."),
+    )
+    password_again = forms.CharField(
+        label=_("Password again"),
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("password") and data.get("password") != data.get("password_again"):
+            self.add_error("password_again", _("The two passwords differ."))
+        return data
+
+
+class PreferencesForm(forms.Form):
+    display_name = forms.CharField(label=_("Display name"), max_length=150)
+    preferred_language = forms.ChoiceField(
+        label=_("Language"), choices=settings.LANGUAGES, widget=forms.RadioSelect
+    )
+    immediate = forms.BooleanField(
+        label=_("Mail me at once when a challenge I follow changes"), required=False
+    )
+    digest = forms.ChoiceField(
+        label=_("Digest of what happened in the network"),
+        choices=Preference.Digest.choices,
+        widget=forms.RadioSelect,
+    )
+
+
+def copy_field_errors(form: forms.Form, fields: dict[str, list[str]], message: str = "") -> None:
+    """Put a service's field errors onto ``form``; errors of unknown fields go to the top."""
+    for field, errors in fields.items():
+        for error in errors:
+            form.add_error(field if field in form.fields else None, error)
+    if not fields and message:
+        form.add_error(None, message)

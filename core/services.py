@@ -1,0 +1,157 @@
+"""Writes of the network base: partner applications, admissions and a person's own settings.
+
+Keyword-only, the acting user as ``actor``, one transaction each; errors are the domain errors
+of ``core.exceptions`` (``MissingInput`` carries field errors for the forms).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core import permissions
+from core.exceptions import MissingInput, PermissionDenied
+from core.models import Membership, Organisation, Region, User
+
+DISPLAY_NAME_MAX = 150
+
+
+def _required(errors: dict[str, list[str]], field: str, value: Any) -> None:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        errors.setdefault(field, []).append(_("This field is required."))
+
+
+def organisation_apply(
+    *,
+    name: str,
+    kind: str,
+    region: Region | None,
+    person_email: str,
+    person_display_name: str,
+    password: str,
+    website: str = "",
+    description: str = "",
+    contact_email: str = "",
+    preferred_language: str = "de",
+) -> Organisation:
+    """An organisation applies to join the network together with its first person.
+
+    The organisation stays ``pending`` and the person cannot sign in until a coordinator admits
+    it (:func:`organisation_admit`). Raises ``MissingInput`` with field errors (name or email
+    already known, weak password, missing fields)."""
+    errors: dict[str, list[str]] = {}
+    for field, value in (
+        ("name", name),
+        ("kind", kind),
+        ("region", region),
+        ("person_email", person_email),
+        ("person_display_name", person_display_name),
+        ("password", password),
+    ):
+        _required(errors, field, value)
+    name = (name or "").strip()
+    email = (person_email or "").strip().lower()
+    if kind and kind not in Organisation.Kind.values:
+        errors.setdefault("kind", []).append(_("Choose a kind of organisation."))
+    if name and Organisation.objects.filter(name__iexact=name).exists():
+        errors.setdefault("name", []).append(
+            _("An organisation of this name is already in the network or has applied.")
+        )
+    if email:
+        try:
+            validate_email(email)
+        except ValidationError:
+            errors.setdefault("person_email", []).append(_("Enter a valid email address."))
+        else:
+            if User.objects.filter(email__iexact=email).exists():
+                errors.setdefault("person_email", []).append(
+                    _("This address is already registered. Sign in, or reset your password.")
+                )
+    if password:
+        try:
+            validate_password(password, User(email=email, display_name=person_display_name))
+        except ValidationError as exc:
+            errors.setdefault("password", []).extend(exc.messages)
+    if len((person_display_name or "").strip()) > DISPLAY_NAME_MAX:
+        errors.setdefault("person_display_name", []).append(
+            _("At most %(max)d characters.") % {"max": DISPLAY_NAME_MAX}
+        )
+    language = preferred_language if preferred_language in dict(settings.LANGUAGES) else "de"
+    if errors:
+        raise MissingInput(fields=errors)
+    with transaction.atomic():
+        organisation = Organisation.objects.create(
+            name=name,
+            kind=kind,
+            region=region,
+            website=(website or "").strip(),
+            description=(description or "").strip(),
+            contact_email=(contact_email or email).strip(),
+            status=Organisation.Status.PENDING,
+        )
+        # Inactive until the organisation is admitted: the network is open, but a coordinator
+        # looks at every newcomer first.
+        user = User.objects.create_user(
+            email=email,
+            password=password,
+            display_name=person_display_name.strip(),
+            preferred_language=language,
+            is_active=False,
+        )
+        Membership.objects.create(user=user, organisation=organisation)
+    return organisation
+
+
+def organisation_admit(*, actor: Any, organisation: Organisation | int) -> Organisation:
+    """Admit a pending organisation (coordinators only); its people who never signed in yet
+    become able to sign in. Admitting an admitted organisation changes nothing. Raises
+    ``PermissionDenied``."""
+    if not permissions.can_admit_organisation(actor):
+        raise PermissionDenied(_("Only coordinators admit organisations."))
+    pk = organisation.pk if isinstance(organisation, Organisation) else organisation
+    with transaction.atomic():
+        locked = Organisation.objects.select_for_update().get(pk=pk)
+        if locked.status == Organisation.Status.ADMITTED:
+            return locked
+        locked.status = Organisation.Status.ADMITTED
+        locked.admitted_at = timezone.now()
+        locked.save(update_fields=["status", "admitted_at"])
+        User.objects.filter(
+            memberships__organisation=locked, is_active=False, last_login__isnull=True
+        ).update(is_active=True)
+    return locked
+
+
+def user_update_preferences(
+    *, actor: Any, preferred_language: str | None = None, display_name: str | None = None
+) -> User:
+    """Change the actor's own language and display name (``None`` leaves a value as it is).
+    Raises ``MissingInput`` on an unknown language or an empty or too long name."""
+    errors: dict[str, list[str]] = {}
+    if preferred_language is not None and preferred_language not in dict(settings.LANGUAGES):
+        errors.setdefault("preferred_language", []).append(_("Choose German or English."))
+    if display_name is not None:
+        _required(errors, "display_name", display_name)
+        if len(display_name.strip()) > DISPLAY_NAME_MAX:
+            errors.setdefault("display_name", []).append(
+                _("At most %(max)d characters.") % {"max": DISPLAY_NAME_MAX}
+            )
+    if errors:
+        raise MissingInput(fields=errors)
+    fields = []
+    if preferred_language is not None and actor.preferred_language != preferred_language:
+        actor.preferred_language = preferred_language
+        fields.append("preferred_language")
+    if display_name is not None and actor.display_name != display_name.strip():
+        actor.display_name = display_name.strip()
+        fields.append("display_name")
+    if fields:
+        actor.save(update_fields=fields)
+    return actor

@@ -1,0 +1,218 @@
+"""Figures for the statistics page, computed from the transition log of the challenges a person
+may see, and the geometry of their server-rendered SVG charts (no JavaScript, CSP-friendly).
+
+Every figure costs one query whatever the number of challenges: the log is read once and
+replayed in Python; per-topic and per-region counts are one grouped query each.
+"""
+
+from __future__ import annotations
+
+import datetime
+import statistics
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Count, QuerySet
+from django.utils import timezone
+
+from .models import Challenge, State, TransitionLog
+
+# Bottom to top in the cumulative flow: finished work at the bottom, new work on top.
+FLOW_ORDER = (
+    State.CLOSED,
+    State.EVALUATED,
+    State.TRIALLED,
+    State.APPROACH_PROPOSED,
+    State.ANALYSED,
+    State.REPORTED,
+)
+DURATION_STATES = (State.REPORTED, State.ANALYSED, State.APPROACH_PROPOSED, State.TRIALLED)
+
+
+@dataclass(frozen=True)
+class FlowPoint:
+    day: datetime.date
+    counts: dict[str, int]
+
+
+def cumulative_flow(
+    challenges: QuerySet[Challenge], *, weeks: int = 12, today: datetime.date | None = None
+) -> list[FlowPoint]:
+    """How many challenges were in each state at the end of each of the last ``weeks`` weeks
+    (the last point is today)."""
+    today = today or timezone.localdate()
+    days = [today - datetime.timedelta(weeks=weeks - 1 - i) for i in range(weeks)]
+    rows = (
+        TransitionLog.objects.filter(challenge__in=challenges.values("pk"))
+        .order_by("at", "id")
+        .values_list("challenge_id", "to_state", "at")
+    )
+    tz = timezone.get_current_timezone()
+    current: dict[int, str] = {}
+    points: list[FlowPoint] = []
+    rows_iter = iter(rows)
+    pending = next(rows_iter, None)
+    for day in days:
+        end = datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time.min, tz)
+        while pending is not None and pending[2] < end:
+            current[pending[0]] = pending[1]
+            pending = next(rows_iter, None)
+        counts = {state: 0 for state in FLOW_ORDER}
+        for state in current.values():
+            if state in counts:
+                counts[state] += 1
+        points.append(FlowPoint(day=day, counts=counts))
+    return points
+
+
+def median_days_per_state(challenges: QuerySet[Challenge]) -> dict[str, float | None]:
+    """The median number of days a challenge stayed in each open state (finished stays only:
+    from entering the state to leaving it)."""
+    rows = (
+        TransitionLog.objects.filter(challenge__in=challenges.values("pk"))
+        .order_by("challenge_id", "at", "id")
+        .values_list("challenge_id", "to_state", "at")
+    )
+    stays: dict[str, list[float]] = defaultdict(list)
+    previous: tuple[int, str, datetime.datetime] | None = None
+    for challenge_id, to_state, at in rows:
+        if previous is not None and previous[0] == challenge_id:
+            stays[previous[1]].append((at - previous[2]).total_seconds() / 86400)
+        previous = (challenge_id, to_state, at)
+    return {
+        state: (round(statistics.median(stays[state]), 1) if stays[state] else None)
+        for state in DURATION_STATES
+    }
+
+
+def count_per_topic(challenges: QuerySet[Challenge]) -> list[tuple[Any, int]]:
+    """(topic name in the active language, number of challenges), largest first."""
+    from core.models import Topic
+
+    rows = (
+        challenges.order_by()
+        .values("topic_id", "topic__slug", "topic__name_de", "topic__name_en")
+        .annotate(n=Count("id"))
+        .order_by("-n", "topic__slug")
+    )
+    result = []
+    for row in rows:
+        topic = Topic(slug=row["topic__slug"], name_de=row["topic__name_de"], name_en=row["topic__name_en"])
+        result.append((topic.name, row["n"]))
+    return result
+
+
+def count_per_region(challenges: QuerySet[Challenge]) -> list[tuple[Any, int]]:
+    rows = (
+        challenges.order_by()
+        .values("region__name")
+        .annotate(n=Count("id"))
+        .order_by("-n", "region__name")
+    )
+    return [(row["region__name"], row["n"]) for row in rows]
+
+
+# --- chart geometry ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Bar:
+    label: Any
+    value: float
+    shown: str
+    y: float
+    width: float
+    text_y: float
+
+
+@dataclass(frozen=True)
+class BarChart:
+    bars: list[Bar]
+    height: int
+    label_width: int
+    plot_width: int
+    width: int
+
+
+def bar_chart(
+    rows: list[tuple[Any, float | None]], *, label_width: int = 260, plot_width: int = 380
+) -> BarChart:
+    """Horizontal bars, one row of 28 units each; missing values draw no bar and say "–"."""
+    top = max([v for _label, v in rows if v] or [1])
+    bars = []
+    for index, (label, value) in enumerate(rows):
+        y = index * 28 + 4
+        width = (value or 0) / top * (plot_width - 60)
+        shown = "–" if value is None else (f"{value:g}")
+        bars.append(
+            Bar(label=label, value=value or 0, shown=shown, y=y, width=round(width, 1), text_y=y + 15)
+        )
+    return BarChart(
+        bars=bars,
+        height=max(len(rows) * 28 + 8, 36),
+        label_width=label_width,
+        plot_width=plot_width,
+        width=label_width + plot_width,
+    )
+
+
+@dataclass(frozen=True)
+class FlowLayer:
+    state: str
+    label: Any
+    points: str
+
+
+@dataclass(frozen=True)
+class FlowTick:
+    x: float
+    label: str
+
+
+@dataclass(frozen=True)
+class FlowChart:
+    layers: list[FlowLayer]
+    ticks: list[FlowTick]
+    y_ticks: list[tuple[float, int]]
+    width: int
+    height: int
+    left: int
+    bottom: float
+
+
+def flow_chart(points: list[FlowPoint], *, width: int = 640, height: int = 280) -> FlowChart:
+    """Stacked areas, one polygon per state, from the points of :func:`cumulative_flow`."""
+    left, right, top, bottom_pad = 40, 10, 10, 30
+    plot_w, plot_h = width - left - right, height - top - bottom_pad
+    total_max = max([sum(p.counts.values()) for p in points] or [0]) or 1
+    n = len(points)
+
+    def x_of(i: int) -> float:
+        return round(left + (plot_w * i / (n - 1) if n > 1 else plot_w / 2), 1)
+
+    def y_of(v: float) -> float:
+        return round(top + plot_h - plot_h * v / total_max, 1)
+
+    layers = []
+    base = [0] * n
+    labels = dict(State.choices)
+    for state in FLOW_ORDER:
+        upper = [base[i] + points[i].counts.get(state, 0) for i in range(n)]
+        outline = [f"{x_of(i)},{y_of(upper[i])}" for i in range(n)]
+        back = [f"{x_of(i)},{y_of(base[i])}" for i in reversed(range(n))]
+        layers.append(FlowLayer(state=state, label=labels[state], points=" ".join(outline + back)))
+        base = upper
+    step = max(1, n // 6)
+    ticks = [FlowTick(x=x_of(i), label=points[i].day.strftime("%d.%m.")) for i in range(0, n, step)]
+    y_step = max(1, round(total_max / 4))
+    y_ticks = [(y_of(v), v) for v in range(0, total_max + 1, y_step)]
+    return FlowChart(
+        layers=layers,
+        ticks=ticks,
+        y_ticks=y_ticks,
+        width=width,
+        height=height,
+        left=left,
+        bottom=top + plot_h,
+    )

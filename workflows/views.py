@@ -1,0 +1,590 @@
+"""The pages of challenges, good practices and statistics.
+
+Thin views: reads through ``workflows.selectors`` (visibility decided there), writes through
+``workflows.services``; domain errors become field errors and messages. A challenge the person
+may not see is "not found" (404), never "forbidden". Every page runs a fixed number of queries
+whatever the number of rows (pinned in tests/web/test_queries.py).
+"""
+
+from __future__ import annotations
+
+import operator
+from functools import reduce
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db import connection
+from django.db.models import Count, Q, QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from core import permissions
+from core.exceptions import DomainError, MissingInput, NotFound
+from core.forms import copy_field_errors
+from core.models import TargetGroup
+from notifications.selectors import stale_q
+
+from . import selectors, services, stats_web
+from .forms import (
+    AssignForm,
+    ChallengeFilterForm,
+    ChallengeForm,
+    CommentForm,
+    GoodPracticeFilterForm,
+    NewChallengeForm,
+    StepForm,
+)
+from .models import OPEN_STATES, Challenge, Event, Follow, GoodPractice, State
+from .transitions import TRANSITIONS
+
+PAGE_SIZE = 25
+BOARD_COLUMN_SIZE = 30
+MY_WORK_SIZE = 15
+STATE_LABELS = dict(State.choices)
+
+
+def _detail_or_404(user: Any, pk: Any) -> Challenge:
+    try:
+        return selectors.challenge_detail_for(user, pk)
+    except NotFound:
+        raise Http404() from None
+
+
+def _visible_or_404(user: Any, pk: Any) -> Challenge:
+    challenge = selectors.challenges_visible_to(user).prefetch_related(None).filter(pk=pk).first()
+    if challenge is None:
+        raise Http404()
+    return challenge
+
+
+# --- my work ----------------------------------------------------------------------------------
+
+
+def my_work(request: HttpRequest) -> HttpResponse:
+    """What needs me now. Visitors who are not signed in see the public catalogue instead."""
+    user = request.user
+    if not user.is_authenticated:
+        return redirect("good-practice-catalogue")
+    roles = permissions.roles_of(user)
+    visible = selectors.challenges_visible_to(user).prefetch_related(None)
+    waiting = triage = []
+    if roles.group_ids:
+        waiting = list(
+            visible.filter(working_group_id__in=roles.group_ids, state__in=OPEN_STATES).order_by(
+                "state_entered_at", "id"
+            )[:MY_WORK_SIZE]
+        )
+    if roles.coordinator:
+        triage = list(
+            visible.filter(state=State.REPORTED, working_group__isnull=True).order_by(
+                "created_at", "id"
+            )[:MY_WORK_SIZE]
+        )
+    stale = visible.filter(stale_q())
+    if not permissions.can_see_stale_list(user):
+        stale = stale.filter(
+            Q(working_group_id__in=roles.group_ids) | Q(organisation_id__in=roles.organisation_ids)
+        )
+    stale = list(stale.order_by("state_entered_at", "id")[:MY_WORK_SIZE])
+    followed = list(
+        visible.filter(follows__user=user).order_by("-updated_at", "-id")[:MY_WORK_SIZE]
+    )
+    activity = list(
+        Event.objects.filter(
+            Q(challenge__in=selectors.challenges_visible_to(user).values("pk"))
+            | Q(challenge__isnull=True, good_practice__status=GoodPractice.Status.PUBLISHED)
+        )
+        .select_related("actor", "challenge", "good_practice", "transition_log")
+        .order_by("-created_at", "-id")[:20]
+    )
+    for event in activity:
+        event.state_label = (
+            STATE_LABELS.get(event.transition_log.to_state, "")
+            if event.kind == Event.Kind.TRANSITION and event.transition_log else ""
+        )
+    return render(
+        request,
+        "workflows/my_work.html",
+        {
+            "roles": roles,
+            "waiting": waiting,
+            "triage": triage,
+            "stale": stale,
+            "followed": followed,
+            "activity": activity,
+            "can_file": permissions.can_file_challenge(user),
+        },
+    )
+
+
+# --- challenges -------------------------------------------------------------------------------
+
+
+def _search(qs: QuerySet[Challenge], text: str) -> QuerySet[Challenge]:
+    """Full-text search in title and description: PostgreSQL's German text search (stems, so
+    "Anerkennungen" finds "Anerkennung") plus a substring match; elsewhere every word must
+    occur as a substring."""
+    words = text.split()
+    if not words:
+        return qs
+    substring = reduce(
+        operator.and_, (Q(title__icontains=w) | Q(description__icontains=w) for w in words)
+    )
+    if connection.vendor == "postgresql":
+        from django.contrib.postgres.search import SearchQuery, SearchVector
+
+        vector = SearchVector("title", weight="A", config="german") + SearchVector(
+            "description", weight="B", config="german"
+        )
+        query = SearchQuery(text, config="german", search_type="websearch")
+        return qs.annotate(search=vector).filter(Q(search=query) | substring)
+    return qs.filter(substring)
+
+
+def _filtered(request: HttpRequest) -> tuple[ChallengeFilterForm, QuerySet[Challenge]]:
+    form = ChallengeFilterForm(request.GET or None)
+    qs = selectors.challenges_visible_to(request.user).prefetch_related(None)
+    sort = ChallengeFilterForm.SORTS["newest"]
+    if form.is_bound and form.is_valid():
+        data = form.cleaned_data
+        for field in ("state", "topic", "region", "working_group", "organisation"):
+            if data.get(field):
+                qs = qs.filter(**{field: data[field]})
+        if data.get("q"):
+            qs = _search(qs, data["q"])
+        sort = ChallengeFilterForm.SORTS.get(data.get("sort") or "newest", sort)
+    return form, qs.order_by(*sort)
+
+
+@login_required
+def challenge_list(request: HttpRequest) -> HttpResponse:
+    form, qs = _filtered(request)
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {"form": form, "page": page, "query": query.urlencode()}
+    if request.htmx and request.htmx.target == "results":
+        return render(request, "workflows/_challenge_results.html", context)
+    return render(request, "workflows/challenge_list.html", context)
+
+
+@login_required
+def challenge_board(request: HttpRequest) -> HttpResponse:
+    """One column per state; each shows the challenges that waited longest first."""
+    form, qs = _filtered(request)
+    counts = dict(qs.order_by().values_list("state").annotate(n=Count("id")))
+    columns = []
+    for state, label in State.choices:
+        cards = list(qs.filter(state=state).order_by("state_entered_at", "id")[:BOARD_COLUMN_SIZE])
+        total = counts.get(state, 0)
+        columns.append(
+            {"state": state, "label": label, "cards": cards, "total": total,
+             "more": max(total - len(cards), 0)}
+        )
+    query = request.GET.copy()
+    return render(
+        request,
+        "workflows/challenge_board.html",
+        {"form": form, "columns": columns, "query": query.urlencode()},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def challenge_new(request: HttpRequest) -> HttpResponse:
+    if not permissions.can_file_challenge(request.user):
+        return render(request, "workflows/cannot_file.html", status=403)
+    status = 200
+    if request.method == "POST":
+        form = NewChallengeForm(request.POST, user=request.user)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                challenge = services.challenge_file(
+                    actor=request.user,
+                    organisation=data["organisation"],
+                    title=data["title"],
+                    description=data["description"],
+                    topic=data["topic"],
+                    target_groups=list(data["target_groups"]),
+                    region=data["region"],
+                    visibility=data["visibility"],
+                )
+            except DomainError as exc:
+                copy_field_errors(form, exc.fields, exc.message)
+                status = exc.status
+            else:
+                messages.success(request, _("The challenge is filed. Thank you!"))
+                return redirect("challenge-detail", pk=challenge.pk)
+        else:
+            status = 400
+    else:
+        form = NewChallengeForm(user=request.user)
+    return render(request, "workflows/challenge_new.html", {"form": form}, status=status)
+
+
+_SOURCE_OF_RECORDS = {"analyse": "analysis", "propose_approach": "approaches",
+                      "revise_approach": "approaches", "start_trial": "trial", "evaluate": "evaluation"}
+
+
+def _timeline(challenge: Challenge) -> list[dict[str, Any]]:
+    """Transitions and comments in time order; each step carries the records it wrote
+    (the services stamp them with the time of the step)."""
+    approaches = list(challenge.approaches.all())
+    trials = list(challenge.trials.all())
+    analysis = getattr(challenge, "analysis", None)
+    items: list[dict[str, Any]] = []
+    for entry in challenge.log.all():
+        item: dict[str, Any] = {"kind": "step", "at": entry.at, "entry": entry,
+                                "actor": entry.actor, "note": entry.note}
+        spec = TRANSITIONS.get(entry.transition)
+        item["label"] = spec.label if spec else _("Filed")
+        item["from_label"] = STATE_LABELS.get(entry.from_state, entry.from_state)
+        item["to_label"] = STATE_LABELS.get(entry.to_state, entry.to_state)
+        source = _SOURCE_OF_RECORDS.get(entry.transition)
+        if source == "analysis" and analysis is not None and analysis.created_at == entry.at:
+            item["analysis"] = analysis
+        elif source == "approaches":
+            item["approaches"] = [a for a in approaches if a.created_at == entry.at]
+        elif source == "trial":
+            item["trials"] = [t for t in trials if t.created_at == entry.at]
+        elif source == "evaluation":
+            item["evaluations"] = [
+                t.evaluation for t in trials
+                if hasattr(t, "evaluation") and t.evaluation.created_at == entry.at
+            ]
+        items.append(item)
+    for comment in challenge.comments.all():
+        items.append({"kind": "comment", "at": comment.created_at, "comment": comment,
+                      "actor": comment.author})
+    items.sort(key=lambda i: (i["at"], 0 if i["kind"] == "step" else 1))
+    return items
+
+
+def _render_detail(
+    request: HttpRequest,
+    challenge: Challenge,
+    *,
+    comment_form: CommentForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    user = request.user
+    is_coordinator = permissions.roles_of(user).coordinator
+    context = {
+        "challenge": challenge,
+        "timeline": _timeline(challenge),
+        "steps": selectors.allowed_transitions_for(user, challenge),
+        "following": Follow.objects.filter(user=user, challenge=challenge).exists(),
+        "can_edit": permissions.can_edit_challenge(user, challenge),
+        "can_comment": permissions.can_comment(user, challenge),
+        "can_follow": permissions.can_follow(user, challenge),
+        "comment_form": comment_form or CommentForm(),
+        "assign_form": (
+            AssignForm(initial={"working_group": challenge.working_group_id})
+            if is_coordinator else None
+        ),
+        "target_groups": list(challenge.target_groups.all()),
+    }
+    return render(request, "workflows/challenge_detail.html", context, status=status)
+
+
+@login_required
+def challenge_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return _render_detail(request, _detail_or_404(request.user, pk))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def challenge_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    challenge = _detail_or_404(request.user, pk)
+    if not permissions.can_edit_challenge(request.user, challenge):
+        messages.error(request, _("You may not edit this challenge."))
+        return _render_detail(request, challenge, status=403)
+    status = 200
+    if request.method == "POST":
+        form = ChallengeForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                services.challenge_update(
+                    actor=request.user,
+                    challenge=challenge,
+                    title=data["title"],
+                    description=data["description"],
+                    topic=data["topic"],
+                    target_groups=list(data["target_groups"]),
+                    region=data["region"],
+                    visibility=data["visibility"],
+                )
+            except NotFound:
+                raise Http404() from None
+            except DomainError as exc:
+                copy_field_errors(form, exc.fields, exc.message)
+                status = exc.status
+            else:
+                messages.success(request, _("Your changes are saved."))
+                return redirect("challenge-detail", pk=challenge.pk)
+        else:
+            status = 400
+    else:
+        form = ChallengeForm(
+            initial={
+                "title": challenge.title,
+                "description": challenge.description,
+                "topic": challenge.topic_id,
+                "target_groups": [tg.pk for tg in challenge.target_groups.all()],
+                "region": challenge.region_id,
+                "visibility": challenge.visibility,
+            }
+        )
+    return render(
+        request, "workflows/challenge_edit.html", {"form": form, "challenge": challenge},
+        status=status,
+    )
+
+
+@login_required
+@require_POST
+def challenge_comment(request: HttpRequest, pk: int) -> HttpResponse:
+    challenge = _detail_or_404(request.user, pk)
+    form = CommentForm(request.POST)
+    if form.is_valid():
+        try:
+            services.comment_add(actor=request.user, challenge=challenge, body=form.cleaned_data["body"])
+        except DomainError as exc:
+            copy_field_errors(form, exc.fields, exc.message)
+            return _render_detail(request, challenge, comment_form=form, status=exc.status)
+        messages.success(request, _("Your comment is posted."))
+        return redirect(reverse("challenge-detail", args=[challenge.pk]) + "#timeline-end")
+    return _render_detail(request, challenge, comment_form=form, status=400)
+
+
+@login_required
+@require_POST
+def challenge_follow(request: HttpRequest, pk: int) -> HttpResponse:
+    challenge = _visible_or_404(request.user, pk)
+    follow = request.POST.get("action") != "unfollow"
+    try:
+        if follow:
+            services.challenge_follow(actor=request.user, challenge=challenge)
+        else:
+            services.challenge_unfollow(actor=request.user, challenge=challenge)
+    except NotFound:
+        raise Http404() from None
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        follow = not follow
+    if request.htmx:
+        return render(
+            request, "workflows/_follow.html",
+            {"challenge": challenge, "following": follow, "can_follow": True},
+        )
+    return redirect("challenge-detail", pk=challenge.pk)
+
+
+@login_required
+@require_POST
+def challenge_assign(request: HttpRequest, pk: int) -> HttpResponse:
+    challenge = _visible_or_404(request.user, pk)
+    form = AssignForm(request.POST)
+    if form.is_valid():
+        try:
+            services.challenge_assign_working_group(
+                actor=request.user, challenge=challenge,
+                working_group=form.cleaned_data["working_group"],
+            )
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("The working group is assigned."))
+    else:
+        messages.error(request, _("Choose a working group from the list."))
+    return redirect("challenge-detail", pk=challenge.pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def challenge_step(request: HttpRequest, pk: int, name: str) -> HttpResponse:
+    """The form of one lifecycle step, built from ``TRANSITIONS``, submitted through
+    ``challenge_transition`` like the API's input."""
+    challenge = _detail_or_404(request.user, pk)
+    spec = TRANSITIONS.get(name)
+    if spec is None:
+        raise Http404()
+    allowed = {s.name for s in selectors.allowed_transitions_for(request.user, challenge)}
+    if name not in allowed:
+        messages.error(
+            request,
+            _("“%(step)s” is not possible for you on this challenge now.") % {"step": spec.label},
+        )
+        return redirect("challenge-detail", pk=challenge.pk)
+    good_practices = (
+        selectors.good_practices_visible_to(request.user).prefetch_related(None).order_by("title")
+        if any(f.kind == "approaches" for f in spec.fields)
+        else None
+    )
+    form_kwargs = {"spec": spec, "challenge": challenge, "user": request.user,
+                   "good_practices": good_practices}
+    status = 200
+    if request.method == "POST":
+        form = StepForm(request.POST, **form_kwargs)
+        if form.is_valid():
+            try:
+                services.challenge_transition(
+                    actor=request.user, challenge=challenge, name=name, data=form.to_data()
+                )
+            except NotFound:
+                raise Http404() from None
+            except MissingInput as exc:
+                fields = dict(exc.fields)
+                if "approaches" in fields:
+                    fields["approach_title"] = fields.pop("approaches")
+                copy_field_errors(form, fields, exc.message)
+                status = 400
+            except DomainError as exc:
+                form.add_error(None, exc.message)
+                status = exc.status
+            else:
+                messages.success(
+                    request, _("Done: %(step)s.") % {"step": spec.label}
+                )
+                return redirect("challenge-detail", pk=challenge.pk)
+        else:
+            status = 400
+    else:
+        form = StepForm(**form_kwargs)
+    template = "workflows/_step_form.html" if request.htmx else "workflows/challenge_step.html"
+    return render(
+        request, template, {"form": form, "spec": spec, "challenge": challenge}, status=status
+    )
+
+
+# --- good practices ---------------------------------------------------------------------------
+
+
+def good_practice_catalogue(request: HttpRequest) -> HttpResponse:
+    """The public catalogue; coordinators (and a group for its own records) also see drafts."""
+    form = GoodPracticeFilterForm(request.GET or None)
+    qs = selectors.good_practices_visible_to(request.user).prefetch_related(
+        "target_groups", "topics", "regions"
+    )
+    if form.is_bound and form.is_valid():
+        data = form.cleaned_data
+        if data.get("topic"):
+            qs = qs.filter(topics=data["topic"])
+        if data.get("target_group"):
+            qs = qs.filter(target_groups=data["target_group"])
+        if data.get("region"):
+            qs = qs.filter(regions=data["region"])
+    qs = qs.order_by("status", "-published_at", "title").distinct()
+    page = Paginator(qs, 20).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "workflows/good_practice_catalogue.html",
+        {
+            "form": form,
+            "page": page,
+            "query": query.urlencode(),
+            "target_groups": TargetGroup.objects.all(),
+        },
+    )
+
+
+def good_practice_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    try:
+        record = selectors.good_practice_detail_for(request.user, slug=slug)
+    except NotFound:
+        raise Http404() from None
+    sources = [
+        a.challenge for a in record.approaches.all()
+        if permissions.can_view_challenge(request.user, a.challenge)
+    ]
+    return render(
+        request,
+        "workflows/good_practice_detail.html",
+        {
+            "record": record,
+            "sources": sources,
+            "source_count": len({a.challenge_id for a in record.approaches.all()}),
+            "can_publish": permissions.can_publish_good_practice(request.user, record),
+        },
+    )
+
+
+@login_required
+@require_POST
+def good_practice_publish(request: HttpRequest, slug: str) -> HttpResponse:
+    record = get_object_or_404(GoodPractice, slug=slug)
+    unpublish = request.POST.get("action") == "unpublish"
+    try:
+        if unpublish:
+            services.good_practice_unpublish(actor=request.user, good_practice=record)
+        else:
+            services.good_practice_publish(actor=request.user, good_practice=record)
+    except NotFound:
+        raise Http404() from None
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(
+            request,
+            _("The record is back in draft.") if unpublish
+            else _("The record is published in the public catalogue."),
+        )
+    return redirect("good-practice-detail", slug=record.slug)
+
+
+def recommendations(request: HttpRequest, slug: str) -> HttpResponse:
+    """Recommendations for one target group: every published record for it, printable."""
+    target_group = get_object_or_404(TargetGroup, slug=slug)
+    records = list(
+        GoodPractice.objects.filter(
+            status=GoodPractice.Status.PUBLISHED, target_groups=target_group
+        )
+        .prefetch_related("topics", "regions", "partners")
+        .order_by("-success_count", "title")
+    )
+    return render(
+        request,
+        "workflows/recommendations.html",
+        {"target_group": target_group, "records": records,
+         "target_groups": TargetGroup.objects.all()},
+    )
+
+
+# --- statistics -------------------------------------------------------------------------------
+
+
+@login_required
+def statistics(request: HttpRequest) -> HttpResponse:
+    visible = selectors.challenges_visible_to(request.user).prefetch_related(None)
+    flow_points = stats_web.cumulative_flow(visible)
+    medians = stats_web.median_days_per_state(visible)
+    state_labels = dict(State.choices)
+    per_topic = stats_web.count_per_topic(visible)
+    per_region = stats_web.count_per_region(visible)
+    return render(
+        request,
+        "workflows/statistics.html",
+        {
+            "flow": stats_web.flow_chart(flow_points),
+            "flow_states": [state_labels[s] for s in reversed(stats_web.FLOW_ORDER)],
+            "flow_rows": [
+                (p.day, [p.counts[s] for s in reversed(stats_web.FLOW_ORDER)]) for p in flow_points
+            ],
+            "state_labels": state_labels,
+            "medians": stats_web.bar_chart(
+                [(state_labels[s], v) for s, v in medians.items()], label_width=200
+            ),
+            "per_topic": stats_web.bar_chart(per_topic),
+            "per_region": stats_web.bar_chart(per_region, label_width=220),
+            "total": sum(n for _label, n in per_topic),
+        },
+    )
