@@ -1,11 +1,54 @@
-"""The Celery app. Configuration comes from Django settings (``CELERY_*``)."""
+"""The Celery app and the one registry of periodic jobs.
+
+Configuration comes from Django settings (``CELERY_*`` in ``core/settings/base.py``). Each
+periodic job only selects what is due in the database and fans out per-id work; every job is safe
+to run twice, so a beat that restarts, or two beats by mistake, send nothing twice.
+"""
 
 import os
 
 from celery import Celery
+from celery.schedules import crontab
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "core.settings.dev")
 
 app = Celery("willkommensnetz")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+# Times are local (CELERY_TIMEZONE = Europe/Berlin), so digests arrive at the same wall-clock
+# time in summer and winter.
+app.conf.beat_schedule = {
+    # Safety net for lost messages: events not yet fanned out and mails not yet sent (older
+    # than two minutes) are enqueued again. Every 5 minutes: a broker hiccup delays mail by
+    # minutes, and the scan is two indexed queries.
+    "scan-outbox": {
+        "task": "notifications.scan_outbox",
+        "schedule": crontab(minute="*/5"),
+    },
+    # Stale challenges: reminders (level 1) and escalations (level 2). Ages are counted in
+    # days, so a quarter-hourly scan is punctual enough; each reminder is decided once per
+    # challenge, state entry and level (the Reminder table), however often this runs.
+    "send-reminders": {
+        "task": "notifications.send_reminders",
+        "schedule": crontab(minute="7,22,37,52"),
+    },
+    # Daily digest at 07:00, before the working day starts.
+    "daily-digest": {
+        "task": "notifications.send_digests",
+        "schedule": crontab(hour=7, minute=0),
+        "args": ("daily",),
+    },
+    # Weekly digest on Monday at 07:30, for the week's planning.
+    "weekly-digest": {
+        "task": "notifications.send_digests",
+        "schedule": crontab(hour=7, minute=30, day_of_week="mon"),
+        "args": ("weekly",),
+    },
+    # Good-practice records recomputed from the database at 03:15, when nobody works: repairs
+    # any drift (a record edited by hand, an approach relinked) and is harmless to repeat.
+    "rebuild-good-practices": {
+        "task": "workflows.rebuild_good_practices",
+        "schedule": crontab(hour=3, minute=15),
+    },
+}

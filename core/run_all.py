@@ -1,6 +1,7 @@
 """`make run`: web, Celery worker and Celery beat in one terminal, stopped together by Ctrl-C.
 
-On the embedded default (no REDIS_URL) they talk through the filesystem broker under var/.
+On the embedded default (no REDIS_URL) they talk through the filesystem broker under var/
+(WKN_VAR_DIR); the worker runs the solo pool (one task at a time), which SQLite prefers.
 """
 
 from __future__ import annotations
@@ -23,8 +24,9 @@ def main() -> int:
         "web": [python, "manage.py", "runserver", f"{HOST}:{PORT}", "--noreload"],
         "worker": [python, "-m", "celery", "-A", "core", "worker", "--loglevel=INFO",
                    "--pool=solo", "--without-gossip", "--without-mingle", "--without-heartbeat"],
-        "beat": [python, "-m", "celery", "-A", "core", "beat", "--loglevel=INFO",
-                 "--schedule=var/celerybeat-schedule"],
+        # The schedule (core/celery.py) is static; beat keeps only its last-run times, in
+        # CELERY_BEAT_SCHEDULE_FILENAME under WKN_VAR_DIR.
+        "beat": [python, "-m", "celery", "-A", "core", "beat", "--loglevel=INFO"],
     }
     processes = {name: subprocess.Popen(cmd, env=env) for name, cmd in commands.items()}
     print(f"\n  Willkommensnetz is running at http://{HOST}:{PORT}/  (admin: /admin/, API: /api/docs/)")

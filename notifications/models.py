@@ -1,7 +1,10 @@
-"""Per-person mail preferences. (Reminder and digest records: see the notifications issue.)"""
+"""Per-person mail preferences, the reminder policy, and the two tables that make background mail
+exactly-once: ``OutgoingMail`` (one row per mail that must go out once, unique per kind,
+recipient and key) and ``Reminder`` (one row per challenge, state entry and level)."""
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -62,3 +65,96 @@ class ReminderPolicy(models.Model):
             "analysed": self.analysed_days,
             "approach_proposed": self.approach_proposed_days,
         }.get(state)
+
+
+class OutgoingMail(models.Model):
+    """One mail that must go out exactly once: the outbox.
+
+    The row is created (rendered, in the recipient's language) in the transaction that decides
+    the mail is due; the unique (kind, recipient, key) makes a second decision a no-op. The send
+    task claims the row under a row lock, sends, and marks it sent in the same transaction, so a
+    retry or a concurrent worker finds nothing left to send.
+    """
+
+    class Kind(models.TextChoices):
+        EVENT = "event", _("immediate notification")
+        REMINDER = "reminder", _("reminder")
+        DIGEST = "digest", _("digest")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("pending")
+        SENT = "sent", _("sent")
+        FAILED = "failed", _("failed (gave up)")
+
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="outgoing_mails",
+        verbose_name=_("recipient"),
+    )
+    # e.g. "event:12", "reminder:7:2026-11-02T10:00:00+00:00:1", "digest:daily:2026-11-24"
+    key = models.CharField(_("key"), max_length=200)
+    to_email = models.EmailField(_("to"))
+    subject = models.CharField(_("subject"), max_length=300)
+    body_text = models.TextField(_("text"))
+    body_html = models.TextField(_("HTML"), blank=True)
+    headers = models.JSONField(_("headers"), default=dict, blank=True)
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.PENDING
+    )
+    attempts = models.PositiveIntegerField(_("attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+    # Digests: the end of the window this digest covers; the next one starts there.
+    window_end = models.DateTimeField(_("covers until"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now, db_index=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("outgoing mail")
+        verbose_name_plural = _("outgoing mails")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "recipient", "key"], name="one_mail_per_kind_recipient_key"
+            )
+        ]
+        indexes = [models.Index(fields=["status", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} → {self.to_email}: {self.subject}"
+
+
+class Reminder(models.Model):
+    """A reminder (level 1) or escalation (level 2) decided for one stay of a challenge in a
+    state. Unique per challenge, state entry and level: whatever retries, restarts or overlapping
+    scans happen, it is decided, and its mails created, once."""
+
+    class Level(models.IntegerChoices):
+        REMIND = 1, _("reminder to the working group")
+        ESCALATE = 2, _("escalation to the coordinators")
+
+    challenge = models.ForeignKey(
+        "workflows.Challenge",
+        on_delete=models.CASCADE,
+        related_name="reminders",
+        verbose_name=_("challenge"),
+    )
+    state = models.CharField(_("state"), max_length=32)
+    state_entered_at = models.DateTimeField(_("state entered at"))
+    level = models.PositiveSmallIntegerField(_("level"), choices=Level.choices)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("reminder")
+        verbose_name_plural = _("reminders")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["challenge", "state_entered_at", "level"],
+                name="one_reminder_per_state_entry_and_level",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.challenge_id} {self.state} L{self.level}"

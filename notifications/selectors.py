@@ -1,4 +1,5 @@
-"""Which challenges are stale: older in their state than the reminder policy allows."""
+"""Reads of the notifications app: which challenges are stale (older in their state than the
+reminder policy allows), who receives which mail, and what a digest contains."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import datetime
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
+from core import permissions
 from workflows.models import State, Trial
 
 from .models import ReminderPolicy
@@ -51,3 +53,133 @@ def stale_since(challenge, *, policy=None) -> datetime.datetime | None:
         end = trial.planned_end + datetime.timedelta(days=policy.trial_grace_days + 1)
         return datetime.datetime.combine(end, datetime.time.min, tzinfo=timezone.get_current_timezone())
     return None
+
+
+# --- who receives what ------------------------------------------------------------------------
+
+
+def _active_users():
+    from core.models import User
+
+    return User.objects.filter(is_active=True)
+
+
+def immediate_recipients(event) -> list:
+    """Who gets an immediate mail for ``event``: followers of its challenge and members of the
+    assigned working group whose preference asks for immediate mail (no preference row: the
+    default, on), never the actor, and only people who may see the challenge."""
+    challenge = event.challenge
+    if challenge is None:
+        return []
+    q = Q(follows__challenge=challenge)
+    if challenge.working_group_id:
+        q |= Q(working_groups=challenge.working_group_id)
+    candidates = (
+        _active_users()
+        .filter(q)
+        .exclude(pk=event.actor_id)
+        .exclude(notification_preference__immediate=False)
+        .distinct()
+        .order_by("pk")
+    )
+    return [user for user in candidates if permissions.can_view_challenge(user, challenge)]
+
+
+def reminder_recipients(challenge, level: int) -> list:
+    """Level 1 reminds the assigned working group (the coordinators when unassigned); level 2
+    escalates to the coordinators. Only people who may see the challenge."""
+    if level == LEVEL_REMIND and challenge.working_group_id:
+        candidates = _active_users().filter(working_groups=challenge.working_group_id)
+    else:
+        candidates = _active_users().filter(is_coordinator=True)
+    return [
+        user
+        for user in candidates.distinct().order_by("pk")
+        if permissions.can_view_challenge(user, challenge)
+    ]
+
+
+def challenges_due_for_reminder(*, now: datetime.datetime, level: int, policy=None):
+    """Challenges stale at ``level`` for which no reminder of that level was decided yet for
+    their current stay in the state."""
+    from workflows.models import Challenge
+
+    from .models import Reminder
+
+    already = Reminder.objects.filter(
+        challenge=OuterRef("pk"), state_entered_at=OuterRef("state_entered_at"), level=level
+    )
+    return (
+        Challenge.objects.filter(stale_q(now=now, level=level, policy=policy))
+        .exclude(Exists(already))
+        .select_related("working_group")
+        .order_by("state_entered_at", "pk")
+    )
+
+
+def digest_subscribers(period: str):
+    """Active people whose digest preference is ``period`` (no preference row means the default,
+    weekly)."""
+    from .models import Preference
+
+    q = Q(notification_preference__digest=period)
+    if period == Preference._meta.get_field("digest").default:
+        q |= Q(notification_preference__isnull=True)
+    return _active_users().filter(q).order_by("pk")
+
+
+def last_digest_end(user) -> datetime.datetime | None:
+    from .models import OutgoingMail
+
+    return (
+        OutgoingMail.objects.filter(kind=OutgoingMail.Kind.DIGEST, recipient=user)
+        .exclude(window_end=None)
+        .order_by("-window_end")
+        .values_list("window_end", flat=True)
+        .first()
+    )
+
+
+def digest_items_for(user, *, since: datetime.datetime, until: datetime.datetime) -> list:
+    """What happened in (since, until] that ``user`` may see, oldest first: new challenges and
+    transitions on visible challenges, comments on visible challenges they follow, and newly
+    published good practices. Their own actions are left out. Visibility comes from
+    ``core.permissions.visible_challenges_q``, the same rule as the pages and the API."""
+    from workflows.models import Challenge, Event, Follow, GoodPractice
+
+    visible = permissions.visible_challenges_q(user)
+    on_visible = Q(challenge__isnull=False)
+    if visible is not None:
+        on_visible &= Q(challenge__in=Challenge.objects.filter(visible).values("pk"))
+    followed = Exists(Follow.objects.filter(user=user, challenge=OuterRef("challenge")))
+    kinds = Event.Kind
+    q = (
+        (Q(kind__in=[kinds.CHALLENGE_FILED, kinds.TRANSITION]) & on_visible)
+        | (Q(kind=kinds.COMMENT) & on_visible & Q(followed))
+        | Q(kind=kinds.GOOD_PRACTICE_PUBLISHED, good_practice__status=GoodPractice.Status.PUBLISHED)
+    )
+    return list(
+        Event.objects.filter(q, created_at__gt=since, created_at__lte=until)
+        .exclude(actor=user)
+        .select_related("challenge", "good_practice", "transition_log", "comment", "actor")
+        .order_by("created_at", "pk")
+    )
+
+
+def stale_list_for(user, *, now: datetime.datetime) -> list:
+    """The stale challenges (level 1 or worse), for those who may see the stale list."""
+    from workflows.models import Challenge
+
+    if not permissions.can_see_stale_list(user):
+        return []
+    qs = Challenge.objects.filter(stale_q(now=now))
+    visible = permissions.visible_challenges_q(user)
+    if visible is not None:
+        qs = qs.filter(visible)
+    return list(qs.select_related("working_group").order_by("state_entered_at", "pk"))
+
+
+def reminders_decided_between(*, since: datetime.datetime, until: datetime.datetime) -> bool:
+    from .models import Reminder
+
+    return Reminder.objects.filter(created_at__gt=since, created_at__lte=until).exists()

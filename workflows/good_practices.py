@@ -8,6 +8,7 @@ incremented, so running it again (a retry, ``rebuild_good_practices``) gives the
 from __future__ import annotations
 
 import statistics
+from collections.abc import Callable
 
 from django.db import transaction
 from django.utils import timezone
@@ -118,15 +119,20 @@ def _target_group_ids(challenge_ids) -> set[int]:
     )
 
 
-def good_practices_rebuild() -> int:
-    """Recompute every record and create the missing ones; returns how many records exist."""
-    approach_ids = (
-        Evaluation.objects.filter(outcome__in=SUCCESSFUL_OUTCOMES)
+def good_practices_rebuild(*, progress: Callable[[GoodPractice], None] | None = None) -> int:
+    """Create the missing records (approaches with a (partly) successful evaluation and no
+    record yet), then recompute every record once from the database; returns how many records
+    exist. Running it twice gives the same records. ``progress`` sees each record when done."""
+    missing = (
+        Evaluation.objects.filter(outcome__in=SUCCESSFUL_OUTCOMES, trial__approach__good_practice=None)
         .values_list("trial__approach_id", flat=True)
         .distinct()
     )
-    for approach_id in approach_ids:
+    for approach_id in list(missing):
         good_practice_record_for(approach_id=approach_id)
-    for record_id in GoodPractice.objects.values_list("id", flat=True):
-        good_practice_recompute(good_practice_id=record_id)
-    return GoodPractice.objects.count()
+    record_ids = list(GoodPractice.objects.order_by("pk").values_list("id", flat=True))
+    for record_id in record_ids:
+        record = good_practice_recompute(good_practice_id=record_id)
+        if progress is not None:
+            progress(record)
+    return len(record_ids)

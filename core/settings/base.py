@@ -202,9 +202,14 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True  # ...including when the worker process
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1  # with late acks, do not hoard messages
 CELERY_TASK_TIME_LIMIT = 300
 CELERY_TASK_SOFT_TIME_LIMIT = 240
-CELERY_TIMEZONE = TIME_ZONE
+CELERY_TIMEZONE = TIME_ZONE  # the beat schedule (core/celery.py) is in local time
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A worker that loses the broker connection cancels what it was running instead of finishing
+# it unacknowledged; the message is redelivered and the task (idempotent) runs again.
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+# Retries (mail errors) use short countdowns with jitter, set per task in notifications/tasks.py.
 
 # Django REST framework
 REST_FRAMEWORK = {

@@ -1,0 +1,90 @@
+"""Rendering and sending of one mail. Rendering happens in the recipient's language (the worker's
+own language is irrelevant); sending takes an ``OutgoingMail`` row as it was stored."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.conf import settings
+from django.core import signing
+from django.core.mail import EmailMultiAlternatives, get_connection
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
+
+UNSUBSCRIBE_SALT = "notifications.unsubscribe"
+UNSUBSCRIBE_SCOPES = ("digest", "immediate")
+
+
+@dataclass
+class RenderedMail:
+    subject: str
+    body_text: str
+    body_html: str
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+def absolute(path: str) -> str:
+    return f"{settings.SITE_URL}{path}"
+
+
+def challenge_url(challenge_id: int) -> str:
+    return absolute(f"/challenges/{challenge_id}/")
+
+
+def unsubscribe_token(user: Any, scope: str) -> str:
+    """A signed, non-expiring token naming the user and what to stop. No login needed: the
+    signature (SECRET_KEY) is the credential, and it can only switch mail off."""
+    assert scope in UNSUBSCRIBE_SCOPES
+    return signing.dumps({"u": user.pk, "s": scope}, salt=UNSUBSCRIBE_SALT)
+
+
+def unsubscribe_url(user: Any, scope: str) -> str:
+    return absolute(reverse("notifications:unsubscribe", args=[unsubscribe_token(user, scope)]))
+
+
+def render(user: Any, template: str, build: Callable[[], tuple[str, dict[str, Any]]], *,
+           unsubscribe_scope: str | None = None) -> RenderedMail:
+    """Render ``notifications/mail/<template>.{txt,html}`` for ``user`` in their language.
+
+    ``build`` returns ``(subject, context)``; it is called inside the language override so that
+    every string it formats is in the recipient's language. With ``unsubscribe_scope`` the mail
+    carries the one-click unsubscribe link (RFC 8058) in the body and in the headers."""
+    with translation.override(user.preferred_language or settings.LANGUAGE_CODE):
+        subject, context = build()
+        headers: dict[str, str] = {}
+        ctx = {"user": user, "site_url": settings.SITE_URL, **context}
+        if unsubscribe_scope:
+            url = unsubscribe_url(user, unsubscribe_scope)
+            ctx["unsubscribe_url"] = url
+            ctx["unsubscribe_scope"] = unsubscribe_scope
+            headers = {
+                "List-Unsubscribe": f"<{url}>",
+                "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+            }
+        subject_text = " ".join(str(subject).split())[:300]  # one header line
+        ctx["subject"] = subject_text
+        return RenderedMail(
+            subject=subject_text,
+            body_text=render_to_string(f"notifications/mail/{template}.txt", ctx).strip() + "\n",
+            body_html=render_to_string(f"notifications/mail/{template}.html", ctx),
+            headers=headers,
+        )
+
+
+def deliver(*, to_email: str, subject: str, body_text: str, body_html: str,
+            headers: dict[str, str]) -> None:
+    """Hand one mail to the configured backend; raises what the backend raises (SMTP errors)."""
+    message = EmailMultiAlternatives(
+        subject=subject,
+        body=body_text,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[to_email],
+        headers=headers or None,
+        connection=get_connection(fail_silently=False),
+    )
+    if body_html:
+        message.attach_alternative(body_html, "text/html")
+    message.send(fail_silently=False)
