@@ -1,1 +1,52 @@
-urlpatterns: list = []
+from django.urls import include, path, re_path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+
+from . import views
+
+v1 = [
+    path("auth/token/", views.TokenView.as_view(), name="token"),
+    path("challenges/", views.ChallengeListView.as_view(), name="challenge-list"),
+    path("challenges/<str:pk>/", views.ChallengeDetailView.as_view(), name="challenge-detail"),
+    path(
+        "challenges/<str:pk>/transitions/",
+        views.TransitionListView.as_view(),
+        name="challenge-transitions",
+    ),
+    path(
+        "challenges/<str:pk>/transitions/<str:name>/",
+        views.TransitionRunView.as_view(),
+        name="challenge-transition",
+    ),
+    path("challenges/<str:pk>/history/", views.HistoryView.as_view(), name="challenge-history"),
+    path(
+        "challenges/<str:pk>/comments/", views.CommentListView.as_view(), name="challenge-comments"
+    ),
+    path("challenges/<str:pk>/follow/", views.FollowView.as_view(), name="challenge-follow"),
+    path("good-practices/", views.GoodPracticeListView.as_view(), name="good-practice-list"),
+    path(
+        "good-practices/<str:pk>/",
+        views.GoodPracticeDetailView.as_view(),
+        name="good-practice-detail",
+    ),
+    path("organisations/", views.OrganisationListView.as_view(), name="organisation-list"),
+    path("working-groups/", views.WorkingGroupListView.as_view(), name="working-group-list"),
+    path("topics/", views.TopicListView.as_view(), name="topic-list"),
+    path("regions/", views.RegionListView.as_view(), name="region-list"),
+    path("target-groups/", views.TargetGroupListView.as_view(), name="target-group-list"),
+    path("stats/", views.StatsView.as_view(), name="stats"),
+    path("me/", views.MeView.as_view(), name="me"),
+]
+
+app_name = "api"
+urlpatterns = [
+    path("v1/", include(v1)),
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    # The split view serves its start-up script as a file, so the docs work under our CSP.
+    path(
+        "docs/",
+        SpectacularSwaggerSplitView.as_view(url_name="api:schema"),
+        name="docs",
+    ),
+    # Anything else under /api/ is a JSON 404 like every other API error, not an HTML page.
+    re_path(r"^.*$", views.not_found, name="not-found"),
+]

@@ -1,0 +1,461 @@
+"""Serializers validate shape and render; rules live in the services and ``core.permissions``.
+
+Output serializers read objects the selectors already joined (no query per row). Input
+serializers name exactly the fields a client may write: ``state``, ``reporter``,
+``organisation`` (after filing), working group and log entries appear only in output
+serializers, so a client can never set them.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from core import permissions
+from core.models import Membership, Organisation, Region, TargetGroup, Topic, User, WorkingGroup
+from notifications.models import Preference
+from workflows.models import (
+    Analysis,
+    Approach,
+    Challenge,
+    ClosureReason,
+    Comment,
+    Evaluation,
+    GoodPractice,
+    Outcome,
+    State,
+    TransitionLog,
+    Trial,
+    Visibility,
+)
+from workflows.services import TITLE_MAX
+
+TEXT_MAX = 20_000
+
+# --- reference data -----------------------------------------------------------------------------
+
+
+class TopicSerializer(serializers.ModelSerializer):
+    name = serializers.CharField(read_only=True, help_text=_("Name in the active language."))
+
+    class Meta:
+        model = Topic
+        fields = ["id", "slug", "name", "name_de", "name_en"]
+
+
+class TargetGroupSerializer(serializers.ModelSerializer):
+    name = serializers.CharField(read_only=True, help_text=_("Name in the active language."))
+
+    class Meta:
+        model = TargetGroup
+        fields = ["id", "slug", "name", "name_de", "name_en"]
+
+
+class RegionSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Region
+        fields = ["id", "slug", "name", "kind"]
+
+
+class OrganisationRefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Organisation
+        fields = ["id", "name"]
+
+
+class OrganisationSerializer(serializers.ModelSerializer):
+    region = RegionSerializer(read_only=True)
+
+    class Meta:
+        model = Organisation
+        fields = ["id", "name", "kind", "region", "website", "description", "status"]
+
+
+class WorkingGroupRefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = WorkingGroup
+        fields = ["id", "slug", "name"]
+
+
+class WorkingGroupSerializer(serializers.ModelSerializer):
+    topics = TopicSerializer(many=True, read_only=True)
+    lead = serializers.SerializerMethodField()
+
+    class Meta:
+        model = WorkingGroup
+        fields = ["id", "slug", "name", "purpose", "topics", "lead"]
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_lead(self, group: WorkingGroup) -> str | None:
+        return str(group.lead) if group.lead_id else None
+
+
+class PersonSerializer(serializers.ModelSerializer):
+    """A person as others see them: no email address."""
+
+    class Meta:
+        model = User
+        fields = ["id", "display_name"]
+
+
+# --- challenges: output -------------------------------------------------------------------------
+
+
+class AnalysisSerializer(serializers.ModelSerializer):
+    author = PersonSerializer(read_only=True)
+
+    class Meta:
+        model = Analysis
+        fields = ["root_causes", "affected", "author", "created_at"]
+
+
+class ApproachSerializer(serializers.ModelSerializer):
+    author = PersonSerializer(read_only=True)
+
+    class Meta:
+        model = Approach
+        fields = ["id", "title", "description", "selected", "good_practice", "author", "created_at"]
+
+
+class EvaluationSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Evaluation
+        fields = ["id", "outcome", "evidence", "lessons_learned", "created_at"]
+
+
+class TrialSerializer(serializers.ModelSerializer):
+    partners = OrganisationRefSerializer(many=True, read_only=True)
+    evaluation = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Trial
+        fields = [
+            "id",
+            "approach",
+            "plan",
+            "start",
+            "planned_end",
+            "partners",
+            "status",
+            "abandoned_reason",
+            "evaluation",
+            "created_at",
+        ]
+
+    @extend_schema_field(EvaluationSerializer(allow_null=True))
+    def get_evaluation(self, trial: Trial) -> dict | None:
+        try:
+            evaluation = trial.evaluation
+        except Evaluation.DoesNotExist:
+            return None
+        return EvaluationSerializer(evaluation, context=self.context).data
+
+
+class ChallengeListSerializer(serializers.ModelSerializer):
+    """A list row; reads only what ``challenges_visible_to`` joins in."""
+
+    topic = TopicSerializer(read_only=True)
+    target_groups = TargetGroupSerializer(many=True, read_only=True)
+    region = RegionSerializer(read_only=True)
+    organisation = OrganisationRefSerializer(read_only=True)
+    reporter = PersonSerializer(read_only=True)
+    working_group = WorkingGroupRefSerializer(read_only=True, allow_null=True)
+    state = serializers.ChoiceField(choices=State.choices, read_only=True)
+    visibility = serializers.ChoiceField(choices=Visibility.choices, read_only=True)
+
+    class Meta:
+        model = Challenge
+        fields = [
+            "id",
+            "title",
+            "topic",
+            "target_groups",
+            "region",
+            "visibility",
+            "organisation",
+            "reporter",
+            "working_group",
+            "state",
+            "state_entered_at",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+
+class ChallengeDetailSerializer(ChallengeListSerializer):
+    """A challenge with everything its lifecycle produced, and what the caller may do now.
+    Expects the object from ``challenge_detail_for`` and ``allowed_transitions`` in the context."""
+
+    closure_reason = serializers.ChoiceField(
+        choices=[("", "")] + list(ClosureReason.choices), read_only=True
+    )
+    analysis = serializers.SerializerMethodField()
+    approaches = ApproachSerializer(many=True, read_only=True)
+    trials = TrialSerializer(many=True, read_only=True)
+    allowed_transitions = serializers.SerializerMethodField()
+
+    class Meta(ChallengeListSerializer.Meta):
+        fields = ChallengeListSerializer.Meta.fields + [
+            "description",
+            "closure_reason",
+            "duplicate_of",
+            "referred_to",
+            "analysis",
+            "approaches",
+            "trials",
+            "allowed_transitions",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(AnalysisSerializer(allow_null=True))
+    def get_analysis(self, challenge: Challenge) -> dict | None:
+        try:
+            analysis = challenge.analysis
+        except Analysis.DoesNotExist:
+            return None
+        return AnalysisSerializer(analysis, context=self.context).data
+
+    @extend_schema_field(serializers.ListField(child=serializers.CharField()))
+    def get_allowed_transitions(self, challenge: Challenge) -> list[str]:
+        return [spec.name for spec in self.context.get("allowed_transitions", [])]
+
+
+class TransitionLogSerializer(serializers.ModelSerializer):
+    actor = PersonSerializer(read_only=True)
+
+    class Meta:
+        model = TransitionLog
+        fields = ["id", "transition", "from_state", "to_state", "actor", "at", "note"]
+
+
+class CommentSerializer(serializers.ModelSerializer):
+    author = PersonSerializer(read_only=True)
+
+    class Meta:
+        model = Comment
+        fields = ["id", "author", "body", "created_at"]
+        read_only_fields = ["id", "author", "created_at"]
+        extra_kwargs = {"body": {"max_length": 10_000}}
+
+
+# --- transitions --------------------------------------------------------------------------------
+
+
+class ChoiceSerializer(serializers.Serializer):
+    value = serializers.CharField()
+    label = serializers.CharField()
+
+
+class InputFieldSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    kind = serializers.ChoiceField(
+        choices=["text", "longtext", "date", "choice", "id", "ids", "approaches", "index"],
+        help_text=_(
+            "text/longtext: a string; date: YYYY-MM-DD; choice: one of `choices`; id: an id; "
+            "ids: a list of ids; approaches: a list of {title, description, good_practice?}; "
+            "index: a position in that list."
+        ),
+    )
+    required = serializers.BooleanField()
+    label = serializers.CharField()
+    choices = serializers.SerializerMethodField()
+
+    @extend_schema_field(ChoiceSerializer(many=True))
+    def get_choices(self, field: Any) -> list[dict[str, str]]:
+        return [{"value": str(value), "label": str(label)} for value, label in field.choices]
+
+
+class TransitionSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    label = serializers.CharField()
+    target = serializers.ChoiceField(choices=State.choices)
+    fields = InputFieldSerializer(many=True)
+
+
+TRANSITION_INPUT_SCHEMA = {
+    "type": "object",
+    "additionalProperties": True,
+    "description": (
+        "The input of the transition, as listed by `GET /challenges/{id}/transitions/`. "
+        "analyse: working_group, root_causes, affected, note?; propose_approach: approaches "
+        "[{title, description, good_practice?}], selected?, note?; start_trial: start, "
+        "planned_end, partners [ids], plan?, approach?; evaluate: outcome ("
+        + ", ".join(Outcome.values)
+        + "), evidence, lessons_learned; revise_approach: reason, approaches?, selected?; "
+        "close: reason (" + ", ".join(ClosureReason.values) + "), duplicate_of?, referred_to?, "
+        "note?; reopen: reason."
+    ),
+}
+
+
+# --- challenges: input --------------------------------------------------------------------------
+
+
+class ChallengeWriteSerializer(serializers.Serializer):
+    """The editable fields of a challenge (PATCH: any subset)."""
+
+    title = serializers.CharField(max_length=TITLE_MAX)
+    description = serializers.CharField(max_length=TEXT_MAX)
+    topic = serializers.PrimaryKeyRelatedField(queryset=Topic.objects.all())
+    target_groups = serializers.PrimaryKeyRelatedField(
+        queryset=TargetGroup.objects.all(), many=True, allow_empty=False
+    )
+    region = serializers.PrimaryKeyRelatedField(queryset=Region.objects.all())
+    visibility = serializers.ChoiceField(choices=Visibility.choices)
+
+
+class ChallengeFileSerializer(ChallengeWriteSerializer):
+    """Filing: the editable fields plus the reporting organisation. The state is always
+    ``reported`` and the reporter is the caller."""
+
+    organisation = serializers.PrimaryKeyRelatedField(
+        queryset=Organisation.objects.filter(status=Organisation.Status.ADMITTED),
+        help_text=_("An admitted organisation you may file for (see `GET /me/`)."),
+    )
+    visibility = serializers.ChoiceField(choices=Visibility.choices, default=Visibility.NETWORK)
+
+    def validate_organisation(self, organisation: Organisation) -> Organisation:
+        allowed = permissions.filable_organisation_ids(self.context["request"].user)
+        if allowed is not None and organisation.pk not in allowed:
+            raise serializers.ValidationError(
+                _("You can only file challenges for an organisation you belong to.")
+            )
+        return organisation
+
+
+# --- good practices -----------------------------------------------------------------------------
+
+
+class GoodPracticeSerializer(serializers.ModelSerializer):
+    working_group = WorkingGroupRefSerializer(read_only=True, allow_null=True)
+    regions = RegionSerializer(many=True, read_only=True)
+    target_groups = TargetGroupSerializer(many=True, read_only=True)
+    topics = TopicSerializer(many=True, read_only=True)
+    partners = OrganisationRefSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = GoodPractice
+        fields = [
+            "id",
+            "slug",
+            "title",
+            "status",
+            "validation",
+            "working_group",
+            "problem",
+            "approach",
+            "context",
+            "regions",
+            "target_groups",
+            "topics",
+            "partners",
+            "contact",
+            "resources_cost",
+            "resources_staff",
+            "resources_time",
+            "timescale",
+            "evidence",
+            "difficulties",
+            "lessons_learnt",
+            "transferability",
+            "trial_count",
+            "success_count",
+            "partial_count",
+            "region_count",
+            "typical_duration_days",
+            "published_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+
+# --- statistics ---------------------------------------------------------------------------------
+
+
+class StateCountSerializer(serializers.Serializer):
+    state = serializers.ChoiceField(choices=State.choices)
+    label = serializers.CharField()
+    count = serializers.IntegerField()
+
+
+class TaxonomyCountSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    slug = serializers.CharField()
+    name = serializers.CharField()
+    count = serializers.IntegerField()
+
+
+class StateDurationSerializer(serializers.Serializer):
+    state = serializers.ChoiceField(choices=State.choices)
+    label = serializers.CharField()
+    median_days = serializers.FloatField(
+        allow_null=True, help_text=_("Median of the completed stays; null when there is none.")
+    )
+    stays = serializers.IntegerField(help_text=_("Completed stays the median is taken over."))
+
+
+class StatsSerializer(serializers.Serializer):
+    total = serializers.IntegerField()
+    by_state = StateCountSerializer(many=True)
+    by_topic = TaxonomyCountSerializer(many=True)
+    by_region = TaxonomyCountSerializer(many=True)
+    median_days_in_state = StateDurationSerializer(many=True)
+
+
+# --- the caller ---------------------------------------------------------------------------------
+
+
+class MembershipSerializer(serializers.ModelSerializer):
+    organisation = OrganisationRefSerializer(read_only=True)
+    status = serializers.CharField(source="organisation.status", read_only=True)
+
+    class Meta:
+        model = Membership
+        fields = ["organisation", "status"]
+
+
+class PreferencesSerializer(serializers.Serializer):
+    immediate = serializers.BooleanField(
+        required=False, help_text=_("Mail at once about followed challenges.")
+    )
+    digest = serializers.ChoiceField(choices=Preference.Digest.choices, required=False)
+
+
+class MeSerializer(serializers.Serializer):
+    id = serializers.IntegerField(read_only=True)
+    email = serializers.EmailField(read_only=True)
+    display_name = serializers.CharField(max_length=150)
+    preferred_language = serializers.ChoiceField(choices=settings.LANGUAGES)
+    is_coordinator = serializers.BooleanField(read_only=True)
+    is_stakeholder = serializers.BooleanField(read_only=True)
+    roles = serializers.ListField(
+        child=serializers.ChoiceField(
+            choices=["partner", "working_group_member", "coordinator", "stakeholder"]
+        ),
+        read_only=True,
+    )
+    memberships = MembershipSerializer(many=True, read_only=True)
+    working_groups = WorkingGroupRefSerializer(many=True, read_only=True)
+    filable_organisations = OrganisationRefSerializer(
+        many=True,
+        read_only=True,
+        help_text=_("The organisations you may file challenges for."),
+    )
+    preferences = PreferencesSerializer()
+
+
+# --- authentication -----------------------------------------------------------------------------
+
+
+class TokenRequestSerializer(serializers.Serializer):
+    email = serializers.EmailField(max_length=254)
+    password = serializers.CharField(max_length=4096, trim_whitespace=False)
+
+
+class TokenSerializer(serializers.Serializer):
+    token = serializers.CharField()

@@ -1,0 +1,450 @@
+"""API views: thin. Reads go through selectors, writes through services, rights through
+``core.permissions``; domain errors become responses in ``api.exceptions``.
+
+The order of answers is the services' order everywhere: a challenge the caller may not see is
+404 (before anything else is looked at), then 403 for a missing right, then 409 for a state that
+does not allow the step, then 400 for input.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth import authenticate
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import generics, status
+from rest_framework.decorators import (
+    api_view,
+    authentication_classes,
+    permission_classes,
+)
+from rest_framework.authtoken.models import Token
+from rest_framework.filters import SearchFilter
+from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.throttling import ScopedRateThrottle
+from rest_framework.views import APIView
+
+from core import permissions
+from core import services as core_services
+from core.exceptions import NotFound, PermissionDenied
+from core.models import Organisation, Region, TargetGroup, Topic, WorkingGroup
+from notifications import services as notification_services
+from workflows import selectors, services
+from workflows.models import Challenge, Comment, TransitionLog
+from workflows.stats import challenge_stats_for
+from workflows.transitions import TRANSITIONS
+
+from . import serializers as s
+from .filters import ChallengeFilter, StableOrderingFilter
+from .pagination import StandardPagination
+from .schema import ERROR_SCHEMA
+from .throttling import clear_failed_logins, is_locked_out, record_failed_login
+
+ID_SCHEMA = {"type": "integer", "minimum": 0}
+CHALLENGE_ID = OpenApiParameter("id", ID_SCHEMA, OpenApiParameter.PATH)
+
+
+def _visible_challenge(request: Request, pk: Any) -> Challenge:
+    """The bare challenge row if the caller may see it, else ``NotFound`` (one query)."""
+    try:
+        pk = int(pk)
+    except (TypeError, ValueError):
+        raise NotFound(_("Challenge not found.")) from None
+    challenge = selectors.challenges_visible_to(request.user).filter(pk=pk).first()
+    if challenge is None:
+        raise NotFound(_("Challenge not found."))
+    return challenge
+
+
+def _detail_response(request: Request, pk: Any, status_code: int = status.HTTP_200_OK) -> Response:
+    challenge = selectors.challenge_detail_for(request.user, pk)
+    serializer = s.ChallengeDetailSerializer(
+        challenge,
+        context={
+            "request": request,
+            "allowed_transitions": selectors.allowed_transitions_for(request.user, challenge),
+        },
+    )
+    return Response(serializer.data, status=status_code)
+
+
+@extend_schema(exclude=True)
+@api_view(["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"])
+@permission_classes([AllowAny])
+@authentication_classes([])
+def not_found(request: Request, *args: Any, **kwargs: Any) -> Response:
+    raise NotFound()
+
+
+# --- authentication -----------------------------------------------------------------------------
+
+
+class TokenView(APIView):
+    """Exchange email and password for an API token; send it as `Authorization: Token <token>`.
+
+    After 10 failed attempts for one email address within 15 minutes, that address gets no
+    token (429) until the window has passed."""
+
+    authentication_classes: list = []
+    permission_classes = [AllowAny]
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "token"
+
+    @extend_schema(
+        request=s.TokenRequestSerializer,
+        responses={200: s.TokenSerializer},
+        auth=[],
+        tags=["auth"],
+        operation_id="auth_token_create",
+    )
+    def post(self, request: Request) -> Response:
+        serializer = s.TokenRequestSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        email = serializer.validated_data["email"].strip().lower()
+        if is_locked_out(email):
+            return Response(
+                {
+                    "code": "locked_out",
+                    "detail": str(
+                        _("Too many failed sign-ins for this address. Try again in 15 minutes.")
+                    ),
+                },
+                status=status.HTTP_429_TOO_MANY_REQUESTS,
+            )
+        user = authenticate(
+            request._request, username=email, password=serializer.validated_data["password"]
+        )
+        if user is None:
+            record_failed_login(email)
+            return Response(
+                {"code": "invalid_credentials", "detail": str(_("Email or password is wrong."))},
+                status=status.HTTP_400_BAD_REQUEST,
+            )
+        clear_failed_logins(email)
+        # DRF's own token table; issuing a token is authentication plumbing, not a domain write.
+        token, _created = Token.objects.get_or_create(user=user)
+        return Response({"token": token.key})
+
+
+# --- challenges ---------------------------------------------------------------------------------
+
+
+@extend_schema(tags=["challenges"])
+class ChallengeListView(generics.GenericAPIView):
+    """Challenges the caller may see, newest first."""
+
+    serializer_class = s.ChallengeListSerializer
+    pagination_class = StandardPagination
+    filter_backends = [
+        DjangoFilterBackend,
+        SearchFilter,
+        StableOrderingFilter,
+    ]
+    filterset_class = ChallengeFilter
+    search_fields = ["title", "description"]
+    ordering_fields = ["created_at", "updated_at", "state_entered_at", "title", "state", "id"]
+    ordering = ["-created_at", "-id"]
+
+    def get_queryset(self):
+        return selectors.challenges_visible_to(self.request.user)
+
+    @extend_schema(responses={200: s.ChallengeListSerializer(many=True)})
+    def get(self, request: Request) -> Response:
+        queryset = self.filter_queryset(self.get_queryset())
+        page = self.paginate_queryset(queryset)
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+    @extend_schema(
+        request=s.ChallengeFileSerializer,
+        responses={201: s.ChallengeDetailSerializer},
+        description="File a new challenge; it starts in state `reported`, reported by you.",
+    )
+    def post(self, request: Request) -> Response:
+        if not permissions.can_file_challenge(request.user):
+            raise PermissionDenied(_("You may not file challenges."))
+        serializer = s.ChallengeFileSerializer(data=request.data, context={"request": request})
+        serializer.is_valid(raise_exception=True)
+        challenge = services.challenge_file(actor=request.user, **serializer.validated_data)
+        return _detail_response(request, challenge.pk, status.HTTP_201_CREATED)
+
+
+@extend_schema(tags=["challenges"], parameters=[CHALLENGE_ID])
+class ChallengeDetailView(APIView):
+    @extend_schema(responses={200: s.ChallengeDetailSerializer})
+    def get(self, request: Request, pk: int) -> Response:
+        """A challenge with its analysis, approaches, trials and evaluations, and the
+        transitions the caller may make now."""
+        return _detail_response(request, pk)
+
+    @extend_schema(
+        request=s.ChallengeWriteSerializer,
+        responses={200: s.ChallengeDetailSerializer},
+        description=(
+            "Edit title, description, topic, target groups, region or visibility. State, "
+            "reporter, organisation and working group are not writable here."
+        ),
+    )
+    def patch(self, request: Request, pk: int) -> Response:
+        challenge = _visible_challenge(request, pk)
+        if not permissions.can_edit_challenge(request.user, challenge):
+            raise PermissionDenied(_("You may not edit this challenge."))
+        serializer = s.ChallengeWriteSerializer(data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        services.challenge_update(actor=request.user, challenge=challenge, **serializer.validated_data)
+        return _detail_response(request, challenge.pk)
+
+
+@extend_schema(tags=["challenges"], parameters=[CHALLENGE_ID])
+class TransitionListView(APIView):
+    @extend_schema(responses={200: s.TransitionSerializer(many=True)})
+    def get(self, request: Request, pk: int) -> Response:
+        """The transitions the caller may make now, with their target state and input fields."""
+        challenge = _visible_challenge(request, pk)
+        specs = selectors.allowed_transitions_for(request.user, challenge)
+        return Response(s.TransitionSerializer(specs, many=True).data)
+
+
+@extend_schema(
+    tags=["challenges"],
+    parameters=[
+        CHALLENGE_ID,
+        OpenApiParameter(
+            "name", OpenApiTypes.STR, OpenApiParameter.PATH, enum=sorted(TRANSITIONS)
+        ),
+    ],
+)
+class TransitionRunView(APIView):
+    @extend_schema(
+        request={"application/json": s.TRANSITION_INPUT_SCHEMA},
+        responses={
+            200: s.ChallengeDetailSerializer,
+            409: OpenApiResponse(
+                ERROR_SCHEMA,
+                description="Not possible in the current state, or lost to a concurrent change.",
+            ),
+        },
+    )
+    def post(self, request: Request, pk: int, name: str) -> Response:
+        """Make one transition with its input. Nothing changes on any error."""
+        challenge = _visible_challenge(request, pk)
+        if name not in TRANSITIONS:
+            raise NotFound(_("There is no such step."))
+        services.challenge_transition(
+            actor=request.user, challenge=challenge, name=name, data=request.data
+        )
+        return _detail_response(request, challenge.pk)
+
+
+@extend_schema(tags=["challenges"], parameters=[CHALLENGE_ID])
+class HistoryView(APIView):
+    @extend_schema(responses={200: s.TransitionLogSerializer(many=True)})
+    def get(self, request: Request, pk: int) -> Response:
+        """The transition log, oldest first (filing included)."""
+        challenge = _visible_challenge(request, pk)
+        log = TransitionLog.objects.filter(challenge=challenge).select_related("actor")
+        return Response(s.TransitionLogSerializer(log, many=True).data)
+
+
+@extend_schema(tags=["challenges"], parameters=[CHALLENGE_ID])
+class CommentListView(generics.GenericAPIView):
+    serializer_class = s.CommentSerializer
+    pagination_class = StandardPagination
+    queryset = Comment.objects.none()  # tells the schema the model; reads filter per challenge
+
+    @extend_schema(responses={200: s.CommentSerializer(many=True)})
+    def get(self, request: Request, pk: int) -> Response:
+        """The discussion, oldest first."""
+        challenge = _visible_challenge(request, pk)
+        comments = Comment.objects.filter(challenge=challenge).select_related("author")
+        page = self.paginate_queryset(comments)
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+    @extend_schema(request=s.CommentSerializer, responses={201: s.CommentSerializer})
+    def post(self, request: Request, pk: int) -> Response:
+        """Add a comment (you then follow the challenge)."""
+        challenge = _visible_challenge(request, pk)
+        if not permissions.can_comment(request.user, challenge):
+            raise PermissionDenied(_("You may not comment on this challenge."))
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        comment = services.comment_add(
+            actor=request.user, challenge=challenge, body=serializer.validated_data["body"]
+        )
+        return Response(self.get_serializer(comment).data, status=status.HTTP_201_CREATED)
+
+
+@extend_schema(tags=["challenges"], parameters=[CHALLENGE_ID])
+class FollowView(APIView):
+    @extend_schema(request=None, responses={204: None})
+    def post(self, request: Request, pk: int) -> Response:
+        """Follow the challenge (idempotent)."""
+        challenge = _visible_challenge(request, pk)
+        services.challenge_follow(actor=request.user, challenge=challenge)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @extend_schema(request=None, responses={204: None})
+    def delete(self, request: Request, pk: int) -> Response:
+        """Stop following (idempotent)."""
+        challenge = _visible_challenge(request, pk)
+        services.challenge_unfollow(actor=request.user, challenge=challenge)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+# --- good practices -----------------------------------------------------------------------------
+
+
+@extend_schema(tags=["good practices"])
+class GoodPracticeListView(generics.ListAPIView):
+    """Published good-practice records for everyone; coordinators (and working groups, for
+    their own) also see drafts."""
+
+    permission_classes = [AllowAny]
+    serializer_class = s.GoodPracticeSerializer
+    pagination_class = StandardPagination
+
+    def get_queryset(self):
+        return selectors.good_practices_visible_to(self.request.user).order_by(
+            "-published_at", "title", "id"
+        )
+
+
+@extend_schema(tags=["good practices"])
+class GoodPracticeDetailView(APIView):
+    permission_classes = [AllowAny]
+
+    @extend_schema(
+        responses={200: s.GoodPracticeSerializer},
+        parameters=[OpenApiParameter("id", ID_SCHEMA, OpenApiParameter.PATH)],
+    )
+    def get(self, request: Request, pk: int) -> Response:
+        record = selectors.good_practice_detail_for(request.user, pk=pk)
+        return Response(s.GoodPracticeSerializer(record).data)
+
+
+# --- reference data -----------------------------------------------------------------------------
+
+
+class _ReferenceList(generics.ListAPIView):
+    pagination_class = None
+
+
+@extend_schema(tags=["reference data"])
+class TopicListView(_ReferenceList):
+    permission_classes = [AllowAny]
+    serializer_class = s.TopicSerializer
+    queryset = Topic.objects.order_by("name_de", "id")
+
+
+@extend_schema(tags=["reference data"])
+class TargetGroupListView(_ReferenceList):
+    permission_classes = [AllowAny]
+    serializer_class = s.TargetGroupSerializer
+    queryset = TargetGroup.objects.order_by("name_de", "id")
+
+
+@extend_schema(tags=["reference data"])
+class RegionListView(_ReferenceList):
+    permission_classes = [AllowAny]
+    serializer_class = s.RegionSerializer
+    queryset = Region.objects.order_by("name", "id")
+
+
+@extend_schema(tags=["reference data"])
+class OrganisationListView(_ReferenceList):
+    """The network's admitted organisations (coordinators also see applications)."""
+
+    serializer_class = s.OrganisationSerializer
+
+    def get_queryset(self):
+        qs = Organisation.objects.select_related("region").order_by("name", "id")
+        if permissions.can_admit_organisation(self.request.user):
+            return qs
+        return qs.filter(status=Organisation.Status.ADMITTED)
+
+
+@extend_schema(tags=["reference data"])
+class WorkingGroupListView(_ReferenceList):
+    serializer_class = s.WorkingGroupSerializer
+    queryset = (
+        WorkingGroup.objects.select_related("lead").prefetch_related("topics").order_by("name", "id")
+    )
+
+
+# --- statistics and the caller ------------------------------------------------------------------
+
+
+@extend_schema(tags=["statistics"])
+class StatsView(APIView):
+    @extend_schema(responses={200: s.StatsSerializer})
+    def get(self, request: Request) -> Response:
+        """Counts per state, topic and region, and the median days challenges spent in each
+        state, over the challenges you may see."""
+        return Response(s.StatsSerializer(challenge_stats_for(request.user)).data)
+
+
+def _me_payload(user: Any) -> dict[str, Any]:
+    roles = permissions.roles_of(user)
+    role_names = [
+        name
+        for name, held in (
+            ("partner", roles.partner),
+            ("working_group_member", roles.group_member),
+            ("coordinator", roles.coordinator),
+            ("stakeholder", roles.stakeholder),
+        )
+        if held
+    ]
+    filable = permissions.filable_organisation_ids(user)
+    admitted = Organisation.objects.filter(status=Organisation.Status.ADMITTED).order_by("name")
+    preference = notification_services.preference_for(user)
+    return {
+        "id": user.pk,
+        "email": user.email,
+        "display_name": user.display_name,
+        "preferred_language": user.preferred_language,
+        "is_coordinator": user.is_coordinator,
+        "is_stakeholder": user.is_stakeholder,
+        "roles": role_names,
+        "memberships": user.memberships.select_related("organisation").order_by(
+            "organisation__name"
+        ),
+        "working_groups": user.working_groups.order_by("name"),
+        "filable_organisations": admitted if filable is None else admitted.filter(pk__in=filable),
+        "preferences": {"immediate": preference.immediate, "digest": preference.digest},
+    }
+
+
+@extend_schema(tags=["me"])
+class MeView(APIView):
+    @extend_schema(responses={200: s.MeSerializer})
+    def get(self, request: Request) -> Response:
+        """You: roles, memberships, working groups and mail preferences."""
+        return Response(s.MeSerializer(_me_payload(request.user)).data)
+
+    @extend_schema(request=s.MeSerializer, responses={200: s.MeSerializer})
+    def patch(self, request: Request) -> Response:
+        """Change your display name, language and mail preferences."""
+        serializer = s.MeSerializer(data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        preferences = data.get("preferences") or {}
+        with transaction.atomic():  # all or nothing across the two apps' services
+            core_services.user_update_preferences(
+                actor=request.user,
+                display_name=data.get("display_name"),
+                preferred_language=data.get("preferred_language"),
+            )
+            if preferences:
+                notification_services.preference_update(
+                    actor=request.user,
+                    immediate=preferences.get("immediate"),
+                    digest=preferences.get("digest"),
+                )
+        return Response(s.MeSerializer(_me_payload(request.user)).data)
+

@@ -1,0 +1,118 @@
+"""Figures about the challenges a person may see: how many are in each state, per topic and per
+region, and how long challenges typically stay in each state.
+
+Read by the API's ``/stats/``. Every figure is computed over ``visible_challenges_q(user)``, the
+same rule as every list, so a figure never counts what its reader may not see. The cost is a
+constant number of queries whatever the number of challenges: grouped counts, the two
+taxonomies, and the transition log read once and replayed in Python.
+"""
+
+from __future__ import annotations
+
+import datetime
+import statistics
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Count, QuerySet
+
+from core import permissions
+from core.models import Region, Topic
+
+from .models import Challenge, State, TransitionLog
+
+SECONDS_PER_DAY = 86_400
+
+
+@dataclass(frozen=True)
+class StateCount:
+    state: str
+    label: str
+    count: int
+
+
+@dataclass(frozen=True)
+class TaxonomyCount:
+    id: int
+    slug: str
+    name: str
+    count: int
+
+
+@dataclass(frozen=True)
+class StateDuration:
+    state: str
+    label: str
+    median_days: float | None  # None: no challenge has left this state yet
+    stays: int  # completed stays the median is taken over
+
+
+@dataclass(frozen=True)
+class ChallengeStats:
+    total: int
+    by_state: list[StateCount]
+    by_topic: list[TaxonomyCount]
+    by_region: list[TaxonomyCount]
+    median_days_in_state: list[StateDuration]
+
+
+def _visible(user: Any) -> QuerySet[Challenge]:
+    q = permissions.visible_challenges_q(user)
+    qs = Challenge.objects.all() if q is None else Challenge.objects.filter(q)
+    return qs.order_by()
+
+
+def state_stays(log_rows: list[tuple[int, str, datetime.datetime]]) -> dict[str, list[float]]:
+    """Completed stays per state, in days, from log rows ``(challenge_id, to_state, at)`` sorted
+    by challenge and time. A stay starts when a row enters the state and ends at the challenge's
+    next row; the current stay of each challenge has not ended and is not counted."""
+    stays: dict[str, list[float]] = defaultdict(list)
+    previous: tuple[int, str, datetime.datetime] | None = None
+    for row in log_rows:
+        if previous is not None and previous[0] == row[0]:
+            seconds = (row[2] - previous[2]).total_seconds()
+            stays[previous[1]].append(max(seconds, 0.0) / SECONDS_PER_DAY)
+        previous = row
+    return stays
+
+
+def challenge_stats_for(user: Any) -> ChallengeStats:
+    """Counts per state, topic and region, and the median days spent in each state, over the
+    challenges ``user`` may see."""
+    visible = _visible(user)
+    per_state = dict(visible.values_list("state").annotate(n=Count("id")).order_by())
+    per_topic = dict(visible.values_list("topic_id").annotate(n=Count("id")).order_by())
+    per_region = dict(visible.values_list("region_id").annotate(n=Count("id")).order_by())
+
+    log_rows = list(
+        TransitionLog.objects.filter(challenge__in=visible.values("pk"))
+        .order_by("challenge_id", "at", "id")
+        .values_list("challenge_id", "to_state", "at")
+    )
+    stays = state_stays(log_rows)
+
+    return ChallengeStats(
+        total=sum(per_state.values()),
+        by_state=[
+            StateCount(state=state.value, label=str(state.label), count=per_state.get(state, 0))
+            for state in State
+        ],
+        by_topic=[
+            TaxonomyCount(id=t.pk, slug=t.slug, name=t.name, count=per_topic.get(t.pk, 0))
+            for t in Topic.objects.order_by("name_de")
+        ],
+        by_region=[
+            TaxonomyCount(id=r.pk, slug=r.slug, name=r.name, count=per_region.get(r.pk, 0))
+            for r in Region.objects.order_by("name")
+        ],
+        median_days_in_state=[
+            StateDuration(
+                state=state.value,
+                label=str(state.label),
+                median_days=round(statistics.median(stays[state]), 2) if stays.get(state) else None,
+                stays=len(stays.get(state, ())),
+            )
+            for state in State
+        ],
+    )
