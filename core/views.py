@@ -48,11 +48,11 @@ def apply(request: HttpRequest) -> HttpResponse:
     else:
         form = ApplicationForm()
         status = 200
-    return render(request, "core/apply.html", {"form": form}, status=status)
+    return render(request, "network/apply.html", {"form": form}, status=status)
 
 
 def apply_done(request: HttpRequest) -> HttpResponse:
-    return render(request, "core/apply_done.html")
+    return render(request, "network/apply_done.html")
 
 
 @login_required
@@ -67,7 +67,7 @@ def applications(request: HttpRequest) -> HttpResponse:
         .prefetch_related("members")
         .order_by("created_at", "id")
     )
-    return render(request, "core/applications.html", {"pending": pending})
+    return render(request, "network/applications.html", {"pending": pending})
 
 
 @login_required
@@ -136,7 +136,7 @@ def preferences(request: HttpRequest) -> HttpResponse:
                 "digest": preference.digest,
             }
         )
-    return render(request, "core/preferences.html", {"form": form}, status=status)
+    return render(request, "network/preferences.html", {"form": form}, status=status)
 
 
 def with_language(language: str) -> None:

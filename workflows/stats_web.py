@@ -136,7 +136,7 @@ class BarChart:
 
 
 def bar_chart(
-    rows: list[tuple[Any, float | None]], *, label_width: int = 260, plot_width: int = 380
+    rows: list[tuple[Any, float | None]], *, label_width: int = 210, plot_width: int = 250
 ) -> BarChart:
     """Horizontal bars, one row of 28 units each; missing values draw no bar and say "–"."""
     top = max([v for _label, v in rows if v] or [1])

@@ -581,10 +581,10 @@ def statistics(request: HttpRequest) -> HttpResponse:
             ],
             "state_labels": state_labels,
             "medians": stats_web.bar_chart(
-                [(state_labels[s], v) for s, v in medians.items()], label_width=200
+                [(state_labels[s], v) for s, v in medians.items()], label_width=170
             ),
             "per_topic": stats_web.bar_chart(per_topic),
-            "per_region": stats_web.bar_chart(per_region, label_width=220),
+            "per_region": stats_web.bar_chart(per_region),
             "total": sum(n for _label, n in per_topic),
         },
     )
