@@ -71,7 +71,9 @@ def immediate_recipients(event) -> list:
     challenge = event.challenge
     if challenge is None:
         return []
-    q = Q(follows__challenge=challenge)
+    # Followers as of the event: someone who follows a moment later (the fan-out runs in the
+    # background) did not follow what happened before.
+    q = Q(follows__challenge=challenge, follows__created_at__lte=event.created_at)
     if challenge.working_group_id:
         q |= Q(working_groups=challenge.working_group_id)
     candidates = (

@@ -300,9 +300,9 @@ def _what_happened(event) -> dict[str, Any]:
 
 def _event_mail(event) -> tuple[str, dict[str, Any]]:
     info = _what_happened(event)
-    subject = _("[Willkommensnetz] %(title)s: %(what)s") % {
+    subject = _("[Willkommensnetz] %(title)s – %(what)s") % {
         "title": event.challenge.title,
-        "what": event.get_kind_display(),
+        "what": info["headline"],
     }
     return subject, {"item": info}
 
