@@ -41,11 +41,13 @@ def api(network):
 
 def challenge_in(network, state: str, *, visibility: str = "network", title: str = "Anerkennung dauert zu lange") -> Challenge:
     """A challenge of ``network.org`` filed by ``network.partner``, moved to ``state`` by the
-    coordinator with ``network.group`` as its working group."""
+    coordinator with ``network.group`` as its working group (from ``analysed`` on)."""
     challenge = file_challenge(
         actor=network.partner, organisation=network.org, visibility=visibility, title=title
     )
     if state == State.CLOSED:
+        # Closed after the group analysed it, so the group stays assigned.
+        challenge = advance(challenge, State.ANALYSED, actor=network.coordinator, group=network.group)
         return advance(challenge, State.CLOSED, actor=network.coordinator, group=network.group)
     if state != State.REPORTED:
         challenge = advance(challenge, state, actor=network.coordinator, group=network.group)
