@@ -1,0 +1,118 @@
+"""Sign-in, sign-out, password reset, the partner application and its admission."""
+
+import re
+
+import pytest
+from django.core import mail
+from django.test import Client
+
+from core.models import Organisation, User
+from tests.factories import region
+
+pytestmark = pytest.mark.django_db
+
+
+def test_sign_in_with_email_lands_on_my_work(network):
+    client = Client()
+    page = client.get("/sign-in/")
+    assert page.status_code == 200
+    assert "E-Mail-Adresse" in page.content.decode()  # German by default
+    response = client.post(
+        "/sign-in/", {"username": network.partner.email, "password": "pass-word-123"}
+    )
+    assert response.status_code == 302 and response["Location"] == "/"
+    assert client.get("/").status_code == 200
+
+
+def test_wrong_password_is_refused(network):
+    response = Client().post("/sign-in/", {"username": network.partner.email, "password": "nope"})
+    assert response.status_code == 200
+    assert "stimmen nicht" in response.content.decode()
+
+
+def test_sign_out_needs_post_and_leads_to_the_catalogue(sign_in, network):
+    client = sign_in(network.partner)
+    response = client.post("/sign-out/")
+    assert response.status_code == 302 and response["Location"] == "/good-practices/"
+    assert client.get("/challenges/").status_code == 302  # signed out
+
+
+def test_password_reset_sends_a_german_link_that_works(network):
+    client = Client()
+    response = client.post("/password-reset/", {"email": network.partner.email})
+    assert response.status_code == 302
+    assert len(mail.outbox) == 1
+    message = mail.outbox[0]
+    assert message.subject == "Willkommensnetz: neues Passwort wählen"
+    link = re.search(r"http://testserver(/password-reset/\S+/\S+/)", message.body).group(1)
+    form = client.get(link, follow=True)
+    assert form.status_code == 200
+    done = client.post(
+        form.redirect_chain[-1][0],
+        {"new_password1": "ein-neues-Passwort-42", "new_password2": "ein-neues-Passwort-42"},
+    )
+    assert done.status_code == 302
+    assert Client().login(email=network.partner.email, password="ein-neues-Passwort-42")
+
+
+def test_password_reset_for_unknown_address_sends_nothing(db):
+    response = Client().post("/password-reset/", {"email": "niemand@example.org"})
+    assert response.status_code == 302
+    assert mail.outbox == []
+
+
+APPLICATION = {
+    "name": "Pflegedienst Sonnenschein",
+    "kind": "employer",
+    "website": "https://sonnenschein.example.org",
+    "description": "Ambulanter Pflegedienst mit 40 Beschäftigten.",
+    "person_display_name": "Anna Antrag",
+    "person_email": "anna@sonnenschein.example.org",
+    "password": "lange-genug-2026",
+    "password_again": "lange-genug-2026",
+}
+
+
+def test_an_organisation_applies_and_a_coordinator_admits_it(network, sign_in):
+    data = {**APPLICATION, "region": region("halle-saale").pk}
+    response = Client().post("/apply/", data)
+    assert response.status_code == 302 and response["Location"] == "/apply/thanks/"
+    organisation = Organisation.objects.get(name="Pflegedienst Sonnenschein")
+    assert organisation.status == Organisation.Status.PENDING
+    # Pending: the person cannot sign in yet.
+    assert not Client().login(email="anna@sonnenschein.example.org", password="lange-genug-2026")
+
+    coordinator = sign_in(network.coordinator)
+    listing = coordinator.get("/applications/")
+    assert "Pflegedienst Sonnenschein" in listing.content.decode()
+    admitted = coordinator.post(f"/applications/{organisation.pk}/admit/")
+    assert admitted.status_code == 302
+    organisation.refresh_from_db()
+    assert organisation.status == Organisation.Status.ADMITTED
+    assert Client().login(email="anna@sonnenschein.example.org", password="lange-genug-2026")
+
+
+def test_an_application_with_a_known_address_is_refused(network):
+    data = {**APPLICATION, "region": region().pk, "person_email": network.partner.email}
+    response = Client().post("/apply/", data)
+    assert response.status_code == 400
+    assert "bereits registriert" in response.content.decode()
+    assert not Organisation.objects.filter(name="Pflegedienst Sonnenschein").exists()
+
+
+def test_differing_passwords_are_refused(db):
+    data = {**APPLICATION, "region": region().pk, "password_again": "etwas-anderes-1"}
+    response = Client().post("/apply/", data)
+    assert response.status_code == 400
+    assert not User.objects.filter(email=APPLICATION["person_email"]).exists()
+
+
+@pytest.mark.parametrize("role", ["partner", "group_member", "stakeholder"])
+def test_only_coordinators_see_and_admit_applications(network, sign_in, role):
+    Client().post("/apply/", {**APPLICATION, "region": region().pk})
+    organisation = Organisation.objects.get(name="Pflegedienst Sonnenschein")
+    client = sign_in(getattr(network, role))
+    assert client.get("/applications/").status_code == 404
+    assert client.post(f"/applications/{organisation.pk}/admit/").status_code == 404
+    organisation.refresh_from_db()
+    assert organisation.status == Organisation.Status.PENDING
