@@ -56,7 +56,13 @@ def _visible_challenge(request: Request, pk: Any) -> Challenge:
         pk = int(pk)
     except (TypeError, ValueError):
         raise NotFound(_("Challenge not found.")) from None
-    challenge = selectors.challenges_visible_to(request.user).filter(pk=pk).first()
+    challenge = (
+        selectors.challenges_visible_to(request.user)
+        .select_related(None)
+        .prefetch_related(None)  # the bare row is enough to check rights
+        .filter(pk=pk)
+        .first()
+    )
     if challenge is None:
         raise NotFound(_("Challenge not found."))
     return challenge

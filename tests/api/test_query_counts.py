@@ -1,0 +1,109 @@
+"""Lists cost the same number of queries for 10 rows as for 100 (no query per row)."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.builders import advance, file_challenge
+from workflows import services
+from workflows.models import GoodPractice, State
+
+from .conftest import client_for
+
+# Token authentication: 1 query (token joined with its user). Roles of the caller: 2 queries
+# (memberships of admitted organisations, working groups).
+AUTH = 1
+ROLES = 2
+
+
+def _file(network, n):
+    for i in range(n):
+        file_challenge(actor=network.partner, organisation=network.org, title=f"Fall {i}")
+
+
+@pytest.mark.parametrize("rows", [10, 100])
+def test_challenge_list(network, django_assert_num_queries, rows):
+    _file(network, rows)
+    client = client_for(network.partner)
+
+    # + count, + the page (topic, region, organisation, group, reporter joined), + target groups
+    with django_assert_num_queries(AUTH + ROLES + 3):
+        response = client.get(f"/api/v1/challenges/?page_size={rows}")
+
+    assert len(response.json()["results"]) == rows
+
+
+@pytest.mark.parametrize("rows", [10, 100])
+def test_challenge_list_with_every_filter(network, django_assert_num_queries, rows):
+    _file(network, rows)
+    client = client_for(network.coordinator)
+    query = (
+        f"state=reported&organisation={network.org.pk}&topic=1&region=14&followed=false"
+        f"&stale=false&visibility=network&search=Fall&ordering=-title&page_size={rows}"
+    )
+
+    # + organisation, topic and region looked up by their filters (3), + reminder policy (stale)
+    # + count, + page, + target groups; coordinators see everything, so their role queries are
+    # the same two.
+    with django_assert_num_queries(AUTH + ROLES + 3 + 1 + 3):
+        response = client.get(f"/api/v1/challenges/?{query}")
+
+    assert response.status_code == 200, response.content
+    assert len(response.json()["results"]) == rows
+
+
+@pytest.mark.parametrize("rows", [10, 100])
+def test_comment_list(network, django_assert_num_queries, rows):
+    challenge = file_challenge(actor=network.partner, organisation=network.org)
+    for i in range(rows):
+        services.comment_add(actor=network.partner, challenge=challenge, body=f"Kommentar {i}")
+    client = client_for(network.partner)
+
+    # + the challenge (visibility), + count, + the page with authors
+    with django_assert_num_queries(AUTH + ROLES + 3):
+        response = client.get(f"/api/v1/challenges/{challenge.pk}/comments/?page_size={rows}")
+
+    assert len(response.json()["results"]) == rows
+
+
+@pytest.mark.parametrize("rows", [10, 100])
+def test_history(network, django_assert_num_queries, rows):
+    challenge = advance(
+        file_challenge(actor=network.partner, organisation=network.org),
+        State.EVALUATED,
+        actor=network.coordinator,
+        group=network.group,
+    )
+    for i in range(rows // 2):  # each round adds two rows: reopen and ...
+        services.challenge_reopen(actor=network.coordinator, challenge=challenge, reason=f"{i}")
+        services.challenge_close(actor=network.coordinator, challenge=challenge, reason="out_of_scope")
+    client = client_for(network.partner)
+
+    # + the challenge (visibility), + the log with its actors
+    with django_assert_num_queries(AUTH + ROLES + 2):
+        response = client.get(f"/api/v1/challenges/{challenge.pk}/history/")
+
+    assert len(response.json()) == 5 + 2 * (rows // 2)
+
+
+@pytest.mark.parametrize("rows", [10, 100])
+def test_good_practice_list(network, django_assert_num_queries, rows):
+    for i in range(rows):
+        advance(
+            file_challenge(actor=network.partner, organisation=network.org, title=f"Fall {i}"),
+            State.EVALUATED,
+            actor=network.coordinator,
+            group=network.group,
+        )
+    for record in GoodPractice.objects.all():
+        services.good_practice_publish(actor=network.coordinator, good_practice=record)
+    anonymous = client_for(None)
+    coordinator = client_for(network.coordinator)
+
+    # + count, + the page with working groups, + regions, target groups, topics and partners
+    with django_assert_num_queries(2 + 4):
+        response = anonymous.get(f"/api/v1/good-practices/?page_size={rows}")
+    assert len(response.json()["results"]) == rows
+    with django_assert_num_queries(AUTH + ROLES + 2 + 4):
+        response = coordinator.get(f"/api/v1/good-practices/?page_size={rows}")
+    assert len(response.json()["results"]) == rows
