@@ -1,0 +1,116 @@
+"""My work (what needs me now) and the statistics page with its figures."""
+
+import datetime
+
+import pytest
+import time_machine
+from django.test import Client
+from django.utils import timezone
+
+from tests.builders import advance, file_challenge
+from workflows import services, stats_web
+from workflows.models import Challenge, State
+
+pytestmark = pytest.mark.django_db
+
+
+def _section(body: str, heading_id: str) -> str:
+    start = body.index(f'id="{heading_id}"')
+    end = body.find("</section>", start)
+    return body[start:end]
+
+
+def test_anonymous_home_is_the_catalogue(db):
+    response = Client().get("/")
+    assert response.status_code == 302 and response["Location"] == "/good-practices/"
+
+
+def test_group_members_see_what_waits_on_their_groups(network, sign_in):
+    ours = file_challenge(actor=network.partner, organisation=network.org, title="Unsere Aufgabe")
+    advance(ours, State.ANALYSED, actor=network.group_member, group=network.group)
+    theirs = file_challenge(actor=network.partner, organisation=network.org, title="Andere Aufgabe")
+    advance(theirs, State.ANALYSED, actor=network.outsider_member, group=network.other_group)
+    body = sign_in(network.group_member).get("/").content.decode()
+    waiting = _section(body, "h-waiting")
+    assert "Unsere Aufgabe" in waiting and "Andere Aufgabe" not in waiting
+
+
+def test_coordinators_see_new_challenges_to_triage_and_stale_ones(network, sign_in):
+    with time_machine.travel(timezone.now() - datetime.timedelta(days=40)):
+        old = file_challenge(actor=network.partner, organisation=network.org, title="Lange liegen geblieben")
+    file_challenge(actor=network.partner, organisation=network.org, title="Frisch gemeldet")
+    body = sign_in(network.coordinator).get("/").content.decode()
+    assert "Frisch gemeldet" in _section(body, "h-triage")
+    stale = _section(body, "h-stale")
+    assert old.title in stale and "Frisch gemeldet" not in stale
+
+
+def test_partners_see_only_their_own_stale_challenges(network, sign_in):
+    with time_machine.travel(timezone.now() - datetime.timedelta(days=40)):
+        file_challenge(actor=network.partner, organisation=network.org, title="Unsere alte Sache")
+        file_challenge(actor=network.other_partner, organisation=network.other_org, title="Fremde alte Sache")
+    stale = _section(sign_in(network.partner).get("/").content.decode(), "h-stale")
+    assert "Unsere alte Sache" in stale and "Fremde alte Sache" not in stale
+
+
+def test_followed_challenges_and_activity(network, sign_in):
+    followed = file_challenge(actor=network.other_partner, organisation=network.other_org, title="Gefolgt")
+    services.challenge_follow(actor=network.stakeholder, challenge=followed)
+    hidden = file_challenge(
+        actor=network.partner, organisation=network.org, visibility="restricted", title="Nur intern"
+    )
+    body = sign_in(network.stakeholder).get("/").content.decode()
+    assert "Gefolgt" in _section(body, "h-followed")
+    activity = _section(body, "h-activity")
+    assert "Gefolgt" in activity
+    assert hidden.title not in body  # restricted: not even in the activity
+
+
+def test_statistics_page_draws_svg_charts(network, sign_in, evaluated):
+    response = sign_in(network.stakeholder).get("/statistics/")
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert body.count("<polygon") == 6  # one area per state
+    assert '<rect class="bar"' in body
+    assert "Anerkennung ausländischer Berufsabschlüsse" in body and "Magdeburg" in body
+    assert "<script" not in body.split("</head>")[1]  # no inline script: CSP
+
+
+def test_statistics_only_count_what_the_person_sees(network, sign_in):
+    file_challenge(actor=network.partner, organisation=network.org, visibility="restricted")
+    file_challenge(actor=network.partner, organisation=network.org)
+    own = sign_in(network.partner).get("/statistics/").content.decode()
+    other = sign_in(network.other_partner).get("/statistics/").content.decode()
+    assert "2 für Sie sichtbare" in own and "1 für Sie sichtbare" in other
+
+
+def test_median_days_per_state(network):
+    start = timezone.now() - datetime.timedelta(days=60)
+    for days_reported in (2, 4, 10):
+        with time_machine.travel(start, tick=False):
+            challenge = file_challenge(actor=network.partner, organisation=network.org)
+        with time_machine.travel(start + datetime.timedelta(days=days_reported), tick=False):
+            advance(challenge, State.ANALYSED, actor=network.group_member, group=network.group)
+    medians = stats_web.median_days_per_state(Challenge.objects.all())
+    assert medians[State.REPORTED] == 4.0
+    assert medians[State.ANALYSED] is None  # nobody left "analysed" yet
+
+
+def test_cumulative_flow_counts_each_state_per_week(network):
+    today = timezone.localdate()
+    with time_machine.travel(timezone.now() - datetime.timedelta(days=20), tick=False):
+        challenge = file_challenge(actor=network.partner, organisation=network.org)
+    with time_machine.travel(timezone.now() - datetime.timedelta(days=3), tick=False):
+        advance(challenge, State.ANALYSED, actor=network.group_member, group=network.group)
+    file_challenge(actor=network.partner, organisation=network.org)
+    points = stats_web.cumulative_flow(Challenge.objects.all(), weeks=4, today=today)
+    assert [p.day for p in points][-1] == today
+    assert [(p.counts[State.REPORTED], p.counts[State.ANALYSED]) for p in points] == [
+        (0, 0), (1, 0), (1, 0), (1, 1),
+    ]
+
+
+def test_bar_chart_geometry_scales_to_the_largest_value():
+    chart = stats_web.bar_chart([("a", 10), ("b", 5), ("c", None)], label_width=100, plot_width=160)
+    assert [bar.width for bar in chart.bars] == [100.0, 50.0, 0.0]
+    assert [bar.shown for bar in chart.bars] == ["10", "5", "–"]

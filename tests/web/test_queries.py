@@ -1,0 +1,111 @@
+"""Every page answers in a fixed number of queries whatever the number of rows it shows:
+the same pinned count for 10 and for 100 rows.
+
+Common to every signed-in page: 1 session, 1 user, 2 roles (memberships, working groups).
+"""
+
+import datetime
+
+import pytest
+import time_machine
+from django.utils import timezone
+
+from tests.builders import advance, file_challenge
+from tests.factories import region, topic
+from workflows import services
+from workflows.models import Challenge, GoodPractice, State
+
+pytestmark = pytest.mark.django_db
+ROWS = [10, 100]
+
+
+@pytest.fixture
+def many_challenges(network, request):
+    """``rows`` stale network challenges of ``org``, every tenth of them analysed by the group."""
+    rows = request.param
+    with time_machine.travel(timezone.now() - datetime.timedelta(days=40), tick=False):
+        for n in range(rows):
+            challenge = file_challenge(
+                actor=network.partner, organisation=network.org, title=f"Herausforderung {n}"
+            )
+            if n % 10 == 0:
+                advance(challenge, State.ANALYSED, actor=network.group_member, group=network.group)
+            services.challenge_follow(actor=network.group_member, challenge=challenge)
+    return rows
+
+
+@pytest.mark.parametrize("many_challenges", ROWS, indirect=True)
+def test_challenge_pages(network, sign_in, many_challenges, django_assert_num_queries):
+    client = sign_in(network.group_member)
+    # session, user, 2 roles, count, page of rows, 4 filter choices (topics, regions, groups,
+    # organisations)
+    with django_assert_num_queries(10):
+        assert client.get("/challenges/?sort=title").status_code == 200
+    # ... the same with every filter set: + 4 lookups of the chosen topic, region, group, org
+    query = (f"?state=analysed&topic={topic().pk}&region={region().pk}"
+             f"&working_group={network.group.pk}&organisation={network.org.pk}&q=Herausforderung")
+    with django_assert_num_queries(14):
+        response = client.get("/challenges/" + query)
+    assert response.content.decode().count('<td><a href="/challenges/') == min(many_challenges // 10, 25)
+    # session, user, 2 roles, counts per state, 6 columns, 4 filter choices
+    with django_assert_num_queries(15):
+        assert client.get("/challenges/board/").status_code == 200
+    # session, user, 2 roles, reminder policy, waiting, stale, followed, activity
+    with django_assert_num_queries(9):
+        assert client.get("/").status_code == 200
+    # session, user, 2 roles, 3 log replays (flow, medians) and groupings (topic, region)
+    with django_assert_num_queries(8):
+        assert client.get("/statistics/").status_code == 200
+
+
+@pytest.mark.parametrize("many_challenges", ROWS, indirect=True)
+def test_coordinator_my_work(network, sign_in, many_challenges, django_assert_num_queries):
+    client = sign_in(network.coordinator)
+    # session, user, 2 roles, triage, reminder policy, stale, followed, activity
+    with django_assert_num_queries(9):
+        assert client.get("/").status_code == 200
+
+
+@pytest.mark.parametrize("rows", ROWS)
+def test_challenge_detail(network, sign_in, rows, django_assert_num_queries):
+    challenge = file_challenge(actor=network.partner, organisation=network.org)
+    challenge = advance(challenge, State.EVALUATED, actor=network.group_member, group=network.group)
+    for n in range(rows):
+        services.comment_add(actor=network.partner, challenge=challenge, body=f"Kommentar {n}")
+    client = sign_in(network.coordinator)
+    # session, user, 2 roles, challenge, target groups, approaches, trials, trial partners,
+    # log, comments, follow, working groups (assign form)
+    with django_assert_num_queries(13):
+        response = client.get(f"/challenges/{challenge.pk}/")
+    assert response.content.decode().count("Kommentar ") >= rows
+
+
+@pytest.fixture
+def many_records(network, request):
+    """``rows`` published good practices for employers, each from its own evaluated challenge."""
+    rows = request.param
+    for n in range(rows):
+        challenge = file_challenge(
+            actor=network.partner, organisation=network.org, title=f"Fall {n}"
+        )
+        challenge = advance(challenge, State.TRIALLED, actor=network.group_member, group=network.group)
+        services.challenge_evaluate(
+            actor=network.group_member, challenge=challenge, outcome="successful",
+            evidence="Wirkt", lessons_learned="Gut",
+        )
+    for record in GoodPractice.objects.all():
+        services.good_practice_publish(actor=network.coordinator, good_practice=record)
+    return rows
+
+
+@pytest.mark.parametrize("many_records", ROWS, indirect=True)
+def test_good_practice_pages(client, many_records, django_assert_num_queries):
+    # One record per approach: every challenge proposed its own.
+    assert GoodPractice.objects.filter(status="published").count() == many_records
+    # anonymous: count, page, its regions, target groups, topics, partners, 3 filter choices,
+    # target groups (recommendation links)
+    with django_assert_num_queries(10):
+        assert client.get("/good-practices/").status_code == 200
+    # target group, records, topics, regions, partners, other target groups
+    with django_assert_num_queries(6):
+        assert client.get("/recommendations/employers/").status_code == 200
