@@ -1,19 +1,17 @@
-"""Figures for the statistics page, computed from the transition log of the challenges a person
-may see, and the geometry of their server-rendered SVG charts (no JavaScript, CSP-friendly).
+"""The statistics page's own figure, the cumulative flow, and the geometry of its
+server-rendered SVG charts (no JavaScript, CSP-friendly). Counts per topic and region and the
+median days per state come from ``workflows.stats`` (shared with the API's ``/stats/``).
 
-Every figure costs one query whatever the number of challenges: the log is read once and
-replayed in Python; per-topic and per-region counts are one grouped query each.
+The flow costs one query whatever the number of challenges: the log is read once and replayed.
 """
 
 from __future__ import annotations
 
 import datetime
-import statistics
-from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from .models import Challenge, State, TransitionLog
@@ -27,6 +25,7 @@ FLOW_ORDER = (
     State.ANALYSED,
     State.REPORTED,
 )
+# Finished states have no stay to measure.
 DURATION_STATES = (State.REPORTED, State.ANALYSED, State.APPROACH_PROPOSED, State.TRIALLED)
 
 
@@ -64,53 +63,6 @@ def cumulative_flow(
                 counts[state] += 1
         points.append(FlowPoint(day=day, counts=counts))
     return points
-
-
-def median_days_per_state(challenges: QuerySet[Challenge]) -> dict[str, float | None]:
-    """The median number of days a challenge stayed in each open state (finished stays only:
-    from entering the state to leaving it)."""
-    rows = (
-        TransitionLog.objects.filter(challenge__in=challenges.values("pk"))
-        .order_by("challenge_id", "at", "id")
-        .values_list("challenge_id", "to_state", "at")
-    )
-    stays: dict[str, list[float]] = defaultdict(list)
-    previous: tuple[int, str, datetime.datetime] | None = None
-    for challenge_id, to_state, at in rows:
-        if previous is not None and previous[0] == challenge_id:
-            stays[previous[1]].append((at - previous[2]).total_seconds() / 86400)
-        previous = (challenge_id, to_state, at)
-    return {
-        state: (round(statistics.median(stays[state]), 1) if stays[state] else None)
-        for state in DURATION_STATES
-    }
-
-
-def count_per_topic(challenges: QuerySet[Challenge]) -> list[tuple[Any, int]]:
-    """(topic name in the active language, number of challenges), largest first."""
-    from core.models import Topic
-
-    rows = (
-        challenges.order_by()
-        .values("topic_id", "topic__slug", "topic__name_de", "topic__name_en")
-        .annotate(n=Count("id"))
-        .order_by("-n", "topic__slug")
-    )
-    result = []
-    for row in rows:
-        topic = Topic(slug=row["topic__slug"], name_de=row["topic__name_de"], name_en=row["topic__name_en"])
-        result.append((topic.name, row["n"]))
-    return result
-
-
-def count_per_region(challenges: QuerySet[Challenge]) -> list[tuple[Any, int]]:
-    rows = (
-        challenges.order_by()
-        .values("region__name")
-        .annotate(n=Count("id"))
-        .order_by("-n", "region__name")
-    )
-    return [(row["region__name"], row["n"]) for row in rows]
 
 
 # --- chart geometry ---------------------------------------------------------------------------

@@ -29,7 +29,7 @@ from core.forms import copy_field_errors
 from core.models import TargetGroup
 from notifications.selectors import stale_q
 
-from . import selectors, services, stats_web
+from . import selectors, services, stats, stats_web
 from .forms import (
     AssignForm,
     ChallengeFilterForm,
@@ -564,27 +564,32 @@ def recommendations(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 def statistics(request: HttpRequest) -> HttpResponse:
-    visible = selectors.challenges_visible_to(request.user).prefetch_related(None)
-    flow_points = stats_web.cumulative_flow(visible)
-    medians = stats_web.median_days_per_state(visible)
+    """Charts for the network meeting, over the challenges the person may see."""
+    figures = stats.challenge_stats_for(request.user)
+    flow_points = stats_web.cumulative_flow(
+        selectors.challenges_visible_to(request.user).prefetch_related(None)
+    )
     state_labels = dict(State.choices)
-    per_topic = stats_web.count_per_topic(visible)
-    per_region = stats_web.count_per_region(visible)
+    flow_order = list(reversed(stats_web.FLOW_ORDER))
+    medians = [
+        (state_labels[d.state], None if d.median_days is None else round(d.median_days, 1))
+        for d in figures.median_days_in_state
+        if d.state in stats_web.DURATION_STATES
+    ]
+
+    def largest_first(counts):
+        return [(c.name, c.count) for c in sorted(counts, key=lambda c: -c.count) if c.count]
+
     return render(
         request,
         "workflows/statistics.html",
         {
             "flow": stats_web.flow_chart(flow_points),
-            "flow_states": [state_labels[s] for s in reversed(stats_web.FLOW_ORDER)],
-            "flow_rows": [
-                (p.day, [p.counts[s] for s in reversed(stats_web.FLOW_ORDER)]) for p in flow_points
-            ],
-            "state_labels": state_labels,
-            "medians": stats_web.bar_chart(
-                [(state_labels[s], v) for s, v in medians.items()], label_width=170
-            ),
-            "per_topic": stats_web.bar_chart(per_topic),
-            "per_region": stats_web.bar_chart(per_region),
-            "total": sum(n for _label, n in per_topic),
+            "flow_states": [state_labels[s] for s in flow_order],
+            "flow_rows": [(p.day, [p.counts[s] for s in flow_order]) for p in flow_points],
+            "medians": stats_web.bar_chart(medians, label_width=170),
+            "per_topic": stats_web.bar_chart(largest_first(figures.by_topic)),
+            "per_region": stats_web.bar_chart(largest_first(figures.by_region)),
+            "total": figures.total,
         },
     )
