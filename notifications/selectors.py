@@ -74,7 +74,7 @@ def immediate_recipients(event) -> list:
     # Followers as of the event: someone who follows a moment later (the fan-out runs in the
     # background) did not follow what happened before.
     q = Q(follows__challenge=challenge, follows__created_at__lte=event.created_at)
-    if challenge.working_group_id:
+    if challenge.working_group_id and _group_responsible_at(event):
         q |= Q(working_groups=challenge.working_group_id)
     candidates = (
         _active_users()
@@ -85,6 +85,25 @@ def immediate_recipients(event) -> list:
         .order_by("pk")
     )
     return [user for user in candidates if permissions.can_view_challenge(user, challenge)]
+
+
+def _group_responsible_at(event) -> bool:
+    """Whether the challenge's current working group already had it when ``event`` happened:
+    the last (re)assignment (``analyse`` names the group, a coordinator may assign it) is this
+    event or an earlier one. A group that takes a case over later is not told its history."""
+    from workflows.models import Event
+
+    last = (
+        Event.objects.filter(challenge_id=event.challenge_id)
+        .filter(
+            Q(kind=Event.Kind.CHALLENGE_ASSIGNED)
+            | Q(kind=Event.Kind.TRANSITION, transition_log__transition="analyse")
+        )
+        .order_by("-created_at", "-pk")
+        .values_list("created_at", "pk")
+        .first()
+    )
+    return last is None or last <= (event.created_at, event.pk)
 
 
 def reminder_recipients(challenge, level: int) -> list:

@@ -80,24 +80,51 @@ def smtp_server(settings):
         controller.stop()
 
 
-def _require_broker(app, folder) -> None:
-    """In CI the worker tests run on the real Redis: a missing REDIS_URL or an unreachable
-    Redis fails them (never a skip). Locally without REDIS_URL the filesystem broker is used,
-    in a private folder."""
+def _in_ci() -> bool:
+    return os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _test_broker(tmp_path_factory):
+    """Without REDIS_URL (locally), everything these tests enqueue goes to a filesystem broker in
+    a private folder, never to var/broker where a running `make run` worker would take it."""
+    from core.celery import app
+
+    if os.environ.get("REDIS_URL"):
+        yield app
+        return
+    folder = tmp_path_factory.mktemp("broker")
+    (folder / "out").mkdir()
+    (folder / "processed").mkdir()
+    previous = app.conf.broker_transport_options
+    app.conf.broker_url = "filesystem://"
+    app.conf.broker_transport_options = {
+        "data_folder_in": str(folder / "out"),
+        "data_folder_out": str(folder / "out"),
+        "processed_folder": str(folder / "processed"),
+        "store_processed": False,
+    }
+    _drop_connections(app)
+    yield app
+    app.conf.broker_transport_options = previous
+    _drop_connections(app)
+
+
+def _drop_connections(app) -> None:
+    """Forget pooled broker connections so the next message uses the current configuration."""
+    if app._pool is not None:
+        app._pool.force_close_all()
+        app._pool = None
+    app.amqp._producer_pool = None
+
+
+def _require_broker(app) -> None:
+    """In CI the worker tests run on the real Redis: a missing REDIS_URL or an unreachable Redis
+    fails them (never a skip). Locally without REDIS_URL: the private filesystem broker."""
     redis_url = os.environ.get("REDIS_URL", "")
-    in_ci = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
     if not redis_url:
-        if in_ci:
+        if _in_ci():
             pytest.fail("CI=true but REDIS_URL is not set: the worker tests need the real Redis.")
-        (folder / "out").mkdir(parents=True, exist_ok=True)
-        (folder / "processed").mkdir(exist_ok=True)
-        app.conf.broker_url = "filesystem://"
-        app.conf.broker_transport_options = {
-            "data_folder_in": str(folder / "out"),
-            "data_folder_out": str(folder / "out"),
-            "processed_folder": str(folder / "processed"),
-            "store_processed": False,
-        }
         return
     import redis
 
@@ -109,16 +136,14 @@ def _require_broker(app, folder) -> None:
 
 
 @pytest.fixture
-def celery_worker(tmp_path_factory, smtp_server):
+def celery_worker(_test_broker, smtp_server):
     """A real Celery worker (solo pool, in a thread of this process) consuming the real broker.
     Tests using it need ``django_db(transaction=True)`` so the worker thread sees their rows."""
     import celery.contrib.testing.tasks  # noqa: F401  (registers celery.ping, which start_worker expects)
     from celery.contrib.testing.worker import start_worker
 
-    from core.celery import app
-
-    # One broker folder per session: the app's producer pool keeps its first connection.
-    _require_broker(app, tmp_path_factory.getbasetemp() / "broker")
+    app = _test_broker
+    _require_broker(app)
     app.control.purge()  # messages left by earlier runs refer to rows that no longer exist
     # No ping check: it reads a task result and we run without a result backend (nothing in
     # the project reads results). start_worker returns once the consumer is ready, and each test
