@@ -13,7 +13,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
-from rest_framework import exceptions, status
+from rest_framework import exceptions
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -67,7 +67,5 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response |
         else:
             message = str(detail) if detail else str(_("The request could not be carried out."))
         body = {"code": _code_of(exc), "detail": message}
-        if response.status_code == status.HTTP_401_UNAUTHORIZED:
-            body["code"] = "not_authenticated"
     response.data = body
     return response

@@ -3,6 +3,7 @@ can widen what the caller sees."""
 
 from __future__ import annotations
 
+from django import forms
 from django.db.models import Exists, OuterRef, QuerySet
 from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
@@ -13,6 +14,28 @@ from notifications.selectors import stale_q
 from workflows.models import Challenge, Follow, State, Visibility
 
 
+class StrictBooleanFormField(forms.NullBooleanField):
+    """``true`` or ``false`` (absent: no filter); Django's field would read nonsense as absent."""
+
+    def to_python(self, value):
+        if value in (None, ""):
+            return None
+        if value in ("true", "false"):
+            return value == "true"
+        raise forms.ValidationError(_("Give true or false."), code="invalid")
+
+    def validate(self, value):
+        pass
+
+
+class StrictBooleanFilter(filters.BooleanFilter):
+    field_class = StrictBooleanFormField
+
+    def __init__(self, *args, **kwargs):
+        kwargs["widget"] = forms.TextInput  # hands the raw value to the field, unlike DRF's
+        super().__init__(*args, **kwargs)
+
+
 class ChallengeFilter(filters.FilterSet):
     state = filters.ChoiceFilter(choices=State.choices)
     visibility = filters.ChoiceFilter(choices=Visibility.choices)
@@ -20,11 +43,11 @@ class ChallengeFilter(filters.FilterSet):
     region = filters.ModelChoiceFilter(queryset=Region.objects.all())
     working_group = filters.ModelChoiceFilter(queryset=WorkingGroup.objects.all())
     organisation = filters.ModelChoiceFilter(queryset=Organisation.objects.all())
-    stale = filters.BooleanFilter(
+    stale = StrictBooleanFilter(
         method="filter_stale",
         label=_("Only challenges older in their state than the reminder policy allows."),
     )
-    followed = filters.BooleanFilter(
+    followed = StrictBooleanFilter(
         method="filter_followed", label=_("Only challenges you follow.")
     )
 
@@ -40,6 +63,27 @@ class ChallengeFilter(filters.FilterSet):
             "stale",
             "followed",
         ]
+
+    # Query parameters that take one value; DRF's search and ordering are checked here too.
+    SINGLE_VALUED = ("search", "ordering")
+
+    def is_valid(self) -> bool:
+        """Also refuse an empty or repeated filter parameter: ``state=`` or
+        ``state=a&state=b`` would otherwise be silently read as no filter or the last value."""
+        valid = super().is_valid()
+        problems = {}
+        for name in [*self.filters, *self.SINGLE_VALUED]:
+            values = self.data.getlist(name) if hasattr(self.data, "getlist") else []
+            if len(values) > 1:
+                problems[name] = _("Give this parameter once.")
+            elif values and values[0] == "" and name not in self.SINGLE_VALUED:
+                problems[name] = _("Give a value or leave the parameter out.")
+        for name, message in problems.items():
+            if name in self.form.fields:
+                self.form.add_error(name, message)
+            else:
+                self.form.add_error(None, message)
+        return valid and not problems
 
     def filter_stale(self, queryset: QuerySet, name: str, value: bool | None) -> QuerySet:
         if value is None:

@@ -1,9 +1,47 @@
+from django.utils.translation import gettext_lazy as _
+from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import PageNumberPagination
+
+MAX_PAGE_SIZE = 200
 
 
 class StandardPagination(PageNumberPagination):
-    """``page`` and ``page_size`` (default 50, at most 200: larger values are capped)."""
+    """``page`` and ``page_size`` (default 50, at most 200).
+
+    Strict, unlike DRF's default which silently falls back to the default on nonsense: a
+    ``page_size`` or ``page`` that is not one positive whole number (given once), or a page size
+    above the maximum, is a 400 — a client asking for 500 rows should learn it gets 200."""
 
     page_size = 50
     page_size_query_param = "page_size"
-    max_page_size = 200
+    max_page_size = MAX_PAGE_SIZE
+
+    def _positive_int(self, request, name: str, maximum: int | None = None) -> None:
+        values = request.query_params.getlist(name)
+        if not values:
+            return
+        message = (
+            _("Give one whole number from 1 to %(max)d.") % {"max": maximum}
+            if maximum
+            else _("Give one whole number from 1 on.")
+        )
+        value = values[0]
+        if len(values) > 1 or not value.isascii() or not value.isdigit():
+            raise ValidationError({name: [message]})
+        number = int(value)
+        if number < 1 or (maximum is not None and number > maximum):
+            raise ValidationError({name: [message]})
+
+    def paginate_queryset(self, queryset, request, view=None):
+        self._positive_int(request, self.page_size_query_param, self.max_page_size)
+        self._positive_int(request, self.page_query_param)
+        return super().paginate_queryset(queryset, request, view)
+
+    def get_schema_operation_parameters(self, view):
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            parameter["schema"]["minimum"] = 1
+            if parameter["name"] == self.page_size_query_param:
+                parameter["schema"]["maximum"] = self.max_page_size
+                parameter["schema"]["default"] = self.page_size
+        return parameters

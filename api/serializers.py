@@ -36,6 +36,44 @@ from workflows.services import TITLE_MAX
 
 TEXT_MAX = 20_000
 
+
+class StrictJSONSerializer(serializers.Serializer):
+    """Input must have the JSON types the schema promises: DRF would quietly turn ``123`` into
+    ``"123"``, ``0`` into ``false`` and ``"7"`` into an id, so a client's type mistake would pass
+    unnoticed (and the schema would lie). Checked before DRF's own field validation."""
+
+    def _type_error(self, field: serializers.Field, value: Any) -> str | None:
+        if value is None:
+            return None  # DRF's own "may not be null" answers that
+        if isinstance(field, serializers.ManyRelatedField):
+            ok = isinstance(value, list) and all(
+                isinstance(item, int) and not isinstance(item, bool) for item in value
+            )
+            return None if ok else str(_("Give a list of ids."))
+        if isinstance(field, serializers.BooleanField):
+            return None if isinstance(value, bool) else str(_("Give true or false."))
+        if isinstance(field, (serializers.IntegerField, serializers.PrimaryKeyRelatedField)):
+            ok = isinstance(value, int) and not isinstance(value, bool)
+            return None if ok else str(_("Give a whole number."))
+        if isinstance(field, (serializers.CharField, serializers.ChoiceField)):
+            return None if isinstance(value, str) else str(_("Give a text."))
+        if isinstance(field, serializers.Serializer):
+            return None if isinstance(value, dict) else str(_("Give an object."))
+        return None
+
+    def to_internal_value(self, data: Any) -> Any:
+        if isinstance(data, dict):
+            errors = {}
+            for name, field in self.fields.items():
+                if field.read_only or name not in data:
+                    continue
+                message = self._type_error(field, data[name])
+                if message:
+                    errors[name] = [message]
+            if errors:
+                raise serializers.ValidationError(errors)
+        return super().to_internal_value(data)
+
 # --- reference data -----------------------------------------------------------------------------
 
 
@@ -233,7 +271,7 @@ class TransitionLogSerializer(serializers.ModelSerializer):
         fields = ["id", "transition", "from_state", "to_state", "actor", "at", "note"]
 
 
-class CommentSerializer(serializers.ModelSerializer):
+class CommentSerializer(StrictJSONSerializer, serializers.ModelSerializer):
     author = PersonSerializer(read_only=True)
 
     class Meta:
@@ -296,7 +334,7 @@ TRANSITION_INPUT_SCHEMA = {
 # --- challenges: input --------------------------------------------------------------------------
 
 
-class ChallengeWriteSerializer(serializers.Serializer):
+class ChallengeWriteSerializer(StrictJSONSerializer):
     """The editable fields of a challenge (PATCH: any subset)."""
 
     title = serializers.CharField(max_length=TITLE_MAX)
@@ -419,14 +457,14 @@ class MembershipSerializer(serializers.ModelSerializer):
         fields = ["organisation", "status"]
 
 
-class PreferencesSerializer(serializers.Serializer):
+class PreferencesSerializer(StrictJSONSerializer):
     immediate = serializers.BooleanField(
         required=False, help_text=_("Mail at once about followed challenges.")
     )
     digest = serializers.ChoiceField(choices=Preference.Digest.choices, required=False)
 
 
-class MeSerializer(serializers.Serializer):
+class MeSerializer(StrictJSONSerializer):
     id = serializers.IntegerField(read_only=True)
     email = serializers.EmailField(read_only=True)
     display_name = serializers.CharField(max_length=150)
@@ -452,7 +490,7 @@ class MeSerializer(serializers.Serializer):
 # --- authentication -----------------------------------------------------------------------------
 
 
-class TokenRequestSerializer(serializers.Serializer):
+class TokenRequestSerializer(StrictJSONSerializer):
     email = serializers.EmailField(max_length=254)
     password = serializers.CharField(max_length=4096, trim_whitespace=False)
 

@@ -221,6 +221,8 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "api.schema.WillkommensnetzAutoSchema",
     "EXCEPTION_HANDLER": "api.exceptions.api_exception_handler",
     "DEFAULT_PAGINATION_CLASS": "api.pagination.StandardPagination",
+    # The API speaks JSON; the web pages post their forms to Django views, not here.
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_THROTTLE_CLASSES": [
         "rest_framework.throttling.AnonRateThrottle",

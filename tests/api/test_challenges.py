@@ -335,16 +335,17 @@ def test_ordering_and_pagination(network):
     assert client.get("/api/v1/challenges/?page=99").status_code == 404
 
 
-def test_page_size_defaults_to_50_and_is_capped_at_200(network):
-    with_many = _file_many(network, 3)
+def test_page_size_defaults_to_50_and_is_at_most_200(network):
+    with_many = _file_many(network, 51)
     client = client_for(network.coordinator)
-    from api.pagination import StandardPagination
 
-    assert StandardPagination.page_size == 50
-    assert StandardPagination.max_page_size == 200
-    response = client.get("/api/v1/challenges/?page_size=100000")
-    assert response.status_code == 200
-    assert len(response.json()["results"]) == len(with_many)
+    assert len(client.get("/api/v1/challenges/").json()["results"]) == 50
+    assert len(client.get("/api/v1/challenges/?page_size=200").json()["results"]) == len(with_many)
+    for nonsense in ("201", "0", "-1", "abc", "1.5", "", "10&page_size=20"):
+        response = client.get(f"/api/v1/challenges/?page_size={nonsense}")
+        assert response.status_code == 400, nonsense
+        assert "page_size" in response.json()
+    assert client.get("/api/v1/challenges/?page=abc").status_code == 400
 
 
 # --- the whole lifecycle through the API alone --------------------------------------------------
@@ -399,3 +400,33 @@ def test_full_lifecycle_through_the_api(network):
     # coordinators, not yet to the public.
     assert client_for(None).get("/api/v1/good-practices/").json()["count"] == 0
     assert client_for(network.coordinator).get("/api/v1/good-practices/").json()["count"] == 1
+
+
+@pytest.mark.parametrize(
+    "field, value",
+    [("title", 123), ("topic", "1"), ("target_groups", ["1"]), ("visibility", True), ("region", True)],
+)
+def test_input_of_the_wrong_json_type_is_refused_not_coerced(network, field, value):
+    response = client_for(network.partner).post(
+        "/api/v1/challenges/", filing_input(network, **{field: value}), format="json"
+    )
+
+    assert response.status_code == 400
+    assert field in response.json()
+    assert not Challenge.objects.exists()
+
+
+@pytest.mark.parametrize("value", ["yes", "1", "True"])
+def test_boolean_filters_refuse_anything_but_true_and_false(network, value):
+    response = client_for(network.partner).get(f"/api/v1/challenges/?stale={value}")
+
+    assert response.status_code == 400
+    assert "stale" in response.json()
+
+
+@pytest.mark.parametrize("query", ["state=", "state=reported&state=analysed", "search=a&search=b"])
+def test_empty_or_repeated_filter_parameters_are_refused(network, query):
+    response = client_for(network.partner).get(f"/api/v1/challenges/?{query}")
+
+    assert response.status_code == 400
+    assert response.json()["code"] == "invalid_input"
