@@ -152,11 +152,10 @@ class AnalysisSerializer(serializers.ModelSerializer):
 
 
 class ApproachSerializer(serializers.ModelSerializer):
-    author = PersonSerializer(read_only=True)
-
+    # No author here: challenge_detail_for does not join approach authors (one query each).
     class Meta:
         model = Approach
-        fields = ["id", "title", "description", "selected", "good_practice", "author", "created_at"]
+        fields = ["id", "title", "description", "selected", "good_practice", "created_at"]
 
 
 class EvaluationSerializer(serializers.ModelSerializer):

@@ -107,3 +107,38 @@ def test_good_practice_list(network, django_assert_num_queries, rows):
     with django_assert_num_queries(AUTH + ROLES + 2 + 4):
         response = coordinator.get(f"/api/v1/good-practices/?page_size={rows}")
     assert len(response.json()["results"]) == rows
+
+
+@pytest.mark.parametrize("rows", [10, 100])
+def test_stats(network, django_assert_num_queries, rows):
+    _file(network, rows)
+    client = client_for(network.partner)
+
+    # + counts per state, topic and region (3), + the transition log, + topics, + regions
+    with django_assert_num_queries(AUTH + ROLES + 6):
+        response = client.get("/api/v1/stats/")
+
+    assert response.json()["total"] == rows
+
+
+@pytest.mark.parametrize("rows", [10, 100])
+def test_challenge_detail(network, django_assert_num_queries, rows):
+    """A detail with 10 or 100 comments and 1 or 10 approaches costs the same."""
+    challenge = file_challenge(actor=network.partner, organisation=network.org)
+    for i in range(rows):
+        services.comment_add(actor=network.partner, challenge=challenge, body=f"{i}")
+    challenge = advance(challenge, State.ANALYSED, actor=network.coordinator, group=network.group)
+    challenge = services.challenge_propose_approach(
+        actor=network.group_member,
+        challenge=challenge,
+        approaches=[services.ApproachInput(f"Ansatz {i}", "So") for i in range(rows // 10)],
+    )
+    challenge = advance(challenge, State.TRIALLED, actor=network.coordinator, group=network.group)
+    client = client_for(network.group_member)
+
+    # + the challenge with its analysis (joined), + target groups, approaches, trials, trial
+    # partners, log and comments (the prefetches of challenge_detail_for: 6)
+    with django_assert_num_queries(AUTH + ROLES + 1 + 6):
+        response = client.get(f"/api/v1/challenges/{challenge.pk}/")
+
+    assert len(response.json()["approaches"]) == rows // 10
