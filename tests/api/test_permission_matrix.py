@@ -292,3 +292,19 @@ def test_a_member_of_another_working_group_cannot_run_the_assigned_groups_steps(
 
     assert response.status_code == 403
     assert snapshot(challenge) == before
+
+
+def test_pressing_the_same_button_twice_runs_the_step_once(api, network):
+    challenge = challenge_in(network, State.ANALYSED)
+    client = api("group_member")
+    payload = {"approaches": [{"title": "Lotsen", "description": "Begleitung"}]}
+    url = f"/api/v1/challenges/{challenge.pk}/transitions/propose_approach/"
+
+    first = client.post(url, payload, format="json")
+    after_first = snapshot(challenge)
+    second = client.post(url, payload, format="json")
+
+    assert first.status_code == 200
+    assert second.status_code == 409
+    assert snapshot(challenge) == after_first
+    assert after_first["approaches"] == 1

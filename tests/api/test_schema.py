@@ -64,3 +64,5 @@ def test_the_docs_load_every_asset_from_us(db):
     assert "<script>" not in html  # the start-up script is a file (CSP: script-src 'self')
     assert script.status_code == 200
     assert "/api/schema/" in script.content.decode()
+    policy = page["Content-Security-Policy"]
+    assert "script-src 'self'" in policy and "unsafe-eval" not in policy
