@@ -146,3 +146,11 @@ def test_errors_follow_the_callers_language(network):
 
     assert german["code"] == english["code"] == "not_found"
     assert german["detail"] != english["detail"]
+
+
+def test_the_apis_own_messages_are_translated(network):
+    german = _token(APIClient(HTTP_ACCEPT_LANGUAGE="de"), network.partner.email, "falsch").json()
+    english = _token(APIClient(HTTP_ACCEPT_LANGUAGE="en"), network.partner.email, "wrong").json()
+
+    assert german["detail"] == "E-Mail-Adresse oder Passwort ist falsch."
+    assert english["detail"] == "Email or password is wrong."
