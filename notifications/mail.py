@@ -3,6 +3,7 @@ own language is irrelevant); sending takes an ``OutgoingMail`` row as it was sto
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -68,10 +69,15 @@ def render(user: Any, template: str, build: Callable[[], tuple[str, dict[str, An
         ctx["subject"] = subject_text
         return RenderedMail(
             subject=subject_text,
-            body_text=render_to_string(f"notifications/mail/{template}.txt", ctx).strip() + "\n",
+            body_text=_tidy(render_to_string(f"notifications/mail/{template}.txt", ctx)),
             body_html=render_to_string(f"notifications/mail/{template}.html", ctx),
             headers=headers,
         )
+
+
+def _tidy(text: str) -> str:
+    """Template tags leave runs of empty lines in plain text; keep at most one."""
+    return re.sub(r"\n[ \t]*(\n[ \t]*)+\n", "\n\n", text.strip()) + "\n"
 
 
 def deliver(*, to_email: str, subject: str, body_text: str, body_html: str,
