@@ -5,6 +5,13 @@ from __future__ import annotations
 
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import OpenApiResponse
+from rest_framework import serializers
+
+
+class ErrorSerializer(serializers.Serializer):
+    code = serializers.CharField(help_text="Stable machine-readable error code.")
+    detail = serializers.CharField(help_text="Human-readable message, in the caller's language.")
+
 
 ERROR_SCHEMA = {
     "type": "object",
@@ -25,10 +32,10 @@ VALIDATION_ERROR_SCHEMA = {
 
 ERROR_RESPONSES = {
     "400": OpenApiResponse(VALIDATION_ERROR_SCHEMA, description="Input missing or invalid."),
-    "401": OpenApiResponse(ERROR_SCHEMA, description="Not signed in (send `Authorization: Token …`)."),
-    "403": OpenApiResponse(ERROR_SCHEMA, description="Signed in, but not allowed to do this."),
-    "404": OpenApiResponse(ERROR_SCHEMA, description="Does not exist, or you may not see it."),
-    "429": OpenApiResponse(ERROR_SCHEMA, description="Too many requests or sign-in attempts."),
+    "401": OpenApiResponse(ErrorSerializer, description="Not signed in (send `Authorization: Token …`)."),
+    "403": OpenApiResponse(ErrorSerializer, description="Signed in, but not allowed to do this."),
+    "404": OpenApiResponse(ErrorSerializer, description="Does not exist, or you may not see it."),
+    "429": OpenApiResponse(ErrorSerializer, description="Too many requests or sign-in attempts."),
 }
 
 

@@ -43,7 +43,7 @@ from workflows.transitions import TRANSITIONS
 from . import serializers as s
 from .filters import ChallengeFilter, StableOrderingFilter
 from .pagination import StandardPagination
-from .schema import ERROR_SCHEMA
+from .schema import ErrorSerializer
 from .throttling import clear_failed_logins, is_locked_out, record_failed_login
 
 ID_SCHEMA = {"type": "integer", "minimum": 0}
@@ -231,7 +231,7 @@ class TransitionRunView(APIView):
         responses={
             200: s.ChallengeDetailSerializer,
             409: OpenApiResponse(
-                ERROR_SCHEMA,
+                ErrorSerializer,
                 description="Not possible in the current state, or lost to a concurrent change.",
             ),
         },

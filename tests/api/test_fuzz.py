@@ -2,14 +2,16 @@
 invalid input. No response may be a server error, and every response must conform to the
 schema (status code documented, content type, body shape, headers).
 
-Half of the generated challenge ids are replaced by ids of challenges that exist (one per state,
-both visibilities), so the fuzzer reaches the transitions, edits and comments rather than only
-404s. The number of cases run is printed at the end of the module (``-s`` not needed).
+Half of the generated ids are replaced by ids of challenges that exist (one per state, both
+visibilities) and of a good-practice record, and half of the generated valid bodies for filing
+and transitions by ones naming existing objects, so the fuzzer reaches successful filings,
+transitions, edits and comments rather than only 404s and 400s. The number of cases run is printed at the end of the module (``-s`` not needed).
 """
 
 from __future__ import annotations
 
 import itertools
+from types import SimpleNamespace
 
 import pytest
 import schemathesis
@@ -20,7 +22,9 @@ from rest_framework.authtoken.models import Token
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from core.wsgi import application
-from workflows.models import State
+from schemathesis.generation import GenerationMode
+from tests.factories import region, target_group, topic
+from workflows.models import GoodPractice, State
 
 from .conftest import challenge_in
 
@@ -35,8 +39,11 @@ schema = schemathesis.openapi.from_wsgi("/api/schema/", application)
 
 CASES: dict[str, int] = {}
 STATUSES: dict[int, int] = {}
+STATUSES_BY_OPERATION: dict[str, dict[int, int]] = {}
 _known_ids: list[int] = []
-_cycle = itertools.count()
+_id_turns = itertools.count()
+_id_picks = itertools.count()
+_body_turns = itertools.count()
 
 
 @schema.hook
@@ -45,8 +52,8 @@ def map_path_parameters(context, path_parameters):
     (negative tests) are left alone: replacing them would make the request valid."""
     generated = (path_parameters or {}).get("id")
     if _known_ids and isinstance(generated, int) and not isinstance(generated, bool):
-        if generated >= 0 and next(_cycle) % 2 == 0:
-            path_parameters["id"] = _known_ids[next(_cycle) % len(_known_ids)]
+        if generated >= 0 and next(_id_turns) % 2 == 0:
+            path_parameters["id"] = _known_ids[next(_id_picks) % len(_known_ids)]
     return path_parameters
 
 
@@ -57,9 +64,14 @@ def _report_cases(request):
     total = sum(CASES.values())
     lines = [
         "",
-        f"schemathesis: {total} cases over {len(CASES)} operations; "
+        f"schemathesis: {total} cases over {len(CASES)} method/path pairs (the documented "
+        f"operations plus probes with undocumented methods); "
         f"statuses: {dict(sorted(STATUSES.items()))}",
-    ] + [f"  {count:4d}  {operation}" for operation, count in sorted(CASES.items())]
+    ] + [
+        f"  {count:4d}  {operation}  {dict(sorted(STATUSES_BY_OPERATION.get(operation, {}).items()))}"
+        for operation, count in sorted(CASES.items())
+        if count > 1
+    ]
     capture = request.config.pluginmanager.getplugin("capturemanager")
     reporter = request.config.pluginmanager.getplugin("terminalreporter")
     if reporter is None:
@@ -71,20 +83,58 @@ def _report_cases(request):
 
 @pytest.fixture
 def fuzz_world(network):
-    """A coordinator's token (the widest rights: every operation can succeed) and challenges in
-    every state."""
+    """A coordinator's token (the widest rights: every operation can succeed), challenges in
+    every state, a good-practice record, and valid input for filing and for each transition."""
     # The WSGI client fires request_started/finished; Django's handlers would close the test's
     # database connection (and its transaction) under it.
     request_started.disconnect(close_old_connections)
     request_finished.disconnect(close_old_connections)
     _known_ids.clear()
-    for state in (State.REPORTED, State.ANALYSED, State.TRIALLED, State.EVALUATED, State.CLOSED):
+    for state in (State.REPORTED, State.ANALYSED, State.APPROACH_PROPOSED, State.TRIALLED):
         _known_ids.append(challenge_in(network, state).pk)
+    _known_ids.append(challenge_in(network, State.EVALUATED).pk)  # feeds a good practice
+    _known_ids.append(challenge_in(network, State.CLOSED).pk)
     _known_ids.append(challenge_in(network, State.ANALYSED, visibility="restricted").pk)
+    _known_ids.extend(GoodPractice.objects.values_list("pk", flat=True))
     token, _created = Token.objects.get_or_create(user=network.coordinator)
-    yield {"Authorization": f"Token {token.key}"}
+    valid_bodies = {
+        "file": {
+            "organisation": network.org.pk,
+            "title": "Fuzz",
+            "description": "Fuzz",
+            "topic": topic().pk,
+            "target_groups": [target_group().pk],
+            "region": region().pk,
+        },
+        "analyse": {"working_group": network.group.pk, "root_causes": "a", "affected": "b"},
+        "propose_approach": {"approaches": [{"title": "a", "description": "b"}]},
+        "start_trial": {
+            "start": "2026-01-01",
+            "planned_end": "2026-02-01",
+            "partners": [network.org.pk],
+        },
+        "evaluate": {"outcome": "partly", "evidence": "a", "lessons_learned": "b"},
+        "revise_approach": {"reason": "a"},
+        "close": {"reason": "out_of_scope"},
+        "reopen": {"reason": "a"},
+    }
+    yield SimpleNamespace(headers={"Authorization": f"Token {token.key}"}, bodies=valid_bodies)
     request_started.connect(close_old_connections)
     request_finished.connect(close_old_connections)
+
+
+def _aim(case, world) -> None:
+    """Every other generated valid body for filing or a transition is replaced by one that
+    names existing objects, so that those operations also succeed and change state. Invalid
+    bodies (negative tests) are left alone."""
+    meta = getattr(case, "_meta", None)
+    if meta is None or meta.generation.mode != GenerationMode.POSITIVE or next(_body_turns) % 2:
+        return
+    path = case.operation.path
+    if case.method == "POST" and path == "/api/v1/challenges/":
+        case.body = dict(world.bodies["file"])
+    elif case.method == "POST" and path.endswith("/transitions/{name}/"):
+        case.body = dict(world.bodies.get(case.path_parameters.get("name"), {}))
 
 
 @schema.parametrize()
@@ -96,10 +146,13 @@ def fuzz_world(network):
     database=None,
 )
 def test_every_operation_conforms_to_the_schema(case, fuzz_world):
+    _aim(case, fuzz_world)
     label = f"{case.method} {case.operation.path}"  # before the checks probe other methods
     CASES[label] = CASES.get(label, 0) + 1
 
-    response = case.call_and_validate(headers=fuzz_world, excluded_checks=EXCLUDED_CHECKS)
+    response = case.call_and_validate(headers=fuzz_world.headers, excluded_checks=EXCLUDED_CHECKS)
 
     STATUSES[response.status_code] = STATUSES.get(response.status_code, 0) + 1
+    by_operation = STATUSES_BY_OPERATION.setdefault(label, {})
+    by_operation[response.status_code] = by_operation.get(response.status_code, 0) + 1
     assert response.status_code < 500
