@@ -22,7 +22,7 @@ pytestmark = pytest.mark.django_db
 MONDAY = datetime.datetime(2026, 3, 2, 6, 0, tzinfo=datetime.UTC)  # 07:00 in Berlin
 
 
-def digest(period="daily", when=MONDAY, django_capture=None):
+def digest(period="daily", when=MONDAY):
     with time_machine.travel(when, tick=False):
         outcomes = services.digests_send(period=period)
     services.send_now(o.mail for o in outcomes)
