@@ -34,7 +34,9 @@ def challenge_detail_for(user: Any, pk: Any) -> Challenge:
         challenges_visible_to(user)
         .select_related("analysis", "analysis__author", "duplicate_of")
         .prefetch_related(
-            Prefetch("approaches", queryset=Approach.objects.select_related("good_practice")),
+            Prefetch(
+                "approaches", queryset=Approach.objects.select_related("good_practice", "author")
+            ),
             Prefetch(
                 "trials",
                 queryset=Trial.objects.select_related("approach", "evaluation").prefetch_related(
