@@ -3,6 +3,7 @@ Celery worker on the real broker (Redis when REDIS_URL is set; in CI it must be)
 
 from __future__ import annotations
 
+import contextlib
 import email
 import email.policy
 import os
@@ -137,17 +138,33 @@ def _require_broker(app) -> None:
 
 @pytest.fixture
 def celery_worker(_test_broker, smtp_server):
-    """A real Celery worker (solo pool, in a thread of this process) consuming the real broker.
-    Tests using it need ``django_db(transaction=True)`` so the worker thread sees their rows."""
+    """A real Celery worker (solo pool, in a thread of this process) consuming the real broker,
+    started by ``celery_worker.start()``. Tests using it need ``django_db(transaction=True)`` so
+    the worker thread sees their rows.
+
+    Tests build their state and act first, then start the worker: what they enqueued waits in
+    the broker, as it would for a busy worker. This keeps the test thread and the worker thread
+    from writing at the same moment, which SQLite's shared in-memory test database answers with
+    "table is locked" instead of waiting (PostgreSQL would simply wait)."""
     import celery.contrib.testing.tasks  # noqa: F401  (registers celery.ping, which start_worker expects)
     from celery.contrib.testing.worker import start_worker
 
     app = _test_broker
     _require_broker(app)
     app.control.purge()  # messages left by earlier runs refer to rows that no longer exist
-    # No ping check: it reads a task result and we run without a result backend (nothing in
-    # the project reads results). start_worker returns once the consumer is ready, and each test
-    # waits for the mail it expects (and a sentinel behind the rest) at the SMTP server.
-    with start_worker(app, pool="solo", loglevel="WARNING", perform_ping_check=False,
-                      shutdown_timeout=30):
-        yield app
+
+    with contextlib.ExitStack() as stack:
+
+        class Worker:
+            app = _test_broker
+
+            def start(self) -> None:
+                # No ping check: it reads a task result and we run without a result backend
+                # (nothing in the project reads results). start_worker returns once the consumer
+                # is ready; each test waits for the mail it expects at the SMTP server.
+                stack.enter_context(
+                    start_worker(app, pool="solo", loglevel="WARNING", perform_ping_check=False,
+                                 shutdown_timeout=30)
+                )
+
+        yield Worker()

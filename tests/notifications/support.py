@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from notifications import services
-from notifications.mail import RenderedMail
 from notifications.models import OutgoingMail, Preference
+from notifications import services
 from tests.factories import UserFactory
 
 
@@ -17,17 +16,45 @@ def prefer(user, *, digest: str | None = None, immediate: bool | None = None,
     return user
 
 
-def queue_sentinel(address: str = "sentinel@example.org") -> OutgoingMail:
-    """Queue one more mail behind everything enqueued so far. The solo worker takes messages in
-    order, so once the sentinel arrives, everything enqueued before it has been processed."""
+def make_sentinel(address: str = "sentinel@example.org") -> OutgoingMail:
+    """An extra mail in the outbox whose sending the test enqueues last (``send_mail.delay``).
+    The solo worker takes messages in order, so once the sentinel arrives, everything enqueued
+    before it has been processed. Created early, before the worker runs."""
     from django.db import transaction
 
     user = UserFactory(email=address)
     Preference.objects.get_or_create(user=user)
     with transaction.atomic():
-        return services.mail_queue(
-            kind=OutgoingMail.Kind.EVENT,
-            recipient=user,
-            key=f"sentinel:{user.pk}",
-            rendered=RenderedMail(subject="sentinel", body_text="sentinel", body_html=""),
+        outgoing = OutgoingMail.objects.create(
+            kind=OutgoingMail.Kind.EVENT, recipient=user, key=f"sentinel:{user.pk}",
+            to_email=address, subject="sentinel", body_text="sentinel",
         )
+    return outgoing
+
+
+def wait_until(predicate, *, timeout: float = 30.0, what: str = "the database") -> None:
+    """Poll a database condition while the worker thread writes (SQLite's shared in-memory test
+    database refuses a read during a write with "table is locked": try again)."""
+    import time
+
+    from django.db import OperationalError
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            if predicate():
+                return
+        except OperationalError as exc:
+            if "locked" not in str(exc):
+                raise
+        time.sleep(0.05)
+    raise AssertionError(f"Timed out waiting for {what}")
+
+
+def wait_until_sent(outgoing: OutgoingMail, timeout: float = 30.0) -> None:
+    """The SMTP server has a mail a moment before the worker commits it as sent: wait for the
+    commit, so the test goes on with a settled database."""
+    wait_until(
+        lambda: OutgoingMail.objects.filter(pk=outgoing.pk, status=OutgoingMail.Status.SENT).exists(),
+        timeout=timeout, what=f"mail {outgoing.pk} to be marked sent",
+    )
