@@ -22,3 +22,19 @@ STORAGES = {
 # Serve static files straight from the app folders, no collectstatic needed.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+
+if not REDIS_URL:  # noqa: F405
+    # Without Redis, tests enqueue into a folder of their own, never into var/broker where a
+    # running `make run` worker would pick their messages up.
+    import tempfile as _tempfile
+
+    _broker = Path(_tempfile.mkdtemp(prefix="wkn-test-broker-"))  # noqa: F405
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "data_folder_in": str(_broker / "out"),
+        "data_folder_out": str(_broker / "out"),
+        "processed_folder": str(_broker / "processed"),
+        "control_folder": str(_broker / "control"),
+        "store_processed": False,
+    }
+    for _folder in ("out", "processed", "control"):
+        (_broker / _folder).mkdir()
