@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -16,7 +17,36 @@ HOST = os.environ.get("HOST", "127.0.0.1")
 PORT = os.environ.get("PORT", "8000")
 
 
+def announce(web: subprocess.Popen) -> None:
+    """Print the address and the demo logins once the web server answers, so they are the
+    last thing on screen rather than lost among the start-up lines."""
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and web.poll() is None:
+        try:
+            with socket.create_connection((HOST, int(PORT)), timeout=1):
+                break
+        except OSError:
+            time.sleep(0.3)
+    from workflows.demo import demo_logins  # plain data; importing it needs no database
+
+    lines = [
+        "",
+        f"  Willkommensnetz is running at http://{HOST}:{PORT}/",
+        f"  admin: http://{HOST}:{PORT}/admin/   API docs: http://{HOST}:{PORT}/api/docs/",
+        "  Mail is printed here (console backend). Ctrl-C stops web, worker and beat.",
+        "",
+        "  Demo logins:",
+        *(f"    {email:<45} {password}   {role}" for role, email, password in demo_logins()),
+        "",
+    ]
+    print("\n".join(lines), flush=True)
+
+
 def main() -> int:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "core.settings.dev")
+    import django
+
+    django.setup()
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": os.environ.get("DJANGO_SETTINGS_MODULE", "core.settings.dev")}
     env.setdefault("SITE_URL", f"http://{HOST}:{PORT}")
     python = sys.executable
@@ -29,9 +59,7 @@ def main() -> int:
         "beat": [python, "-m", "celery", "-A", "core", "beat", "--loglevel=INFO"],
     }
     processes = {name: subprocess.Popen(cmd, env=env) for name, cmd in commands.items()}
-    print(f"\n  Willkommensnetz is running at http://{HOST}:{PORT}/  (admin: /admin/, API: /api/docs/)")
-    print("  Demo logins: see the list printed by seed_demo above. Ctrl-C stops web, worker and beat.\n",
-          flush=True)
+    announce(processes["web"])
 
     def stop(*_args) -> None:
         for process in processes.values():

@@ -355,12 +355,12 @@ def seed_demo(*, log: Callable[[str], None] = print) -> dict[str, int]:
                 gp_by_approach,
             )
 
-    # The demo's history happened "in the past": nobody is to be mailed about it now.
-    Event.objects.filter(notified_at__isnull=True).update(notified_at=timezone.now())
     # Two records are published, the rest wait for the coordinator's review.
     for record in GoodPractice.objects.filter(status=GoodPractice.Status.DRAFT).order_by("pk")[:2]:
         if not GoodPractice.objects.filter(status=GoodPractice.Status.PUBLISHED).count() >= 2:
             services.good_practice_publish(actor=coordinator, good_practice=record)
+    # The demo's history happened "in the past": nobody is to be mailed about it now.
+    Event.objects.filter(notified_at__isnull=True).update(notified_at=timezone.now())
     return created
 
 

@@ -40,3 +40,13 @@ def test_seed_demo_builds_a_living_network_and_is_idempotent(capsys):
     assert Organisation.objects.filter(status="pending").exists()
     for role in ("koordination", "partner", "ag.anerkennung", "stakeholder"):
         assert User.objects.get(email=f"{role}@demo.willkommensnetz.de").check_password("willkommen2026")
+
+
+def test_seed_demo_enqueues_no_mail_for_its_history(django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks() as callbacks:
+        call_command("seed_demo")
+    from workflows.models import Event
+
+    assert Event.objects.exists()
+    assert not Event.objects.filter(notified_at__isnull=True).exists()
+    assert callbacks == []
