@@ -44,7 +44,7 @@ from . import serializers as s
 from .filters import ChallengeFilter, StableOrderingFilter
 from .pagination import StandardPagination
 from .schema import ErrorSerializer
-from .throttling import clear_failed_logins, is_locked_out, record_failed_login
+from core.lockout import clear_failed_logins, is_locked_out, record_failed_login
 
 ID_SCHEMA = {"type": "integer", "minimum": 0}
 CHALLENGE_ID = OpenApiParameter("id", ID_SCHEMA, OpenApiParameter.PATH)

@@ -6,8 +6,10 @@ from __future__ import annotations
 from django import forms
 from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from core import lockout
 from core.models import Organisation, Region
 from notifications.models import Preference
 
@@ -29,6 +31,25 @@ class SignInForm(AuthenticationForm):
         self.fields["username"].widget = forms.EmailInput(
             attrs={"autocomplete": "email", "autofocus": True}
         )
+
+    def clean(self):
+        # The same lock-out as the API's token endpoint: guessing passwords through the page
+        # is no easier than through the API.
+        email = (self.cleaned_data.get("username") or "").strip().lower()
+        if email and lockout.is_locked_out(email):
+            raise ValidationError(
+                _("Too many failed sign-ins for this address. Try again in 15 minutes."),
+                code="locked_out",
+            )
+        try:
+            cleaned = super().clean()
+        except ValidationError:
+            if email:
+                lockout.record_failed_login(email)
+            raise
+        if email:
+            lockout.clear_failed_logins(email)
+        return cleaned
 
 
 class ApplicationForm(forms.Form):

@@ -7,7 +7,7 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 from rest_framework.throttling import ScopedRateThrottle
 
-from api.throttling import LOCKOUT_ATTEMPTS
+from core.lockout import LOCKOUT_ATTEMPTS
 
 PASSWORD = "pass-word-123"  # tests/factories.py
 

@@ -1,5 +1,5 @@
-"""The login lock-out of the token endpoint (its stricter rate is DRF's ``ScopedRateThrottle``
-with the scope ``token``).
+"""The login lock-out, shared by the sign-in page and the API's token endpoint (whose stricter
+rate is DRF's ``ScopedRateThrottle`` with the scope ``token``).
 
 Throttling slows everyone down a little and is no security boundary (it counts per address,
 and addresses are cheap). The lock-out counts failed sign-ins per email address in the shared
@@ -19,7 +19,7 @@ LOCKOUT_WINDOW = 15 * 60  # seconds
 
 def _key(email: str) -> str:
     digest = hashlib.sha256(email.strip().lower().encode()).hexdigest()
-    return f"api:login-failures:{digest}"
+    return f"login-failures:{digest}"
 
 
 def is_locked_out(email: str) -> bool:
