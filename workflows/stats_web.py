@@ -71,41 +71,54 @@ def cumulative_flow(
 @dataclass(frozen=True)
 class Bar:
     label: Any
-    value: float
-    shown: str
+    value: float | None  # None: nothing to show ("–"); the template formats it for the locale
     y: float
     width: float
-    text_y: float
+    label_y: float
+    value_x: float
+    value_y: float
 
 
 @dataclass(frozen=True)
 class BarChart:
     bars: list[Bar]
     height: int
-    label_width: int
-    plot_width: int
     width: int
+    label_chars: int
 
 
-def bar_chart(
-    rows: list[tuple[Any, float | None]], *, label_width: int = 210, plot_width: int = 250
-) -> BarChart:
-    """Horizontal bars, one row of 28 units each; missing values draw no bar and say "–"."""
+# Each row is a label line with its bar underneath: long topic names ("Anerkennung
+# ausländischer Berufsabschlüsse") get the chart's whole width instead of a left column
+# that clips them, and the chart stays readable when a phone shrinks it.
+ROW = 42
+BAR_HEIGHT = 16
+VALUE_ROOM = 48  # room right of the longest bar for its figure
+
+
+def bar_chart(rows: list[tuple[Any, float | None]], *, width: int = 400) -> BarChart:
+    """Horizontal bars scaled to the largest value; missing values draw no bar and say "–"."""
     top = max([v for _label, v in rows if v] or [1])
     bars = []
     for index, (label, value) in enumerate(rows):
-        y = index * 28 + 4
-        width = (value or 0) / top * (plot_width - 60)
-        shown = "–" if value is None else (f"{value:g}")
+        y = index * ROW
+        bar_width = round((value or 0) / top * (width - VALUE_ROOM), 1)
         bars.append(
-            Bar(label=label, value=value or 0, shown=shown, y=y, width=round(width, 1), text_y=y + 15)
+            Bar(
+                label=label,
+                value=value,
+                y=y + 20,
+                width=bar_width,
+                label_y=y + 14,
+                value_x=round(bar_width + 6, 1),
+                value_y=y + 33,
+            )
         )
     return BarChart(
         bars=bars,
-        height=max(len(rows) * 28 + 8, 36),
-        label_width=label_width,
-        plot_width=plot_width,
-        width=label_width + plot_width,
+        height=max(len(rows) * ROW + 4, 36),
+        width=width,
+        # About 7 units per character at 13px: longer labels end in "…" (full text in <title>).
+        label_chars=width // 7,
     )
 
 

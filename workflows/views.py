@@ -587,7 +587,7 @@ def statistics(request: HttpRequest) -> HttpResponse:
             "flow": stats_web.flow_chart(flow_points),
             "flow_states": [state_labels[s] for s in flow_order],
             "flow_rows": [(p.day, [p.counts[s] for s in flow_order]) for p in flow_points],
-            "medians": stats_web.bar_chart(medians, label_width=170),
+            "medians": stats_web.bar_chart(medians),
             "per_topic": stats_web.bar_chart(largest_first(figures.by_topic)),
             "per_region": stats_web.bar_chart(largest_first(figures.by_region)),
             "total": figures.total,

@@ -7,7 +7,7 @@ from django.core import mail
 from django.test import Client
 
 from core.models import Organisation, User
-from tests.factories import region
+from tests.factories import UserFactory, region
 
 pytestmark = pytest.mark.django_db
 
@@ -116,3 +116,21 @@ def test_only_coordinators_see_and_admit_applications(network, sign_in, role):
     assert client.post(f"/applications/{organisation.pk}/admit/").status_code == 404
     organisation.refresh_from_db()
     assert organisation.status == Organisation.Status.PENDING
+
+
+def _main_nav(body: str) -> str:
+    start = body.index('class="main-nav"')
+    return body[start:body.index("</nav>", start)]
+
+
+def test_coordinators_find_the_applications_in_the_main_navigation(network, sign_in):
+    coordinator = _main_nav(sign_in(network.coordinator).get("/").content.decode())
+    partner = _main_nav(sign_in(network.partner).get("/").content.decode())
+    assert 'href="/applications/"' in coordinator
+    assert 'href="/applications/"' not in partner
+
+
+def test_only_staff_get_the_administration_link(network, sign_in):
+    staff = UserFactory(is_staff=True)
+    assert 'href="/admin/"' in sign_in(staff).get("/preferences/").content.decode()
+    assert 'href="/admin/"' not in sign_in(network.coordinator).get("/preferences/").content.decode()

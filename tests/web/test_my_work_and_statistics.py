@@ -1,9 +1,11 @@
 """My work (what needs me now) and the statistics page with its figures."""
 
 import datetime
+import re
 
 import pytest
 import time_machine
+from django.template.loader import render_to_string
 from django.test import Client
 from django.utils import timezone
 
@@ -111,6 +113,34 @@ def test_cumulative_flow_counts_each_state_per_week(network):
 
 
 def test_bar_chart_geometry_scales_to_the_largest_value():
-    chart = stats_web.bar_chart([("a", 10), ("b", 5), ("c", None)], label_width=100, plot_width=160)
+    chart = stats_web.bar_chart([("a", 10), ("b", 5), ("c", None)], width=148)
     assert [bar.width for bar in chart.bars] == [100.0, 50.0, 0.0]
-    assert [bar.shown for bar in chart.bars] == ["10", "5", "–"]
+    assert [bar.value for bar in chart.bars] == [10, 5, None]
+
+
+@pytest.mark.parametrize(("language", "shown"), [("de", "2,5"), ("en", "2.5")])
+def test_median_days_are_written_the_way_the_language_writes_numbers(
+    network, sign_in, language, shown
+):
+    start = timezone.now() - datetime.timedelta(days=60)
+    for days_reported in (2, 3):
+        with time_machine.travel(start, tick=False):
+            challenge = file_challenge(actor=network.partner, organisation=network.org)
+        with time_machine.travel(start + datetime.timedelta(days=days_reported), tick=False):
+            advance(challenge, State.ANALYSED, actor=network.group_member, group=network.group)
+    body = sign_in(network.coordinator, language).get("/statistics/").content.decode()
+    median = _section(body, "h-median")
+    assert f">{shown}</text>" in median
+    # SVG coordinates stay machine numbers whatever the language.
+    assert not re.search(r'(?:x|y|width|height)="[0-9]+,[0-9]', median)
+
+
+def test_long_bar_labels_end_in_an_ellipsis_and_keep_their_full_text_in_the_title():
+    long = "Anerkennung ausländischer Berufsabschlüsse und Qualifikationen im Gesundheitswesen"
+    chart = stats_web.bar_chart([(long, 3)])
+    body = render_to_string(
+        "workflows/_bar_chart.html", {"chart": chart, "chart_id": "t", "chart_title": "T"}
+    )
+    label = re.search(r'<text class="bar-label"[^>]*>([^<]*)</text>', body).group(1)
+    assert label.endswith("…") and len(label) <= chart.label_chars
+    assert f"<title>{long}: 3</title>" in body
