@@ -24,7 +24,7 @@ from rest_framework.decorators import (
 )
 from rest_framework.authtoken.models import Token
 from rest_framework.filters import SearchFilter
-from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle

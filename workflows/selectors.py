@@ -3,15 +3,26 @@ Web pages, the API and digests all read through here, so one place decides who s
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from core import permissions
 from core.exceptions import NotFound
 
-from .models import Approach, Challenge, Comment, GoodPractice, TransitionLog, Trial
+from .models import (
+    OPEN_STATES,
+    Approach,
+    Challenge,
+    Comment,
+    Event,
+    GoodPractice,
+    State,
+    TransitionLog,
+    Trial,
+)
 from .transitions import TRANSITIONS, TransitionSpec
 
 
@@ -87,3 +98,55 @@ def good_practice_detail_for(user: Any, pk: Any = None, slug: str | None = None)
     if record is None:
         raise NotFound(_("Good practice not found."))
     return record
+
+
+@dataclass(frozen=True)
+class MyWork:
+    roles: permissions.Roles
+    waiting: list[Challenge]  # open challenges of my working groups, oldest state first
+    triage: list[Challenge]  # coordinators: reported and not yet assigned
+    stale: list[Challenge]  # past their state's age (coordinators: all; others: their own)
+    followed: list[Challenge]
+    activity: list[Event]  # recent events the person may see
+
+
+def my_work_for(user: Any, *, size: int = 15) -> MyWork:
+    """What needs ``user`` now, each list at most ``size`` long (a fixed number of queries)."""
+    from notifications.selectors import stale_q
+
+    roles = permissions.roles_of(user)
+    visible = challenges_visible_to(user).prefetch_related(None)
+    waiting: list[Challenge] = []
+    triage: list[Challenge] = []
+    if roles.group_ids:
+        waiting = list(
+            visible.filter(working_group_id__in=roles.group_ids, state__in=OPEN_STATES)
+            .order_by("state_entered_at", "id")[:size]
+        )
+    if roles.coordinator:
+        triage = list(
+            visible.filter(state=State.REPORTED, working_group__isnull=True)
+            .order_by("created_at", "id")[:size]
+        )
+    stale = visible.filter(stale_q())
+    if not permissions.can_see_stale_list(user):
+        stale = stale.filter(
+            Q(working_group_id__in=roles.group_ids) | Q(organisation_id__in=roles.organisation_ids)
+        )
+    followed = visible.filter(follows__user=user).order_by("-updated_at", "-id")[:size]
+    activity = (
+        Event.objects.filter(
+            Q(challenge__in=challenges_visible_to(user).values("pk"))
+            | Q(challenge__isnull=True, good_practice__status=GoodPractice.Status.PUBLISHED)
+        )
+        .select_related("actor", "challenge", "good_practice", "transition_log")
+        .order_by("-created_at", "-id")[:20]
+    )
+    return MyWork(
+        roles=roles,
+        waiting=waiting,
+        triage=triage,
+        stale=list(stale.order_by("state_entered_at", "id")[:size]),
+        followed=list(followed),
+        activity=list(activity),
+    )

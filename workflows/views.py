@@ -27,7 +27,6 @@ from core import permissions
 from core.exceptions import DomainError, MissingInput, NotFound
 from core.forms import copy_field_errors
 from core.models import TargetGroup
-from notifications.selectors import stale_q
 
 from . import selectors, services, stats, stats_web
 from .forms import (
@@ -39,7 +38,7 @@ from .forms import (
     NewChallengeForm,
     StepForm,
 )
-from .models import OPEN_STATES, Challenge, Event, Follow, GoodPractice, State
+from .models import Challenge, Event, Follow, GoodPractice, State
 from .transitions import TRANSITIONS
 
 PAGE_SIZE = 25
@@ -70,39 +69,8 @@ def my_work(request: HttpRequest) -> HttpResponse:
     user = request.user
     if not user.is_authenticated:
         return redirect("good-practice-catalogue")
-    roles = permissions.roles_of(user)
-    visible = selectors.challenges_visible_to(user).prefetch_related(None)
-    waiting = triage = []
-    if roles.group_ids:
-        waiting = list(
-            visible.filter(working_group_id__in=roles.group_ids, state__in=OPEN_STATES).order_by(
-                "state_entered_at", "id"
-            )[:MY_WORK_SIZE]
-        )
-    if roles.coordinator:
-        triage = list(
-            visible.filter(state=State.REPORTED, working_group__isnull=True).order_by(
-                "created_at", "id"
-            )[:MY_WORK_SIZE]
-        )
-    stale = visible.filter(stale_q())
-    if not permissions.can_see_stale_list(user):
-        stale = stale.filter(
-            Q(working_group_id__in=roles.group_ids) | Q(organisation_id__in=roles.organisation_ids)
-        )
-    stale = list(stale.order_by("state_entered_at", "id")[:MY_WORK_SIZE])
-    followed = list(
-        visible.filter(follows__user=user).order_by("-updated_at", "-id")[:MY_WORK_SIZE]
-    )
-    activity = list(
-        Event.objects.filter(
-            Q(challenge__in=selectors.challenges_visible_to(user).values("pk"))
-            | Q(challenge__isnull=True, good_practice__status=GoodPractice.Status.PUBLISHED)
-        )
-        .select_related("actor", "challenge", "good_practice", "transition_log")
-        .order_by("-created_at", "-id")[:20]
-    )
-    for event in activity:
+    work = selectors.my_work_for(user, size=MY_WORK_SIZE)
+    for event in work.activity:
         event.state_label = (
             STATE_LABELS.get(event.transition_log.to_state, "")
             if event.kind == Event.Kind.TRANSITION and event.transition_log else ""
@@ -111,12 +79,12 @@ def my_work(request: HttpRequest) -> HttpResponse:
         request,
         "workflows/my_work.html",
         {
-            "roles": roles,
-            "waiting": waiting,
-            "triage": triage,
-            "stale": stale,
-            "followed": followed,
-            "activity": activity,
+            "roles": work.roles,
+            "waiting": work.waiting,
+            "triage": work.triage,
+            "stale": work.stale,
+            "followed": work.followed,
+            "activity": work.activity,
             "can_file": permissions.can_file_challenge(user),
         },
     )
@@ -274,7 +242,6 @@ def _render_detail(
     status: int = 200,
 ) -> HttpResponse:
     user = request.user
-    is_coordinator = permissions.roles_of(user).coordinator
     context = {
         "challenge": challenge,
         "timeline": _timeline(challenge),
@@ -286,7 +253,7 @@ def _render_detail(
         "comment_form": comment_form or CommentForm(),
         "assign_form": (
             AssignForm(initial={"working_group": challenge.working_group_id})
-            if is_coordinator else None
+            if permissions.can_assign_working_group(user, challenge) else None
         ),
         "target_groups": list(challenge.target_groups.all()),
     }

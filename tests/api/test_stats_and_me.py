@@ -11,7 +11,6 @@ from notifications.models import Preference
 from tests.builders import file_challenge
 from tests.factories import region, topic
 from workflows import services
-from workflows.models import State
 from workflows.stats import state_stays
 
 from .conftest import client_for

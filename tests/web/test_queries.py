@@ -13,7 +13,7 @@ from django.utils import timezone
 from tests.builders import advance, file_challenge
 from tests.factories import region, topic
 from workflows import services
-from workflows.models import Challenge, GoodPractice, State
+from workflows.models import GoodPractice, State
 
 pytestmark = pytest.mark.django_db
 ROWS = [10, 100]
