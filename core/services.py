@@ -155,3 +155,31 @@ def user_update_preferences(
     if fields:
         actor.save(update_fields=fields)
     return actor
+
+
+COORDINATION_GROUP = "Koordination"
+# What coordinators set up in the admin: the network, its reference data, challenges (read),
+# good practices, mail settings. Django's own auth groups and permissions stay with superusers.
+COORDINATION_APPS = ("core", "workflows", "notifications", "authtoken")
+
+
+def coordinator_grant(*, actor: Any | None, user: User) -> User:
+    """Make ``user`` a coordinator who can also use the admin: the coordinator role, staff
+    status and the "Koordination" permission group (created or refreshed with every permission
+    of our apps). ``actor`` is a coordinator, or ``None`` for the command line (installation).
+    Raises ``PermissionDenied`` when another person does it."""
+    from django.contrib.auth.models import Group, Permission
+
+    if actor is not None and not permissions.roles_of(actor).coordinator:
+        raise PermissionDenied(_("Only coordinators appoint coordinators."))
+    with transaction.atomic():
+        group, _created = Group.objects.get_or_create(name=COORDINATION_GROUP)
+        group.permissions.set(
+            Permission.objects.filter(content_type__app_label__in=COORDINATION_APPS)
+        )
+        user.is_coordinator = True
+        user.is_staff = True
+        user.save(update_fields=["is_coordinator", "is_staff"])
+        user.groups.add(group)
+        permissions.forget_roles(user)
+    return user

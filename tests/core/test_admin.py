@@ -50,3 +50,39 @@ def test_publish_action_goes_through_the_service(client, network):
     assert record.status == GoodPractice.Status.PUBLISHED
     assert record.published_by == network.coordinator
     assert record.events.filter(kind="good_practice_published").count() == 1
+
+
+def test_a_granted_coordinator_without_superuser_rights_sets_the_network_up(client, network):
+    from django.core.management import call_command
+
+    from core.models import Organisation
+
+    person = network.partner
+    call_command("grant_coordinator", person.email)
+    person.refresh_from_db()
+    assert person.is_coordinator and person.is_staff and not person.is_superuser
+    client.force_login(person)
+    assert client.get(reverse("admin:core_organisation_changelist")).status_code == 200
+    assert client.get(reverse("admin:notifications_reminderpolicy_changelist")).status_code == 200
+    assert client.get(reverse("admin:auth_group_changelist")).status_code == 403  # superusers only
+    pending = Organisation.objects.create(name="Neu e.V.", kind="other", region=network.org.region)
+    response = client.post(
+        reverse("admin:core_organisation_changelist"),
+        {"action": "admit", "_selected_action": [pending.pk]},
+    )
+    assert response.status_code == 302
+    pending.refresh_from_db()
+    assert pending.status == Organisation.Status.ADMITTED
+
+
+def test_only_coordinators_appoint_coordinators(network):
+    from core.exceptions import PermissionDenied
+    from core.services import coordinator_grant
+
+    with pytest.raises(PermissionDenied):
+        coordinator_grant(actor=network.partner, user=network.other_partner)
+    network.other_partner.refresh_from_db()
+    assert not network.other_partner.is_coordinator
+    coordinator_grant(actor=network.coordinator, user=network.other_partner)
+    network.other_partner.refresh_from_db()
+    assert network.other_partner.is_coordinator
