@@ -50,24 +50,31 @@ class OrganisationAdmin(admin.ModelAdmin):
     search_fields = ["name"]
     # Admission goes through the "admit" action (a service), not by editing the status.
     readonly_fields = ["status", "admitted_at", "created_at"]
-    actions = ["admit"]
+    actions = ["admit", "decline"]
     inlines = [MembershipInline]
+
+    def _decide(self, request, queryset, service, done_message):
+        done = 0
+        for organisation in queryset:
+            try:
+                service(actor=request.user, organisation=organisation)
+                done += 1
+            except DomainError as error:
+                self.message_user(request, f"{organisation}: {error.message}", messages.ERROR)
+        if done:
+            self.message_user(request, done_message % {"n": done}, messages.SUCCESS)
 
     @admin.action(description=_("Admit the selected organisations to the network"))
     def admit(self, request, queryset):
         from core.services import organisation_admit
 
-        admitted = 0
-        for organisation in queryset:
-            try:
-                organisation_admit(actor=request.user, organisation=organisation)
-                admitted += 1
-            except DomainError as error:
-                self.message_user(request, f"{organisation}: {error.message}", messages.ERROR)
-        if admitted:
-            self.message_user(
-                request, _("%(n)d organisations admitted.") % {"n": admitted}, messages.SUCCESS
-            )
+        self._decide(request, queryset, organisation_admit, _("%(n)d organisations admitted."))
+
+    @admin.action(description=_("Decline the selected applications"))
+    def decline(self, request, queryset):
+        from core.services import organisation_decline
+
+        self._decide(request, queryset, organisation_decline, _("%(n)d applications declined."))
 
 
 @admin.register(WorkingGroup)

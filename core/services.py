@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core import permissions
-from core.exceptions import MissingInput, PermissionDenied
+from core.exceptions import MissingInput, PermissionDenied, TransitionNotAllowed
 from core.models import Membership, Organisation, Region, User
 
 DISPLAY_NAME_MAX = 150
@@ -126,6 +126,24 @@ def organisation_admit(*, actor: Any, organisation: Organisation | int) -> Organ
         User.objects.filter(
             memberships__organisation=locked, is_active=False, last_login__isnull=True
         ).update(is_active=True)
+    return locked
+
+
+def organisation_decline(*, actor: Any, organisation: Organisation | int) -> Organisation:
+    """Decline a pending application (coordinators only). The organisation is kept as
+    ``declined`` (so the same name cannot simply apply again unnoticed) and its people stay
+    unable to sign in. Raises ``PermissionDenied``, and ``TransitionNotAllowed`` for an
+    organisation that is already admitted."""
+    if not permissions.can_admit_organisation(actor):
+        raise PermissionDenied(_("Only coordinators decide on applications."))
+    pk = organisation.pk if isinstance(organisation, Organisation) else organisation
+    with transaction.atomic():
+        locked = Organisation.objects.select_for_update().get(pk=pk)
+        if locked.status == Organisation.Status.ADMITTED:
+            raise TransitionNotAllowed(_("This organisation is already a partner of the network."))
+        if locked.status != Organisation.Status.DECLINED:
+            locked.status = Organisation.Status.DECLINED
+            locked.save(update_fields=["status"])
     return locked
 
 

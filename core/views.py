@@ -70,23 +70,37 @@ def applications(request: HttpRequest) -> HttpResponse:
     return render(request, "network/applications.html", {"pending": pending})
 
 
-@login_required
-@require_POST
-def application_admit(request: HttpRequest, pk: int) -> HttpResponse:
+def _decide_application(request: HttpRequest, pk: int, service, success: str) -> HttpResponse:
+    """Admit or decline (``service``) one application; coordinators only, others get 404."""
     if not permissions.can_admit_organisation(request.user):
         raise Http404()
     organisation = Organisation.objects.filter(pk=pk).first()
     if organisation is None:
         raise Http404()
     try:
-        services.organisation_admit(actor=request.user, organisation=organisation)
+        service(actor=request.user, organisation=organisation)
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(
-            request, _("%(name)s is now a partner of the network.") % {"name": organisation.name}
-        )
+        messages.success(request, success % {"name": organisation.name})
     return redirect("applications")
+
+
+@login_required
+@require_POST
+def application_admit(request: HttpRequest, pk: int) -> HttpResponse:
+    return _decide_application(
+        request, pk, services.organisation_admit, _("%(name)s is now a partner of the network.")
+    )
+
+
+@login_required
+@require_POST
+def application_decline(request: HttpRequest, pk: int) -> HttpResponse:
+    return _decide_application(
+        request, pk, services.organisation_decline,
+        _("The application of %(name)s is declined."),
+    )
 
 
 @login_required

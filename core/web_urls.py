@@ -34,5 +34,8 @@ urlpatterns = [
     path("apply/thanks/", views.apply_done, name="apply-done"),
     path("applications/", views.applications, name="applications"),
     path("applications/<int:pk>/admit/", views.application_admit, name="application-admit"),
+    path(
+        "applications/<int:pk>/decline/", views.application_decline, name="application-decline"
+    ),
     path("preferences/", views.preferences, name="preferences"),
 ]

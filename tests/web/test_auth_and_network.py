@@ -114,8 +114,28 @@ def test_only_coordinators_see_and_admit_applications(network, sign_in, role):
     client = sign_in(getattr(network, role))
     assert client.get("/applications/").status_code == 404
     assert client.post(f"/applications/{organisation.pk}/admit/").status_code == 404
+    assert client.post(f"/applications/{organisation.pk}/decline/").status_code == 404
     organisation.refresh_from_db()
     assert organisation.status == Organisation.Status.PENDING
+
+
+def test_a_coordinator_declines_an_application_and_its_person_cannot_sign_in(network, sign_in):
+    Client().post("/apply/", {**APPLICATION, "region": region().pk})
+    organisation = Organisation.objects.get(name="Pflegedienst Sonnenschein")
+    client = sign_in(network.coordinator)
+    assert f"/applications/{organisation.pk}/decline/" in client.get("/applications/").content.decode()
+    response = client.post(f"/applications/{organisation.pk}/decline/")
+    assert response.status_code == 302
+    organisation.refresh_from_db()
+    assert organisation.status == Organisation.Status.DECLINED
+    assert f"/applications/{organisation.pk}/" not in client.get("/applications/").content.decode()
+    applicant = organisation.members.get()
+    assert not applicant.is_active
+    # an admitted organisation cannot be declined afterwards
+    admitted = network.org
+    client.post(f"/applications/{admitted.pk}/decline/")
+    admitted.refresh_from_db()
+    assert admitted.status == Organisation.Status.ADMITTED
 
 
 def _main_nav(body: str) -> str:
