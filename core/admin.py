@@ -9,6 +9,20 @@ from core.exceptions import DomainError
 from .models import Membership, Organisation, Region, TargetGroup, Topic, User, WorkingGroup
 
 
+def run_service_action(modeladmin, request, queryset, service, argument: str, done_message) -> None:
+    """An admin action that hands each selected object to ``service`` (as ``argument``, with
+    the signed-in person as actor), reports each refusal and counts the successes."""
+    done = 0
+    for obj in queryset:
+        try:
+            service(actor=request.user, **{argument: obj})
+            done += 1
+        except DomainError as error:
+            modeladmin.message_user(request, f"{obj}: {error.message}", messages.ERROR)
+    if done:
+        modeladmin.message_user(request, done_message % {"n": done}, messages.SUCCESS)
+
+
 class MembershipInline(admin.TabularInline):
     model = Membership
     extra = 0
@@ -53,28 +67,23 @@ class OrganisationAdmin(admin.ModelAdmin):
     actions = ["admit", "decline"]
     inlines = [MembershipInline]
 
-    def _decide(self, request, queryset, service, done_message):
-        done = 0
-        for organisation in queryset:
-            try:
-                service(actor=request.user, organisation=organisation)
-                done += 1
-            except DomainError as error:
-                self.message_user(request, f"{organisation}: {error.message}", messages.ERROR)
-        if done:
-            self.message_user(request, done_message % {"n": done}, messages.SUCCESS)
-
     @admin.action(description=_("Admit the selected organisations to the network"))
     def admit(self, request, queryset):
         from core.services import organisation_admit
 
-        self._decide(request, queryset, organisation_admit, _("%(n)d organisations admitted."))
+        run_service_action(
+            self, request, queryset, organisation_admit, "organisation",
+            _("%(n)d organisations admitted."),
+        )
 
     @admin.action(description=_("Decline the selected applications"))
     def decline(self, request, queryset):
         from core.services import organisation_decline
 
-        self._decide(request, queryset, organisation_decline, _("%(n)d applications declined."))
+        run_service_action(
+            self, request, queryset, organisation_decline, "organisation",
+            _("%(n)d applications declined."),
+        )
 
 
 @admin.register(WorkingGroup)

@@ -30,19 +30,28 @@ def suppressed() -> Iterator[None]:
         _suppressed.reset(token)
 
 
-def event_recorded(event_id: int) -> None:
-    if _suppressed.get():
-        return
+def enqueue_on_commit(task_name: str, object_id: int) -> None:
+    """Enqueue ``notifications.tasks.<task_name>(object_id)`` once the transaction commits. A
+    broker that is down is logged, not raised: the periodic outbox scan re-enqueues what the
+    database still marks as pending, so the person's action never fails for it."""
+
     def enqueue() -> None:
-        from notifications.tasks import deliver_event
+        from notifications import tasks
 
         try:
-            deliver_event.delay(event_id)
-        except Exception:  # the broker is down: the periodic scan delivers it later
+            getattr(tasks, task_name).delay(object_id)
+        except Exception:  # the broker is down: the scan catches up
             logger.warning(
-                "Could not enqueue delivery of event %s; the scan will catch up",
-                event_id,
+                "Could not enqueue %s(%s); the outbox scan will catch up",
+                task_name,
+                object_id,
                 exc_info=True,
             )
 
     transaction.on_commit(enqueue)
+
+
+def event_recorded(event_id: int) -> None:
+    if _suppressed.get():
+        return
+    enqueue_on_commit("deliver_event", event_id)

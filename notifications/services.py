@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 
 from core.exceptions import NotFound
 
-from . import mail, selectors
+from . import dispatch, mail, selectors
 from .models import OutgoingMail, Preference, Reminder, ReminderPolicy
 from .selectors import LEVEL_ESCALATE, LEVEL_REMIND
 
@@ -118,17 +118,8 @@ def mail_queue(
         )
         if not created:
             return None
-        transaction.on_commit(lambda: _enqueue_send(outgoing.pk))
+        dispatch.enqueue_on_commit("send_mail", outgoing.pk)
     return outgoing
-
-
-def _enqueue_send(mail_id: int) -> None:
-    from .tasks import send_mail
-
-    try:
-        send_mail.delay(mail_id)
-    except Exception:  # the broker is down: the outbox scan sends it later
-        logger.warning("Could not enqueue mail %s; the outbox scan will send it", mail_id, exc_info=True)
 
 
 def mail_send(*, mail_id: int) -> bool:

@@ -5,10 +5,10 @@ shows them read-only and offers the coordinator's own jobs as actions; the pages
 lifecycle forms.
 """
 
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from core.exceptions import DomainError
+from core.admin import run_service_action
 
 from . import services
 from .models import (
@@ -131,21 +131,16 @@ class GoodPracticeAdmin(admin.ModelAdmin):
         (_("Publication"), {"fields": ("published_at", "published_by", "created_at", "updated_at")}),
     )
 
-    def _run(self, request, queryset, service, done_message):
-        done = 0
-        for record in queryset:
-            try:
-                service(actor=request.user, good_practice=record)
-                done += 1
-            except DomainError as error:
-                self.message_user(request, f"{record}: {error.message}", messages.ERROR)
-        if done:
-            self.message_user(request, done_message % {"n": done}, messages.SUCCESS)
-
     @admin.action(description=_("Publish the selected good practices"))
     def publish(self, request, queryset):
-        self._run(request, queryset, services.good_practice_publish, _("%(n)d published."))
+        run_service_action(
+            self, request, queryset, services.good_practice_publish, "good_practice",
+            _("%(n)d published."),
+        )
 
     @admin.action(description=_("Take the selected good practices out of the catalogue"))
     def unpublish(self, request, queryset):
-        self._run(request, queryset, services.good_practice_unpublish, _("%(n)d unpublished."))
+        run_service_action(
+            self, request, queryset, services.good_practice_unpublish, "good_practice",
+            _("%(n)d unpublished."),
+        )

@@ -252,6 +252,18 @@ def challenge_assign_working_group(
 # --- the lifecycle ------------------------------------------------------------------------------
 
 
+def _refuse_unless_allowed(actor: Any, challenge: Challenge, name: str) -> None:
+    """``PermissionDenied`` if the actor may not take step ``name`` on this challenge at all,
+    ``TransitionNotAllowed`` if its current state does not allow it."""
+    if not permissions.can_run_transition(actor, challenge, name):
+        raise PermissionDenied(_("You may not make this step on this challenge."))
+    if not can_proceed(getattr(challenge, name)):
+        raise TransitionNotAllowed(
+            _("“%(step)s” is not possible while the challenge is “%(state)s”.")
+            % {"step": transition_label(name), "state": challenge.get_state_display()}
+        )
+
+
 def _transition(
     *,
     actor: Any,
@@ -264,14 +276,8 @@ def _transition(
     step's records (it returns the log note), then save, log and record the event."""
     with transaction.atomic():
         locked = _lock_visible(actor, challenge)
-        if not permissions.can_run_transition(actor, locked, name):
-            raise PermissionDenied(_("You may not make this step on this challenge."))
+        _refuse_unless_allowed(actor, locked, name)
         method = getattr(locked, name)
-        if not can_proceed(method):
-            raise TransitionNotAllowed(
-                _("“%(step)s” is not possible while the challenge is “%(state)s”.")
-                % {"step": transition_label(name), "state": locked.get_state_display()}
-            )
         _raise_if(validate(locked))
         from_state = locked.state
         now = timezone.now()
@@ -663,19 +669,14 @@ def challenge_transition(
 
     if name not in TRANSITION_SERVICES:
         raise TransitionNotAllowed(_("There is no step called “%(name)s”.") % {"name": name})
-    # Visibility, right and state come before input errors, whatever the input looks like.
+    # Visibility, right and state come before input errors, whatever the input looks like
+    # (checked again under the row lock by the step's service).
     current = Challenge.objects.filter(
         pk=challenge.pk if isinstance(challenge, Challenge) else challenge
     ).first()
     if current is None or not permissions.can_view_challenge(actor, current):
         raise NotFound(_("Challenge not found."))
-    if not permissions.can_run_transition(actor, current, name):
-        raise PermissionDenied(_("You may not make this step on this challenge."))
-    if not can_proceed(getattr(current, name)):
-        raise TransitionNotAllowed(
-            _("“%(step)s” is not possible while the challenge is “%(state)s”.")
-            % {"step": transition_label(name), "state": current.get_state_display()}
-        )
+    _refuse_unless_allowed(actor, current, name)
     kwargs = parse_transition_input(actor=actor, challenge=current, name=name, data=data)
     return TRANSITION_SERVICES[name](actor=actor, challenge=challenge, **kwargs)
 

@@ -26,9 +26,12 @@ WHITENOISE_AUTOREFRESH = True
 if not REDIS_URL:  # noqa: F405
     # Without Redis, tests enqueue into a folder of their own, never into var/broker where a
     # running `make run` worker would pick their messages up.
+    import atexit as _atexit
+    import shutil as _shutil
     import tempfile as _tempfile
 
     _broker = Path(_tempfile.mkdtemp(prefix="wkn-test-broker-"))  # noqa: F405
+    _atexit.register(_shutil.rmtree, _broker, ignore_errors=True)  # no folder left per run
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(_broker / "out"),
         "data_folder_out": str(_broker / "out"),
