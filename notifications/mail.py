@@ -4,6 +4,7 @@ own language is irrelevant); sending takes an ``OutgoingMail`` row as it was sto
 from __future__ import annotations
 
 import re
+from urllib.parse import urlsplit
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -35,6 +36,23 @@ def challenge_url(challenge_id: int) -> str:
     return absolute(f"/challenges/{challenge_id}/")
 
 
+def mail_domain() -> str:
+    """The domain of our own message identifiers: the public address's host."""
+    return urlsplit(settings.SITE_URL).hostname or "localhost"
+
+
+def thread_root(challenge_id: int) -> str:
+    """The stable identifier every mail about one challenge refers to, so mail clients show
+    them as one thread (RFC 5322 ``References``/``In-Reply-To``). No mail carries it as its own
+    ``Message-ID``: the thread's root is the challenge itself."""
+    return f"<challenge-{challenge_id}@{mail_domain()}>"
+
+
+def thread_headers(challenge_id: int) -> dict[str, str]:
+    root = thread_root(challenge_id)
+    return {"References": root, "In-Reply-To": root}
+
+
 def unsubscribe_token(user: Any, scope: str) -> str:
     """A signed, non-expiring token naming the user and what to stop. No login needed: the
     signature (SECRET_KEY) is the credential, and it can only switch mail off."""
@@ -47,24 +65,26 @@ def unsubscribe_url(user: Any, scope: str) -> str:
 
 
 def render(user: Any, template: str, build: Callable[[], tuple[str, dict[str, Any]]], *,
-           unsubscribe_scope: str | None = None) -> RenderedMail:
+           unsubscribe_scope: str | None = None, thread: int | None = None) -> RenderedMail:
     """Render ``notifications/mail/<template>.{txt,html}`` for ``user`` in their language.
 
     ``build`` returns ``(subject, context)``; it is called inside the language override so that
     every string it formats is in the recipient's language. With ``unsubscribe_scope`` the mail
-    carries the one-click unsubscribe link (RFC 8058) in the body and in the headers."""
-    with translation.override(user.preferred_language or settings.LANGUAGE_CODE):
+    carries the one-click unsubscribe link (RFC 8058) in the body and in the headers; with
+    ``thread`` (a challenge's id) it joins that challenge's thread in the mail client."""
+    language = user.preferred_language or settings.LANGUAGE_CODE
+    if language not in dict(settings.LANGUAGES):
+        language = settings.LANGUAGE_CODE
+    with translation.override(language):
         subject, context = build()
-        headers: dict[str, str] = {}
-        ctx = {"user": user, "site_url": settings.SITE_URL, **context}
+        headers: dict[str, str] = thread_headers(thread) if thread else {}
+        ctx = {"user": user, "site_url": settings.SITE_URL, "lang": language, **context}
         if unsubscribe_scope:
             url = unsubscribe_url(user, unsubscribe_scope)
             ctx["unsubscribe_url"] = url
             ctx["unsubscribe_scope"] = unsubscribe_scope
-            headers = {
-                "List-Unsubscribe": f"<{url}>",
-                "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-            }
+            headers["List-Unsubscribe"] = f"<{url}>"
+            headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
         subject_text = " ".join(str(subject).split())[:300]  # one header line
         ctx["subject"] = subject_text
         return RenderedMail(

@@ -65,26 +65,68 @@ def _active_users():
 
 
 def immediate_recipients(event) -> list:
-    """Who gets an immediate mail for ``event``: followers of its challenge and members of the
-    assigned working group whose preference asks for immediate mail (no preference row: the
-    default, on), never the actor, and only people who may see the challenge."""
+    """The people of :func:`immediate_audience`, without their reasons."""
+    return [user for user, _reason in immediate_audience(event)]
+
+
+def immediate_audience(event) -> list[tuple]:
+    """Who gets an immediate mail for ``event``, and in which role (``notifications.wording``
+    REASON_*), one role per person, the closest first.
+
+    - a new challenge: the coordinators (they triage it) and the named working group;
+    - the (re)assignment of a working group (``analyse`` or an assignment): that group;
+    - everything on a challenge: the responsible working group, and its followers (those of the
+      reporting organisation are told it is their organisation's case).
+
+    Only people whose preference asks for immediate mail (no preference row: the default, on;
+    the others find it in their digest), never the actor, only people who may see the challenge.
+    """
+    from workflows.models import Event
+
+    from . import wording
+
     challenge = event.challenge
     if challenge is None:
         return []
+    reasons: dict[int, str] = {}
+
+    def add(ids, reason: str) -> None:
+        for pk in ids:
+            reasons.setdefault(pk, reason)
+
+    filed = event.kind == Event.Kind.CHALLENGE_FILED
+    group_id = challenge.working_group_id
+    if filed:
+        add(_active_users().filter(is_coordinator=True).values_list("pk", flat=True),
+            wording.REASON_COORDINATOR)
+    if group_id and _group_responsible_at(event):
+        assigned = event.kind == Event.Kind.CHALLENGE_ASSIGNED or (
+            event.kind == Event.Kind.TRANSITION
+            and event.transition_log is not None
+            and event.transition_log.transition == "analyse"
+        )
+        add(_active_users().filter(working_groups=group_id).values_list("pk", flat=True),
+            wording.REASON_ASSIGNED if assigned else wording.REASON_GROUP)
     # Followers as of the event: someone who follows a moment later (the fan-out runs in the
     # background) did not follow what happened before.
-    q = Q(follows__challenge=challenge, follows__created_at__lte=event.created_at)
-    if challenge.working_group_id and _group_responsible_at(event):
-        q |= Q(working_groups=challenge.working_group_id)
+    followers = _active_users().filter(
+        follows__challenge=challenge, follows__created_at__lte=event.created_at
+    )
+    add(followers.filter(memberships__organisation=challenge.organisation_id)
+        .values_list("pk", flat=True), wording.REASON_ORGANISATION)
+    add(followers.values_list("pk", flat=True), wording.REASON_FOLLOWER)
+    reasons.pop(event.actor_id, None)
     candidates = (
         _active_users()
-        .filter(q)
-        .exclude(pk=event.actor_id)
+        .filter(pk__in=reasons)
         .exclude(notification_preference__immediate=False)
-        .distinct()
         .order_by("pk")
     )
-    return [user for user in candidates if permissions.can_view_challenge(user, challenge)]
+    return [
+        (user, reasons[user.pk])
+        for user in candidates
+        if permissions.can_view_challenge(user, challenge)
+    ]
 
 
 def _group_responsible_at(event) -> bool:

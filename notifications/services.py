@@ -21,9 +21,10 @@ from django.utils.translation import gettext as _
 
 from core.exceptions import NotFound
 
-from . import dispatch, mail, selectors
+from . import dispatch, mail, reminders, selectors, wording
 from .models import OutgoingMail, Preference, Reminder, ReminderPolicy
-from .selectors import LEVEL_ESCALATE, LEVEL_REMIND
+from .reminders import ReminderOutcome
+from .selectors import LEVEL_ESCALATE, LEVEL_REMIND  # noqa: F401  (re-exported)
 
 logger = logging.getLogger(__name__)
 
@@ -230,9 +231,10 @@ def event_fan_out(*, event_id: int, now: datetime.datetime | None = None) -> lis
         if event is None:
             return []
         if event.created_at >= now - IMMEDIATE_MAX_AGE:
-            for user in selectors.immediate_recipients(event):
+            for user, reason in selectors.immediate_audience(event):
                 rendered = mail.render(
-                    user, "event", lambda e=event: _event_mail(e), unsubscribe_scope="immediate"
+                    user, "event", lambda e=event, r=reason: _event_mail(e, r),
+                    unsubscribe_scope="immediate", thread=event.challenge_id,
                 )
                 outgoing = mail_queue(
                     kind=OutgoingMail.Kind.EVENT, recipient=user, key=f"event:{event.pk}",
@@ -244,145 +246,31 @@ def event_fan_out(*, event_id: int, now: datetime.datetime | None = None) -> lis
     return queued
 
 
-def _what_happened(event) -> dict[str, Any]:
-    """The describing strings of one event, in the active language (for mail and digest)."""
-    from workflows.models import Event, State
-    from workflows.transitions import TRANSITIONS
-
-    actor = str(event.actor) if event.actor else _("Someone")
-    kinds = Event.Kind
-    info: dict[str, Any] = {"event": event, "actor": actor, "detail": ""}
-    if event.kind == kinds.CHALLENGE_FILED:
-        info["headline"] = _("%(actor)s filed a new challenge.") % {"actor": actor}
-    elif event.kind == kinds.TRANSITION and event.transition_log is not None:
-        log = event.transition_log
-        spec = TRANSITIONS.get(log.transition)
-        info["headline"] = _("%(actor)s: “%(step)s” – now %(state)s.") % {
-            "actor": actor,
-            "step": spec.label if spec else log.transition,
-            "state": State(log.to_state).label if log.to_state in State.values else log.to_state,
-        }
-        info["detail"] = log.note
-    elif event.kind == kinds.COMMENT and event.comment is not None:
-        info["headline"] = _("%(actor)s commented.") % {"actor": actor}
-        info["detail"] = event.comment.body
-    elif event.kind == kinds.CHALLENGE_ASSIGNED:
-        group = event.challenge.working_group if event.challenge else None
-        info["headline"] = (
-            _("%(actor)s assigned the working group %(group)s.") % {"actor": actor, "group": group}
-            if group
-            else _("%(actor)s removed the working group.") % {"actor": actor}
-        )
-    elif event.kind == kinds.CHALLENGE_EDITED:
-        info["headline"] = _("%(actor)s edited the description.") % {"actor": actor}
-    elif event.kind == kinds.GOOD_PRACTICE_PUBLISHED and event.good_practice is not None:
-        info["headline"] = _("New good practice published: %(title)s") % {
-            "title": event.good_practice.title
-        }
-    else:
-        info["headline"] = str(event.get_kind_display())
-    if event.challenge_id:
-        info["challenge"] = event.challenge
-        info["url"] = mail.challenge_url(event.challenge_id)
-    elif event.good_practice_id:
-        info["url"] = mail.absolute(f"/good-practices/{event.good_practice.slug}/")
-    return info
-
-
-def _event_mail(event) -> tuple[str, dict[str, Any]]:
-    info = _what_happened(event)
-    subject = _("[Willkommensnetz] %(title)s – %(what)s") % {
-        "title": event.challenge.title,
-        "what": info["headline"],
+def _event_mail(event, reason: str) -> tuple[str, dict[str, Any]]:
+    happening = wording.describe(event)
+    return wording.subject(event.challenge.title, happening.short), {
+        "item": happening,
+        "intro": wording.reason_intro(reason, happening),
+        "why": wording.reason_text(reason),
     }
-    return subject, {"item": info}
 
 
 # --- reminders ----------------------------------------------------------------------------------
 
 
-@dataclass
-class ReminderOutcome:
-    challenge: Any
-    level: int
-    recipients: list[Any]
-    mails: list[OutgoingMail] = field(default_factory=list)
-
-
 def reminders_send(*, now: datetime.datetime | None = None) -> list[ReminderOutcome]:
-    """Decide the due reminders (level 1) and escalations (level 2) and queue their mails.
-
-    Each is decided once per challenge, state entry and level (the unique ``Reminder`` row,
-    created in the same transaction as its mails): a rerun, a retry or an overlapping run finds
-    nothing left. Reminding changes nothing on the challenge."""
-    now = now or timezone.now()
-    policy = ReminderPolicy.current()
-    outcomes: list[ReminderOutcome] = []
-    for level in (LEVEL_REMIND, LEVEL_ESCALATE):
-        for challenge in selectors.challenges_due_for_reminder(now=now, level=level, policy=policy):
-            outcome = _remind(challenge, level, now=now, policy=policy)
-            if outcome is not None:
-                outcomes.append(outcome)
-    return outcomes
+    """Decide the due reminders and escalations and queue one mail per recipient listing all
+    of theirs (see ``notifications.reminders``)."""
+    return reminders.reminders_send(now=now)
 
 
-def _remind(challenge, level: int, *, now: datetime.datetime, policy) -> ReminderOutcome | None:
-    from workflows.models import Challenge
-
-    with transaction.atomic():
-        # The same stay in the same state, still: a challenge that moved on since the scan
-        # selected it is not reminded (the lock waits for a transition in flight).
-        still = Challenge.objects.select_for_update(of=("self",)).filter(
-            pk=challenge.pk, state_entered_at=challenge.state_entered_at
-        )
-        if not still.exists():
-            return None
-        try:
-            with transaction.atomic():
-                Reminder.objects.create(
-                    challenge=challenge,
-                    state=challenge.state,
-                    state_entered_at=challenge.state_entered_at,
-                    level=level,
-                    created_at=now,
-                )
-        except IntegrityError:  # an overlapping run decided it a moment ago
-            return None
-        recipients = selectors.reminder_recipients(challenge, level)
-        outcome = ReminderOutcome(challenge=challenge, level=level, recipients=recipients)
-        key = f"reminder:{challenge.pk}:{challenge.state_entered_at.isoformat()}:{level}"
-        since = selectors.stale_since(challenge, policy=policy)
-        for user in recipients:
-            rendered = mail.render(
-                user, "reminder", lambda u=user: _reminder_mail(challenge, level, since, now)
-            )
-            outgoing = mail_queue(
-                kind=OutgoingMail.Kind.REMINDER, recipient=user, key=key, rendered=rendered
-            )
-            if outgoing is not None:
-                outcome.mails.append(outgoing)
-    return outcome
-
-
-def _reminder_mail(challenge, level: int, stale_since, now) -> tuple[str, dict[str, Any]]:
-    if level == LEVEL_ESCALATE:
-        subject = _("[Willkommensnetz] Escalation: “%(title)s” has been waiting too long") % {
-            "title": challenge.title
-        }
-    else:
-        subject = _("[Willkommensnetz] Reminder: “%(title)s” is waiting for the next step") % {
-            "title": challenge.title
-        }
-    return subject, {
-        "challenge": challenge,
-        "level": level,
-        "escalation": level == LEVEL_ESCALATE,
-        "state": challenge.get_state_display(),
-        "state_entered_at": challenge.state_entered_at,
-        "stale_since": stale_since,
-        "days": (now - challenge.state_entered_at).days,
-        "url": mail.challenge_url(challenge.pk),
-    }
+def reminder_mails(outcomes: Iterable[ReminderOutcome]) -> list[OutgoingMail]:
+    """The distinct mails of a reminder run (several reminders share one person's mail)."""
+    seen: dict[int, OutgoingMail] = {}
+    for outcome in outcomes:
+        for outgoing in outcome.mails:
+            seen.setdefault(outgoing.pk, outgoing)
+    return list(seen.values())
 
 
 # --- digests ------------------------------------------------------------------------------------
@@ -450,7 +338,7 @@ def _digest_mail(user, period, items, stale, since, now) -> tuple[str, dict[str,
 
     sections = {"new": [], "transitions": [], "comments": [], "good_practices": []}
     for event in items:
-        info = _what_happened(event)
+        info = wording.describe(event)
         if event.kind == Event.Kind.CHALLENGE_FILED:
             sections["new"].append(info)
         elif event.kind == Event.Kind.TRANSITION:

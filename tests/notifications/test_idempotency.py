@@ -136,7 +136,8 @@ def test_the_outbox_scan_reenqueues_what_the_broker_lost(network, django_capture
     with django_capture_on_commit_callbacks():
         for event in Event.objects.all():
             services.event_fan_out(event_id=event.pk, now=later)
-    assert services.outbox_scan(now=later + datetime.timedelta(minutes=3)) == {"events": 0, "mails": 1}
+    # the coordinator is told of the new challenge, the reporter of the comment
+    assert services.outbox_scan(now=later + datetime.timedelta(minutes=3)) == {"events": 0, "mails": 2}
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)

@@ -104,16 +104,77 @@ def test_the_reminder_mail_names_the_challenge_links_back_and_is_in_the_recipien
         challenge = file_challenge(actor=network.partner, organisation=network.org)
     with at(datetime.timedelta(days=29)), django_capture_on_commit_callbacks():
         outcomes = services.reminders_send()  # level 1 and 2 at once: both overdue
-    assert services.send_now(m for o in outcomes for m in o.mails) == (2, 0)
+    # both decided, one mail: the case is listed once, as escalated
+    assert sorted(o.level for o in outcomes) == [1, 2]
+    assert services.send_now(services.reminder_mails(outcomes)) == (1, 0)
 
-    subjects = sorted(m.subject for m in mail.outbox)
-    assert subjects == [
-        f"[Willkommensnetz] Escalation: “{challenge.title}” has been waiting too long",
-        f"[Willkommensnetz] Reminder: “{challenge.title}” is waiting for the next step",
-    ]
+    assert [m.subject for m in mail.outbox] == [f"[Willkommensnetz] {challenge.title}: escalation"]
     message = mail.outbox[0]
     assert f"/challenges/{challenge.pk}/" in message.body
+    assert message.body.count(challenge.title) == 1
+    assert "Escalated: waiting twice as long as agreed" in message.body
+    assert "Reminders: waiting longer than agreed" not in message.body
+    assert message.extra_headers["References"] == f"<challenge-{challenge.pk}@127.0.0.1>"
     html, mimetype = message.alternatives[0]
     assert mimetype == "text/html" and f"/challenges/{challenge.pk}/" in html
+    assert '<html lang="en">' in html
     assert "29 days" in message.body
-    assert OutgoingMail.objects.filter(kind="reminder", status="sent").count() == 2
+    assert OutgoingMail.objects.filter(kind="reminder", status="sent").count() == 1
+
+
+def _stale_network(network, count: int):
+    """``count`` unassigned challenges filed at T0, and one assigned to the group."""
+    with at(datetime.timedelta()):
+        unassigned = [
+            file_challenge(actor=network.partner, organisation=network.org, title=f"Fall {n}")
+            for n in range(count)
+        ]
+        assigned = advance(
+            file_challenge(actor=network.partner, organisation=network.org, title="Fall der AG"),
+            "analysed", actor=network.coordinator, group=network.group,
+        )
+    return unassigned, assigned
+
+
+def test_one_mail_per_recipient_per_scan_lists_every_stale_case_escalations_first(network, django_capture_on_commit_callbacks):
+    unassigned, assigned = _stale_network(network, 3)
+    # day 29: the unassigned ones are escalated (and reminded) at once
+    with at(datetime.timedelta(days=20)), django_capture_on_commit_callbacks():
+        first = services.reminders_send()
+    assert len(first) == 3  # three reminders, level 1
+    with at(datetime.timedelta(days=31)), django_capture_on_commit_callbacks():
+        second = services.reminders_send()
+    # three escalations of the unassigned ones, one reminder of the assigned one
+    assert sorted((o.challenge.title, o.level) for o in second) == [
+        ("Fall 0", 2), ("Fall 1", 2), ("Fall 2", 2), ("Fall der AG", 1)
+    ]
+    mails = services.reminder_mails(second)
+    assert sorted(m.recipient.email for m in mails) == sorted(
+        [network.coordinator.email, network.group_member.email]
+    )
+    to_coordinator = next(m for m in mails if m.recipient == network.coordinator)
+    assert to_coordinator.subject == (
+        "[Willkommensnetz] 3 Herausforderungen warten auf ihren nächsten Schritt, davon 3 eskaliert"
+    )
+    body = to_coordinator.body_text
+    for challenge in unassigned:
+        assert body.count(challenge.title) == 1
+    to_group = next(m for m in mails if m.recipient == network.group_member)
+    assert to_group.subject == "[Willkommensnetz] Fall der AG: Erinnerung"
+    assert "Ihre Arbeitsgruppe AG Anerkennung" in to_group.body_text
+
+    # a rerun of the same scan sends nothing more
+    with at(datetime.timedelta(days=31)), django_capture_on_commit_callbacks():
+        assert services.reminders_send() == []
+    assert OutgoingMail.objects.filter(kind="reminder").count() == 1 + 2  # day 20, day 31
+
+
+def test_a_long_stale_list_shows_a_few_per_section_and_counts_the_rest(network, settings, django_capture_on_commit_callbacks):
+    settings.NOTIFICATIONS_REMINDER_ITEMS = 2
+    _stale_network(network, 5)
+    with at(datetime.timedelta(days=15)), django_capture_on_commit_callbacks():
+        outcomes = services.reminders_send()
+    (to_coordinator,) = [m for m in services.reminder_mails(outcomes) if m.recipient == network.coordinator]
+    assert "5 Herausforderungen warten" in to_coordinator.subject
+    assert "und 3 weitere auf der Website" in to_coordinator.body_text
+    assert sum(to_coordinator.body_text.count(f"Fall {n}\n") for n in range(5)) == 2

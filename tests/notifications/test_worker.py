@@ -47,18 +47,26 @@ def test_a_transition_mails_followers_and_the_group_but_not_the_actor(network, c
     celery_worker.start()
 
     # then the reporter and the stakeholder get one mail each, the actor and the quiet one none
-    smtp_server.wait_for(lambda: len(smtp_server.recipients()) >= 2, what="two notifications")
+    # (the coordinator was told of the new challenge when it was filed)
+    smtp_server.wait_for(lambda: len(smtp_server.recipients()) >= 3, what="three notifications")
     drain(smtp_server, sentinel)
     received = [r for r in smtp_server.recipients() if r != SENTINEL]
-    assert received == sorted([network.partner.email, network.stakeholder.email]), [
+    assert received == sorted([network.partner.email, network.stakeholder.email, network.coordinator.email]), [
         (r, m["Subject"]) for r, m in smtp_server.messages
     ]
+    assert smtp_server.to(network.coordinator.email)[0]["Subject"] == (
+        f"[Willkommensnetz] {challenge.title}: neue Herausforderung"
+    )
 
     german = smtp_server.to(network.partner.email)[0]
     english = smtp_server.to(network.stakeholder.email)[0]
     link = f"{settings.SITE_URL}/challenges/{challenge.pk}/"
-    for message, words in ((german, "Es gibt Neuigkeiten"), (english, "There is news")):
+    for message, words in (
+        (german, "Neuigkeiten zu einer Herausforderung, die Ihre Organisation gemeldet hat"),
+        (english, "News on a challenge you follow"),
+    ):
         assert challenge.title in message["Subject"]
+        assert message["References"] == message["In-Reply-To"] == f"<challenge-{challenge.pk}@127.0.0.1>"
         text = message.get_body(("plain",)).get_content()
         html = message.get_body(("html",)).get_content()
         assert link in text and f'href="{link}"' in html
@@ -93,8 +101,10 @@ def test_delivering_again_sends_nothing_twice(network, celery_worker, smtp_serve
 
 
 def test_a_mail_refused_by_the_smtp_server_is_retried_and_delivered_once(network, celery_worker, smtp_server):
-    # given a mail server that answers "try again later" twice
+    # given a mail server that answers "try again later" twice (and a coordinator who wants
+    # no immediate mail of the new challenge, so the partner's mail is the only one)
     smtp_server.fail_next = 2
+    prefer(network.coordinator, immediate=False)
     challenge = file_challenge(actor=network.partner, organisation=network.org)
     sentinel = make_sentinel()
 
@@ -141,7 +151,10 @@ def test_a_digest_run_delivers_one_digest_per_subscriber(network, celery_worker,
 
     # then each subscriber has exactly one digest, the others none
     assert {address: len(mails) for address, mails in digests().items()} == dict.fromkeys(subscribers, 1)
-    assert not smtp_server.to(network.coordinator.email)  # digest off, and the actor
+    # digest off (her mail is the immediate one of the new challenge)
+    assert [m["Subject"] for m in smtp_server.to(network.coordinator.email)] == [
+        f"[Willkommensnetz] {challenge.title}: neue Herausforderung"
+    ]
     # a weekly subscriber gets no daily digest (only the immediate mail for her group's case)
     assert [m["Subject"] for m in smtp_server.to(network.group_member.email) if "Zusammenfassung" in m["Subject"]] == []
     assert len(smtp_server.to(network.group_member.email)) == 1

@@ -30,7 +30,7 @@ class Command(BaseCommand):
         if dry_run:
             self.stdout.write(f"{prefix}{len(outcomes)} reminders would be decided; nothing sent.")
             return
-        sent, failed = services.send_now(m for o in outcomes for m in o.mails)
+        sent, failed = services.send_now(services.reminder_mails(outcomes))
         self.stdout.write(self.style.SUCCESS(
             f"{len(outcomes)} reminders decided, {sent} mails sent, {failed} failed (kept for retry)."
         ))
