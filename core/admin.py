@@ -6,7 +6,16 @@ from django.utils.translation import gettext_lazy as _
 
 from core.exceptions import DomainError
 
-from .models import Membership, Organisation, Region, TargetGroup, Topic, User, WorkingGroup
+from .models import (
+    JoinRequest,
+    Membership,
+    Organisation,
+    Region,
+    TargetGroup,
+    Topic,
+    User,
+    WorkingGroup,
+)
 
 
 def run_service_action(modeladmin, request, queryset, service, argument: str, done_message) -> None:
@@ -110,7 +119,23 @@ class RegionAdmin(admin.ModelAdmin):
 
 @admin.register(Membership)
 class MembershipAdmin(admin.ModelAdmin):
-    list_display = ["user", "organisation", "created_at"]
-    list_filter = ["organisation"]
+    list_display = ["user", "organisation", "can_admit", "created_at"]
+    list_filter = ["can_admit", "organisation"]
     search_fields = ["user__email", "user__display_name", "organisation__name"]
     autocomplete_fields = ["user", "organisation"]
+
+
+@admin.register(JoinRequest)
+class JoinRequestAdmin(admin.ModelAdmin):
+    """Read-only: requests are decided on the page (a service), which tells the person."""
+
+    list_display = ["user", "organisation", "status", "created_at", "decided_by", "decided_at"]
+    list_filter = ["status", "organisation"]
+    search_fields = ["user__email", "user__display_name", "organisation__name"]
+    readonly_fields = [
+        "user", "organisation", "message", "status", "reason", "decided_by", "created_at",
+        "decided_at",
+    ]
+
+    def has_add_permission(self, request):
+        return False

@@ -46,10 +46,32 @@ class SignInForm(AuthenticationForm):
         except ValidationError:
             if email:
                 lockout.record_failed_login(email)
+                if self._awaits_decision(email, self.cleaned_data.get("password") or ""):
+                    raise ValidationError(
+                        _("Your application is being reviewed by the coordinators. You will get "
+                          "a mail as soon as it is decided; then you can sign in."),
+                        code="pending",
+                    ) from None
             raise
         if email:
             lockout.clear_failed_logins(email)
         return cleaned
+
+
+    @staticmethod
+    def _awaits_decision(email: str, password: str) -> bool:
+        """Whether the sign-in failed only because the person's application (or request to
+        join) waits for a decision. Said only to someone who knows the password: the page
+        must not tell strangers which addresses have applied. A hash is computed whether or
+        not the address exists, so the answer's timing does not tell either."""
+        from core.joining import pending_application_of
+        from core.models import User
+
+        user = User.objects.filter(email__iexact=email).first()
+        if user is None:
+            User().set_password(password)  # the same work as for a known address
+            return False
+        return user.check_password(password) and pending_application_of(user)
 
 
 class ApplicationForm(forms.Form):

@@ -162,6 +162,7 @@ class Organisation(models.Model):
         _("status"), max_length=16, choices=Status.choices, default=Status.PENDING
     )
     admitted_at = models.DateTimeField(_("admitted at"), null=True, blank=True)
+    decline_reason = models.TextField(_("reason for the decline"), blank=True)
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     members = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
@@ -196,6 +197,13 @@ class Membership(models.Model):
         related_name="memberships",
         verbose_name=_("organisation"),
     )
+    # The organisation's contact(s) for the network: they confirm people who ask to join it
+    # (coordinators may always). The person who applied for the organisation holds it.
+    can_admit = models.BooleanField(
+        _("may admit new members"),
+        default=False,
+        help_text=_("Confirms people who ask to join this organisation."),
+    )
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
 
     class Meta:
@@ -207,6 +215,60 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} @ {self.organisation}"
+
+
+class JoinRequest(models.Model):
+    """A person asks to join an organisation that is already a partner of the network. The
+    organisation's members who may admit (``Membership.can_admit``), or the coordinators,
+    decide; until then a newcomer cannot sign in."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("waiting for a decision")
+        ADMITTED = "admitted", _("admitted")
+        DECLINED = "declined", _("declined")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="join_requests",
+        verbose_name=_("person"),
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.CASCADE,
+        related_name="join_requests",
+        verbose_name=_("organisation"),
+    )
+    message = models.TextField(_("message"), blank=True)
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.PENDING
+    )
+    reason = models.TextField(_("reason for the decline"), blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("request to join")
+        verbose_name_plural = _("requests to join")
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "organisation"],
+                condition=models.Q(status="pending"),
+                name="one_pending_join_request_per_person_and_organisation",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} → {self.organisation}"
 
 
 class WorkingGroup(models.Model):

@@ -210,3 +210,17 @@ def can_publish_good_practice(user: Any, good_practice: GoodPractice | None = No
 
 def can_admit_organisation(user: Any) -> bool:
     return roles_of(user).coordinator
+
+
+def can_decide_join_request(user: Any, request: Any) -> bool:
+    """A request to join an organisation is decided by the coordinators, or by the members of
+    that organisation who may admit (``Membership.can_admit``); never by the person who asked."""
+    if not getattr(user, "is_authenticated", False) or user.pk == request.user_id:
+        return False
+    if roles_of(user).coordinator:
+        return True
+    from core.models import Membership
+
+    return Membership.objects.filter(
+        user=user, organisation_id=request.organisation_id, can_admit=True
+    ).exists()

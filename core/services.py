@@ -16,7 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core import permissions
+from core import hooks, permissions
 from core.exceptions import MissingInput, PermissionDenied, TransitionNotAllowed
 from core.models import Membership, Organisation, Region, User
 
@@ -105,7 +105,9 @@ def organisation_apply(
             preferred_language=language,
             is_active=False,
         )
-        Membership.objects.create(user=user, organisation=organisation)
+        # The applicant is the organisation's contact: they confirm colleagues who ask to join.
+        Membership.objects.create(user=user, organisation=organisation, can_admit=True)
+        hooks.announce(hooks.APPLICATION_RECEIVED, organisation=organisation, person=user)
     return organisation
 
 
@@ -126,24 +128,33 @@ def organisation_admit(*, actor: Any, organisation: Organisation | int) -> Organ
         User.objects.filter(
             memberships__organisation=locked, is_active=False, last_login__isnull=True
         ).update(is_active=True)
+        hooks.announce(hooks.APPLICATION_ADMITTED, organisation=locked, actor=actor)
     return locked
 
 
-def organisation_decline(*, actor: Any, organisation: Organisation | int) -> Organisation:
-    """Decline a pending application (coordinators only). The organisation is kept as
-    ``declined`` (so the same name cannot simply apply again unnoticed) and its people stay
-    unable to sign in. Raises ``PermissionDenied``, and ``TransitionNotAllowed`` for an
-    organisation that is already admitted."""
+def organisation_decline(
+    *, actor: Any, organisation: Organisation | int, reason: str = ""
+) -> Organisation:
+    """Decline a pending application (coordinators only); the applicant is told, with the
+    ``reason``. The organisation is kept as ``declined`` (so the same name cannot simply apply
+    again unnoticed) and its people stay unable to sign in. Declining again changes nothing.
+    Raises ``PermissionDenied``, and ``TransitionNotAllowed`` for an organisation that is
+    already admitted."""
     if not permissions.can_admit_organisation(actor):
         raise PermissionDenied(_("Only coordinators decide on applications."))
     pk = organisation.pk if isinstance(organisation, Organisation) else organisation
+    reason = (reason or "").strip()
     with transaction.atomic():
         locked = Organisation.objects.select_for_update().get(pk=pk)
         if locked.status == Organisation.Status.ADMITTED:
             raise TransitionNotAllowed(_("This organisation is already a partner of the network."))
         if locked.status != Organisation.Status.DECLINED:
             locked.status = Organisation.Status.DECLINED
-            locked.save(update_fields=["status"])
+            locked.decline_reason = reason
+            locked.save(update_fields=["status", "decline_reason"])
+            hooks.announce(
+                hooks.APPLICATION_DECLINED, organisation=locked, actor=actor, reason=reason
+            )
     return locked
 
 

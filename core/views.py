@@ -97,8 +97,20 @@ def application_admit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def application_decline(request: HttpRequest, pk: int) -> HttpResponse:
+    from core.forms_joining import DeclineForm
+
+    form = DeclineForm(request.POST)
+    if not form.is_valid():
+        if not permissions.can_admit_organisation(request.user):
+            raise Http404()
+        messages.error(request, _("Say briefly why, for the applicant."))
+        return redirect("applications")
+    reason = form.cleaned_data["reason"]
     return _decide_application(
-        request, pk, services.organisation_decline,
+        request, pk,
+        lambda *, actor, organisation: services.organisation_decline(
+            actor=actor, organisation=organisation, reason=reason
+        ),
         _("The application of %(name)s is declined."),
     )
 

@@ -4,7 +4,7 @@ network base). The challenge and good-practice pages are in ``workflows.urls``."
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from core import views
+from core import views, views_joining
 from core.forms import SignInForm
 
 urlpatterns = [
@@ -38,4 +38,12 @@ urlpatterns = [
         "applications/<int:pk>/decline/", views.application_decline, name="application-decline"
     ),
     path("preferences/", views.preferences, name="preferences"),
+    path("join/", views_joining.join, name="join"),
+    path("join/thanks/", views_joining.join_done, name="join-done"),
+    path("join-requests/", views_joining.join_requests, name="join-requests"),
+    path("join-requests/<int:pk>/admit/", views_joining.join_request_admit, name="join-request-admit"),
+    path(
+        "join-requests/<int:pk>/decline/", views_joining.join_request_decline,
+        name="join-request-decline",
+    ),
 ]

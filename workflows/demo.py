@@ -23,7 +23,8 @@ from . import services
 from .models import Challenge, Event, GoodPractice
 
 DEMO_PASSWORD = "willkommen2026"
-DOMAIN = "demo.willkommensnetz.de"
+# RFC 2606 reserves .example: demo mail can never reach a real mailbox.
+DOMAIN = "willkommensnetz.example"
 
 ORGANISATIONS = [
     # name, kind, region slug, website

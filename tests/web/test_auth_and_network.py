@@ -124,16 +124,21 @@ def test_a_coordinator_declines_an_application_and_its_person_cannot_sign_in(net
     organisation = Organisation.objects.get(name="Pflegedienst Sonnenschein")
     client = sign_in(network.coordinator)
     assert f"/applications/{organisation.pk}/decline/" in client.get("/applications/").content.decode()
-    response = client.post(f"/applications/{organisation.pk}/decline/")
+    # a decline needs the reason the applicant is told
+    client.post(f"/applications/{organisation.pk}/decline/")
+    organisation.refresh_from_db()
+    assert organisation.status == Organisation.Status.PENDING
+    response = client.post(f"/applications/{organisation.pk}/decline/", {"reason": "Kein Bezug zum Land."})
     assert response.status_code == 302
     organisation.refresh_from_db()
     assert organisation.status == Organisation.Status.DECLINED
+    assert organisation.decline_reason == "Kein Bezug zum Land."
     assert f"/applications/{organisation.pk}/" not in client.get("/applications/").content.decode()
     applicant = organisation.members.get()
     assert not applicant.is_active
     # an admitted organisation cannot be declined afterwards
     admitted = network.org
-    client.post(f"/applications/{admitted.pk}/decline/")
+    client.post(f"/applications/{admitted.pk}/decline/", {"reason": "zu spät"})
     admitted.refresh_from_db()
     assert admitted.status == Organisation.Status.ADMITTED
 

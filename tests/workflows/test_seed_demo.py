@@ -23,7 +23,7 @@ def test_seed_demo_builds_a_living_network_and_is_idempotent(capsys):
     call_command("seed_demo")
     first = counts()
     output = capsys.readouterr().out
-    assert "koordination@demo.willkommensnetz.de" in output
+    assert "koordination@willkommensnetz.example" in output
 
     call_command("seed_demo")
     assert counts() == first
@@ -39,7 +39,7 @@ def test_seed_demo_builds_a_living_network_and_is_idempotent(capsys):
     assert GoodPractice.objects.filter(trial_count__gte=2).exists()  # shared approach aggregated
     assert Organisation.objects.filter(status="pending").exists()
     for role in ("koordination", "partner", "ag.anerkennung", "stakeholder"):
-        assert User.objects.get(email=f"{role}@demo.willkommensnetz.de").check_password("willkommen2026")
+        assert User.objects.get(email=f"{role}@willkommensnetz.example").check_password("willkommen2026")
 
 
 def test_seed_demo_enqueues_no_mail_for_its_history(django_capture_on_commit_callbacks):

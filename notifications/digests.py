@@ -1,0 +1,249 @@
+"""Digests that stay readable at any size: a few items per section, with the count of the rest
+and a link to them on the site, built per person with bounded queries (a few rows and an
+aggregate per section, never every event of the period).
+
+Two caps keep a person's mail small (settings, see ``core/settings/base.py``):
+
+- ``NOTIFICATIONS_DIGEST_ITEMS`` (5): items shown per section; the rest are counted and linked.
+- ``NOTIFICATIONS_DIGESTS_PER_DAY`` (1) and ``NOTIFICATIONS_DIGEST_MAX_NEWS`` (200): at most that
+  many digests per person and local day, covering at most that many news; what lies beyond waits
+  for the next digest (the digest's window ends at the last news it covers).
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.conf import settings
+from django.db.models import Count, Exists, OuterRef, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core import permissions
+
+from . import mail, selectors, wording
+from .models import OutgoingMail, Preference
+
+DIGEST_PERIODS = {
+    Preference.Digest.DAILY: datetime.timedelta(days=1),
+    Preference.Digest.WEEKLY: datetime.timedelta(days=7),
+}
+# However long ago the last digest was, a digest looks back at most this far.
+DIGEST_MAX_LOOKBACK = datetime.timedelta(days=31)
+
+SECTIONS = ("new", "transitions", "comments", "good_practices")
+
+
+def items_per_section() -> int:
+    return int(getattr(settings, "NOTIFICATIONS_DIGEST_ITEMS", 5))
+
+
+def digests_per_day() -> int:
+    return int(getattr(settings, "NOTIFICATIONS_DIGESTS_PER_DAY", 1))
+
+
+def max_news() -> int:
+    return int(getattr(settings, "NOTIFICATIONS_DIGEST_MAX_NEWS", 200))
+
+
+def digest_key(period: str, now: datetime.datetime) -> str:
+    """One digest per user and period: the local date for daily, the ISO week for weekly."""
+    day = timezone.localdate(now)
+    if period == Preference.Digest.WEEKLY:
+        year, week, _weekday = day.isocalendar()
+        return f"digest:weekly:{year}-W{week:02d}"
+    return f"digest:daily:{day.isoformat()}"
+
+
+@dataclass
+class DigestOutcome:
+    user: Any
+    items: list[Any]  # the events shown (a few per section)
+    stale: list[Any]  # the stale challenges shown
+    mail: OutgoingMail | None
+    count: int = 0  # every news the digest covers
+    stale_count: int = 0
+    sections: dict[str, int] = field(default_factory=dict)
+
+
+def _news(user, *, since, until):
+    """The events of (since, until] that ``user`` may see, as a query (nothing loaded): new
+    challenges and steps on visible challenges, comments on followed ones, published good
+    practices; their own actions left out. The same visibility rule as pages and API."""
+    from workflows.models import Challenge, Event, Follow, GoodPractice
+
+    visible = permissions.visible_challenges_q(user)
+    on_visible = Q(challenge__isnull=False)
+    if visible is not None:
+        on_visible &= Q(challenge__in=Challenge.objects.filter(visible).values("pk"))
+    followed = Exists(Follow.objects.filter(user=user, challenge=OuterRef("challenge")))
+    kinds = Event.Kind
+    q = (
+        (Q(kind__in=[kinds.CHALLENGE_FILED, kinds.TRANSITION]) & on_visible)
+        | (Q(kind=kinds.COMMENT) & on_visible & Q(followed))
+        | Q(kind=kinds.GOOD_PRACTICE_PUBLISHED, good_practice__status=GoodPractice.Status.PUBLISHED)
+    )
+    return Event.objects.filter(q, created_at__gt=since, created_at__lte=until).exclude(actor=user)
+
+
+def _section_kinds() -> dict[str, str]:
+    from workflows.models import Event
+
+    return {
+        "new": Event.Kind.CHALLENGE_FILED,
+        "transitions": Event.Kind.TRANSITION,
+        "comments": Event.Kind.COMMENT,
+        "good_practices": Event.Kind.GOOD_PRACTICE_PUBLISHED,
+    }
+
+
+def _capped_until(news, until: datetime.datetime) -> datetime.datetime:
+    """Where a digest covering at most ``max_news()`` news ends: the rest waits."""
+    cap = max_news()
+    beyond = news.order_by("created_at", "pk").values_list("created_at", flat=True)[cap:cap + 1]
+    first_left_out = next(iter(beyond), None)
+    if first_left_out is None:
+        return until
+    # Everything strictly before the first news left out (news of the same instant wait too).
+    return first_left_out - datetime.timedelta(microseconds=1)
+
+
+def digest_for(user, *, since: datetime.datetime, until: datetime.datetime, now: datetime.datetime):
+    """What ``user``'s digest for (since, until] holds: per section a few events and the count,
+    and for coordinators the stale list (a few and the count). Bounded: one query for the
+    window, one aggregate for the counts, one query per section, two for the stale list."""
+    news = _news(user, since=since, until=until)
+    until = _capped_until(news, until)
+    news = _news(user, since=since, until=until)
+    kinds = _section_kinds()
+    counts = news.aggregate(**{
+        section: Count("pk", filter=Q(kind=kind)) for section, kind in kinds.items()
+    })
+    limit = items_per_section()
+    shown: dict[str, list] = {}
+    for section, kind in kinds.items():
+        if not counts[section]:
+            shown[section] = []
+            continue
+        shown[section] = list(
+            news.filter(kind=kind)
+            .select_related(
+                "challenge", "challenge__organisation", "challenge__topic", "challenge__region",
+                "challenge__working_group", "good_practice", "transition_log", "comment", "actor",
+            )
+            .order_by("-created_at", "-pk")[:limit]
+        )[::-1]  # the latest few, told oldest first
+    stale, stale_count = [], 0
+    if permissions.can_see_stale_list(user):
+        from workflows.models import Challenge
+
+        stale_qs = Challenge.objects.filter(selectors.stale_q(now=now))
+        visible = permissions.visible_challenges_q(user)
+        if visible is not None:
+            stale_qs = stale_qs.filter(visible)
+        stale_count = stale_qs.count()
+        stale = list(
+            stale_qs.select_related("working_group").order_by("state_entered_at", "pk")[:limit]
+        ) if stale_count else []
+    return until, counts, shown, stale, stale_count
+
+
+def _sent_today(user, now: datetime.datetime) -> int:
+    start = datetime.datetime.combine(
+        timezone.localdate(now), datetime.time.min, tzinfo=timezone.get_current_timezone()
+    )
+    return OutgoingMail.objects.filter(
+        kind=OutgoingMail.Kind.DIGEST, recipient=user, created_at__gte=start
+    ).count()
+
+
+def digests_send(*, period: str, now: datetime.datetime | None = None) -> list[DigestOutcome]:
+    """Queue this period's digest for every subscriber of ``period`` to whom something visible
+    happened since their last digest (nothing happened: no mail). One digest per user and
+    period (unique key), even when the job runs twice or concurrently; at most
+    ``digests_per_day()`` per person and day (the news wait for the next one)."""
+    from .services import mail_queue
+
+    if period not in DIGEST_PERIODS:
+        raise ValueError(f"Unknown digest period: {period}")
+    now = now or timezone.now()
+    key = digest_key(period, now)
+    outcomes: list[DigestOutcome] = []
+    for user in selectors.digest_subscribers(period).iterator(chunk_size=200):
+        if OutgoingMail.objects.filter(kind=OutgoingMail.Kind.DIGEST, recipient=user, key=key).exists():
+            continue
+        if _sent_today(user, now) >= digests_per_day():
+            continue
+        since = selectors.last_digest_end(user) or now - DIGEST_PERIODS[period]
+        since = max(since, now - DIGEST_MAX_LOOKBACK)
+        until, counts, shown, stale, stale_count = digest_for(user, since=since, until=now, now=now)
+        total = sum(counts.values())
+        newly_stale = bool(stale) and selectors.reminders_decided_between(since=since, until=until)
+        if not total and not newly_stale:
+            continue
+        rendered = mail.render(
+            user,
+            "digest",
+            lambda u=user: _digest_mail(period, counts, shown, stale, stale_count, since, until, now),
+            unsubscribe_scope="digest",
+        )
+        outgoing = mail_queue(
+            kind=OutgoingMail.Kind.DIGEST, recipient=user, key=key, rendered=rendered,
+            window_end=until,
+        )
+        if outgoing is not None:
+            outcomes.append(DigestOutcome(
+                user=user,
+                items=[e for section in SECTIONS for e in shown[section]],
+                stale=stale,
+                mail=outgoing,
+                count=total,
+                stale_count=stale_count,
+                sections=dict(counts),
+            ))
+    return outcomes
+
+
+def _more_urls() -> dict[str, str]:
+    return {
+        "new": mail.absolute("/challenges/?sort=newest"),
+        "transitions": mail.absolute("/challenges/?sort=updated"),
+        "comments": mail.absolute("/"),
+        "good_practices": mail.absolute("/good-practices/"),
+        "stale": mail.absolute("/"),
+    }
+
+
+def _digest_mail(period, counts, shown, stale, stale_count, since, until, now) -> tuple[str, dict[str, Any]]:
+    more = _more_urls()
+    sections = {
+        name: {
+            "rows": [wording.describe(event) for event in shown[name]],
+            "count": counts[name],
+            "more": max(0, counts[name] - len(shown[name])),
+            "more_url": more[name],
+        }
+        for name in SECTIONS
+    }
+    stale_rows = [
+        {"challenge": c, "state": c.get_state_display(), "days": (now - c.state_entered_at).days,
+         "url": mail.challenge_url(c.pk)}
+        for c in stale
+    ]
+    total = sum(counts.values())
+    if period == Preference.Digest.DAILY:
+        subject = _("[Willkommensnetz] Your daily digest: %(n)d news") % {"n": total}
+    else:
+        subject = _("[Willkommensnetz] Your weekly digest: %(n)d news") % {"n": total}
+    return subject, {
+        "period": period,
+        "since": since,
+        "until": until,
+        "sections": sections,
+        "count": total,
+        "stale": stale_rows,
+        "stale_more": max(0, stale_count - len(stale_rows)),
+        "stale_url": more["stale"],
+    }
