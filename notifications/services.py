@@ -10,19 +10,18 @@ from __future__ import annotations
 import datetime
 import logging
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from typing import Any
 
 from django.core import signing
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.exceptions import NotFound
 
-from . import dispatch, mail, reminders, selectors, wording
-from .models import OutgoingMail, Preference, Reminder, ReminderPolicy
+from . import digests, dispatch, mail, reminders, selectors, wording
+from .models import OutgoingMail, Preference
 from .reminders import ReminderOutcome
 from .selectors import LEVEL_ESCALATE, LEVEL_REMIND  # noqa: F401  (re-exported)
 
@@ -275,92 +274,13 @@ def reminder_mails(outcomes: Iterable[ReminderOutcome]) -> list[OutgoingMail]:
 
 # --- digests ------------------------------------------------------------------------------------
 
-DIGEST_PERIODS = {
-    Preference.Digest.DAILY: datetime.timedelta(days=1),
-    Preference.Digest.WEEKLY: datetime.timedelta(days=7),
-}
-# However long ago the last digest was, a digest looks back at most this far.
-DIGEST_MAX_LOOKBACK = datetime.timedelta(days=31)
-
-
-def digest_key(period: str, now: datetime.datetime) -> str:
-    """One digest per user and period: the local date for daily, the ISO week for weekly."""
-    day = timezone.localdate(now)
-    if period == Preference.Digest.WEEKLY:
-        year, week, _weekday = day.isocalendar()
-        return f"digest:weekly:{year}-W{week:02d}"
-    return f"digest:daily:{day.isoformat()}"
-
-
-@dataclass
-class DigestOutcome:
-    user: Any
-    items: list[Any]
-    stale: list[Any]
-    mail: OutgoingMail | None
+DIGEST_PERIODS = digests.DIGEST_PERIODS
+DIGEST_MAX_LOOKBACK = digests.DIGEST_MAX_LOOKBACK
+digest_key = digests.digest_key
+DigestOutcome = digests.DigestOutcome
 
 
 def digests_send(*, period: str, now: datetime.datetime | None = None) -> list[DigestOutcome]:
-    """Queue this period's digest for every subscriber of ``period`` to whom something visible
-    happened since their last digest (nothing happened: no mail). One digest per user and
-    period (unique key), even when the job runs twice or concurrently."""
-    if period not in DIGEST_PERIODS:
-        raise ValueError(f"Unknown digest period: {period}")
-    now = now or timezone.now()
-    key = digest_key(period, now)
-    outcomes: list[DigestOutcome] = []
-    for user in selectors.digest_subscribers(period):
-        if OutgoingMail.objects.filter(kind=OutgoingMail.Kind.DIGEST, recipient=user, key=key).exists():
-            continue
-        since = selectors.last_digest_end(user) or now - DIGEST_PERIODS[period]
-        since = max(since, now - DIGEST_MAX_LOOKBACK)
-        items = selectors.digest_items_for(user, since=since, until=now)
-        stale = selectors.stale_list_for(user, now=now)
-        newly_stale = bool(stale) and selectors.reminders_decided_between(since=since, until=now)
-        if not items and not newly_stale:
-            continue
-        rendered = mail.render(
-            user,
-            "digest",
-            lambda u=user, i=items, s=stale, b=since: _digest_mail(u, period, i, s, b, now),
-            unsubscribe_scope="digest",
-        )
-        outgoing = mail_queue(
-            kind=OutgoingMail.Kind.DIGEST, recipient=user, key=key, rendered=rendered, window_end=now
-        )
-        if outgoing is not None:
-            outcomes.append(DigestOutcome(user=user, items=items, stale=stale, mail=outgoing))
-    return outcomes
-
-
-def _digest_mail(user, period, items, stale, since, now) -> tuple[str, dict[str, Any]]:
-    from workflows.models import Event
-
-    sections = {"new": [], "transitions": [], "comments": [], "good_practices": []}
-    for event in items:
-        info = wording.describe(event)
-        if event.kind == Event.Kind.CHALLENGE_FILED:
-            sections["new"].append(info)
-        elif event.kind == Event.Kind.TRANSITION:
-            sections["transitions"].append(info)
-        elif event.kind == Event.Kind.COMMENT:
-            sections["comments"].append(info)
-        else:
-            sections["good_practices"].append(info)
-    stale_rows = [
-        {"challenge": c, "state": c.get_state_display(), "days": (now - c.state_entered_at).days,
-         "url": mail.challenge_url(c.pk)}
-        for c in stale
-    ]
-    if period == Preference.Digest.DAILY:
-        subject = _("[Willkommensnetz] Your daily digest: %(n)d news") % {"n": len(items)}
-    else:
-        subject = _("[Willkommensnetz] Your weekly digest: %(n)d news") % {"n": len(items)}
-    return subject, {
-        "period": period,
-        "since": since,
-        "until": now,
-        "sections": sections,
-        "count": len(items),
-        "stale": stale_rows,
-    }
+    """Queue this period's digests: a few items per section with counts and links, at most
+    one per person and day (see ``notifications.digests``)."""
+    return digests.digests_send(period=period, now=now)

@@ -41,7 +41,7 @@ def test_docker_compose_refuses_to_start_without_a_secret_key():
 
 
 def run_check(settings_module, **env):
-    dropped = ("SECRET_KEY", "DATABASE_URL", "REDIS_URL", "DJANGO_ALLOW_ASYNC_UNSAFE")
+    dropped = ("SECRET_KEY", "SITE_URL", "DATABASE_URL", "REDIS_URL", "DJANGO_ALLOW_ASYNC_UNSAFE")
     base = {k: v for k, v in os.environ.items() if k not in dropped}
     return subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy" if settings_module.endswith("production") else "-v0"],
@@ -56,9 +56,31 @@ def test_production_refuses_to_start_without_a_secret_key():
     assert "SECRET_KEY must be set" in result.stderr
 
 
-def test_production_starts_with_a_secret_key():
-    result = run_check("core.settings.production", SECRET_KEY="Zq7-pR2vL9sX4mB8nC1dF6gH3jK5tW0yE_aU" * 2)
+PRODUCTION_KEY = "Zq7-pR2vL9sX4mB8nC1dF6gH3jK5tW0yE_aU" * 2
+
+
+def test_production_refuses_to_start_without_its_public_address():
+    # every link in mail starts with SITE_URL: a guessed default would lead nowhere
+    result = run_check("core.settings.production", SECRET_KEY=PRODUCTION_KEY)
+    assert result.returncode != 0
+    assert "SITE_URL must be set" in result.stderr
+
+
+def test_production_starts_with_a_secret_key_and_its_public_address():
+    result = run_check(
+        "core.settings.production", SECRET_KEY=PRODUCTION_KEY, SITE_URL="https://netz.example"
+    )
     assert result.returncode == 0, result.stderr
+
+
+def test_mail_links_follow_the_port_make_run_serves_when_no_site_url_is_set():
+    result = subprocess.run(
+        [sys.executable, "-c", "import django; django.setup(); from django.conf import settings; print(settings.SITE_URL)"],
+        capture_output=True, text=True, cwd=ROOT, timeout=120,
+        env={**{k: v for k, v in os.environ.items() if k not in ("SITE_URL", "HOST")},
+             "DJANGO_SETTINGS_MODULE": "core.settings.dev", "PORT": "8123", "WKN_VAR_DIR": "/tmp/wkn-settings-check"},
+    )
+    assert result.stdout.strip() == "http://127.0.0.1:8123", result.stderr
 
 
 def test_the_embedded_default_needs_no_configuration():

@@ -28,7 +28,12 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 # Absolute base address used in mail links (mail is rendered by workers, not in a request).
-SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Without it, the address `make run` serves (HOST and PORT, as core.run_all uses them), so
+# a command run by hand links where the site really is. Production requires it.
+SITE_URL = (
+    os.environ.get("SITE_URL")
+    or f"http://{os.environ.get('HOST') or '127.0.0.1'}:{os.environ.get('PORT') or '8000'}"
+).rstrip("/")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -175,6 +180,13 @@ DEFAULT_FROM_EMAIL = os.environ.get(
     "DEFAULT_FROM_EMAIL", "Willkommensnetz <noreply@willkommensnetz.invalid>"
 )
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# How much one person's mail holds (notifications.digests, notifications.reminders).
+NOTIFICATIONS_DIGEST_ITEMS = int(os.environ.get("NOTIFICATIONS_DIGEST_ITEMS", "5"))  # per section
+NOTIFICATIONS_DIGESTS_PER_DAY = int(os.environ.get("NOTIFICATIONS_DIGESTS_PER_DAY", "1"))
+# News one digest covers at most; the rest waits for the next digest.
+NOTIFICATIONS_DIGEST_MAX_NEWS = int(os.environ.get("NOTIFICATIONS_DIGEST_MAX_NEWS", "200"))
+NOTIFICATIONS_REMINDER_ITEMS = int(os.environ.get("NOTIFICATIONS_REMINDER_ITEMS", "20"))  # per urgency
 
 # Celery: Redis when REDIS_URL is set, else a filesystem broker that needs no server (it works
 # across the web, worker and beat processes of `make run`).

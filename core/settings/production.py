@@ -15,6 +15,8 @@ def mandatory(name: str) -> str:
 
 
 SECRET_KEY = mandatory("SECRET_KEY")
+# Every link in mail starts here; a wrong default would send people to nowhere.
+SITE_URL = mandatory("SITE_URL").rstrip("/")
 DEBUG = False
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

@@ -22,8 +22,8 @@ class Command(BaseCommand):
             outcomes = services.digests_send(period=period)
             for outcome in outcomes:
                 self.stdout.write(
-                    f"{prefix}{period} digest → {outcome.user.email}: {len(outcome.items)} news"
-                    + (f", {len(outcome.stale)} stale" if outcome.stale else "")
+                    f"{prefix}{period} digest → {outcome.user.email}: {outcome.count} news"
+                    + (f", {outcome.stale_count} stale" if outcome.stale_count else "")
                 )
         if dry_run:
             self.stdout.write(f"{prefix}{len(outcomes)} {period} digests would go out; nothing sent.")
