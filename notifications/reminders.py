@@ -167,3 +167,25 @@ def _bundle_mail(user, theirs: list[ReminderOutcome], now, policy) -> tuple[str,
         "total": total,
         "overview_url": mail.absolute("/"),
     }
+
+
+def reminders_settle_history(*, now: datetime.datetime | None = None) -> int:
+    """Record every reminder and escalation due right now as already decided, without mail.
+
+    For a loaded history (``seed_demo``): its cases were stale long before anyone could have
+    been reminded, and the first scan must not mail a backlog of them. Cases that become stale
+    from now on are reminded as usual. Returns how many were recorded."""
+    now = now or timezone.now()
+    policy = ReminderPolicy.current()
+    recorded = 0
+    with transaction.atomic():
+        for level in (LEVEL_REMIND, LEVEL_ESCALATE):
+            for challenge in selectors.challenges_due_for_reminder(now=now, level=level, policy=policy):
+                _reminder, created = Reminder.objects.get_or_create(
+                    challenge=challenge,
+                    state_entered_at=challenge.state_entered_at,
+                    level=level,
+                    defaults={"state": challenge.state, "created_at": now},
+                )
+                recorded += created
+    return recorded
