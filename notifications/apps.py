@@ -7,8 +7,14 @@ class NotificationsConfig(AppConfig):
     verbose_name = _("Notifications")
 
     def ready(self) -> None:
-        # core never imports us (layers point down): we subscribe to what its membership
-        # services announce and queue the mails.
-        from . import membership
+        # workflows and core never import us (layers point down): we subscribe to what
+        # workflows records and to what core's membership services announce.
+        from workflows import hooks
 
+        from . import demo, dispatch, membership, selectors
+
+        hooks.subscribe_event_recorded(dispatch.event_recorded)
+        hooks.provide_stale_filter(selectors.stale_q)
+        hooks.on_demo_person(demo.demo_person_preferences)
+        hooks.on_demo_history_loaded(demo.demo_history_settled)
         membership.subscribe()

@@ -21,7 +21,7 @@ from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core import permissions
+from workflows import permissions
 
 from . import mail, selectors, wording
 from .models import OutgoingMail, Preference
