@@ -139,3 +139,6 @@ class JoinRequestAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+
+from core import privacy_admin  # noqa: E402,F401  (privacy notice, erasure requests, audit)

@@ -18,3 +18,8 @@ class NotificationsConfig(AppConfig):
         hooks.on_demo_person(demo.demo_person_preferences)
         hooks.on_demo_history_loaded(demo.demo_history_settled)
         membership.subscribe()
+
+        # Export, erasure and retention of what this app keeps about people (DSGVO).
+        from .data_rights import register_personal_data
+
+        register_personal_data()

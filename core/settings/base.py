@@ -35,6 +35,12 @@ SITE_URL = (
     or f"http://{os.environ.get('HOST') or '127.0.0.1'}:{os.environ.get('PORT') or '8000'}"
 ).rstrip("/")
 
+# Retention (DSGVO, see core/retention.py): accounts unused this long are flagged to the
+# coordinators; sent mails and events older than this are pruned daily (at least 32 days).
+RETENTION_INACTIVE_ACCOUNT_DAYS = int(os.environ.get("RETENTION_INACTIVE_ACCOUNT_DAYS", "730"))
+RETENTION_SENT_MAIL_DAYS = int(os.environ.get("RETENTION_SENT_MAIL_DAYS", "180"))
+RETENTION_EVENT_DAYS = int(os.environ.get("RETENTION_EVENT_DAYS", "365"))
+
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",

@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('core', '0002_seed_reference_data'),
+        ('core', '0003_personal_data'),
     ]
 
     operations = [
