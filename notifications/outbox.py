@@ -24,6 +24,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.core.mail import get_connection
 from django.db import connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
@@ -116,7 +117,11 @@ def mail_send(*, mail_id: int) -> bool:
     outgoing = mail_claim(mail_id=mail_id)
     if outgoing is None:
         return False
+    # The connection is closed (SMTP QUIT) only after the row is marked sent: the window in
+    # which a crash causes a duplicate is the server's "250" to our commit, nothing more.
+    smtp = get_connection(fail_silently=False)
     try:
+        smtp.open()
         mail.deliver(
             to_email=outgoing.to_email,
             subject=outgoing.subject,
@@ -124,8 +129,10 @@ def mail_send(*, mail_id: int) -> bool:
             body_html=outgoing.body_html,
             # The row's own headers (threading, unsubscribe) win over the default Message-ID.
             headers={"Message-ID": message_id_for(outgoing), **(outgoing.headers or {})},
+            connection=smtp,
         )
     except Exception as error:  # any failure: recorded on the row, retried or given up
+        _close_quietly(smtp)
         raise _record_failure(outgoing, error) from error
     with transaction.atomic():
         OutgoingMail.objects.filter(pk=mail_id).exclude(status=OutgoingMail.Status.SENT).update(
@@ -135,7 +142,15 @@ def mail_send(*, mail_id: int) -> bool:
             lease_until=None,
             next_attempt_at=None,
         )
+    _close_quietly(smtp)
     return True
+
+
+def _close_quietly(smtp: Any) -> None:
+    try:
+        smtp.close()
+    except Exception:  # the mail is sent or its failure recorded; a failing QUIT changes nothing
+        logger.debug("Closing the SMTP connection failed", exc_info=True)
 
 
 def _record_failure(outgoing: OutgoingMail, error: Exception) -> MailNotSent:
@@ -193,8 +208,9 @@ def outbox_scan(*, now: datetime.datetime | None = None,
                 grace: datetime.timedelta | None = None) -> dict[str, int]:
     """Enqueue again what the broker may have lost: events not fanned out, mails pending past
     their time (plus ``grace``: younger ones are still on their normal way), and mails whose
-    sending worker died (lease expired). Both tasks are idempotent, so a second message for
-    the same row is harmless."""
+    sending worker died (lease expired: back to pending). Each mail found is stamped due now,
+    so the next scans leave it alone for ``grace`` while its message travels; both tasks are
+    idempotent, so a second message for the same row is harmless."""
     from workflows.models import Event
 
     from .tasks import deliver_event, send_mail
@@ -212,11 +228,17 @@ def outbox_scan(*, now: datetime.datetime | None = None,
         Q(next_attempt_at=None, created_at__lte=cutoff) | Q(next_attempt_at__lte=cutoff)
     )
     abandoned = Q(status=OutgoingMail.Status.SENDING, lease_until__lte=now)
-    mail_ids = list(
-        OutgoingMail.objects.filter(pending_due | abandoned)
-        .order_by("created_at", "pk")
-        .values_list("pk", flat=True)[:SCAN_BATCH]
-    )
+    with transaction.atomic():
+        # Rows another scan is handling right now are skipped, not waited for.
+        mail_ids = list(
+            OutgoingMail.objects.select_for_update(skip_locked=True)
+            .filter(pending_due | abandoned)
+            .order_by("created_at", "pk")
+            .values_list("pk", flat=True)[:SCAN_BATCH]
+        )
+        OutgoingMail.objects.filter(pk__in=mail_ids).update(
+            status=OutgoingMail.Status.PENDING, lease_until=None, next_attempt_at=now
+        )
     for event_id in event_ids:
         deliver_event.delay(event_id)
     for mail_id in mail_ids:

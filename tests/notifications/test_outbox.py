@@ -74,10 +74,15 @@ def test_the_scan_picks_up_an_abandoned_claim_and_a_pending_mail_but_not_a_fresh
     assert outbox.outbox_scan(now=now) == {"events": 0, "mails": 1}
     assert enqueued == [pending.pk]
 
+    # a scan right after leaves it alone while its message travels (no pile of messages)
+    assert outbox.outbox_scan(now=now + datetime.timedelta(seconds=1))["mails"] == 0
+
     enqueued.clear()
     after_lease = now + datetime.timedelta(seconds=settings.MAIL_SEND_LEASE_SECONDS + 1)
     outbox.outbox_scan(now=after_lease)
     assert sorted(enqueued) == sorted([abandoned.pk, pending.pk, fresh.pk])
+    abandoned.refresh_from_db()  # back to pending, due now, for whoever gets the message
+    assert (abandoned.status, abandoned.lease_until) == (OutgoingMail.Status.PENDING, None)
 
 
 def test_a_refused_mail_backs_off_and_a_permanent_refusal_gives_up_visibly(monkeypatch, caplog):
