@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from core import permissions
 from core.admin import run_service_action
 
-from .models import DigestRun, OutgoingMail, Preference, Reminder, ReminderPolicy
+from .models import DigestBatch, DigestRun, OutgoingMail, Preference, Reminder, ReminderPolicy
 
 
 @admin.register(ReminderPolicy)
@@ -127,10 +127,31 @@ class OutgoingMailAdmin(ReadOnly):
         return request.user.is_superuser or permissions.roles_of(request.user).coordinator
 
 
+class DigestBatchInline(admin.TabularInline):
+    model = DigestBatch
+    fields = ["first_user_id", "last_user_id", "enqueued_at", "done_at"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(DigestRun)
 class DigestRunAdmin(ReadOnly):
+    """Each digest run and its batches: a batch without "done at" is still to be built (the
+    catch-up job hands it out again once its lease is over)."""
+
     list_display = ["key", "period", "window_end", "created_at", "finished_at"]
     list_filter = ["period"]
+    inlines = [DigestBatchInline]
+
+
+@admin.register(DigestBatch)
+class DigestBatchAdmin(ReadOnly):
+    list_display = ["run", "first_user_id", "last_user_id", "enqueued_at", "done_at"]
+    list_select_related = ["run"]
 
 
 @admin.register(Reminder)
