@@ -19,9 +19,9 @@ from django.contrib.auth.hashers import make_password
 from django.utils import timezone
 
 from core.models import User
-from notifications import dispatch
 from notifications.models import DigestBatch, DigestRun, OutgoingMail, Preference
 from tests.builders import file_challenge
+from workflows import hooks
 from workflows.models import Event
 
 from .harness import OwnRedis, wait_for
@@ -45,7 +45,7 @@ def due(network) -> set[str]:
         for n in range(DUE)
     )
     Preference.objects.bulk_create(Preference(user=user, digest="daily") for user in readers)
-    with dispatch.suppressed():
+    with hooks.events_quiet():
         file_challenge(actor=network.partner, organisation=network.org, title="Anerkennung dauert zu lange")
     Event.objects.update(notified_at=timezone.now(), created_at=timezone.now() - datetime.timedelta(hours=1))
     return {user.email for user in readers}
