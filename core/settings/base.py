@@ -206,9 +206,11 @@ CELERY_TASK_TIME_LIMIT = 300
 CELERY_TASK_SOFT_TIME_LIMIT = 240
 CELERY_TIMEZONE = TIME_ZONE  # the beat schedule (core/celery.py) is in local time
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-# A worker that loses the broker connection cancels what it was running instead of finishing
-# it unacknowledged; the message is redelivered and the task (idempotent) runs again.
-CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
+# A worker that loses the broker connection lets what it is running finish (unacknowledged, so
+# the message may come again: every task is idempotent). Cancelling instead crashed the prefork
+# worker for good on reconnection ("Unrecoverable error: AttributeError ... 'hostname'",
+# celery#9250) when Redis restarted: `make faults` (redis-restart) caught it, 0 of 300 sent.
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = False
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 
