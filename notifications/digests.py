@@ -164,46 +164,57 @@ def digests_send(*, period: str, now: datetime.datetime | None = None) -> list[D
     happened since their last digest (nothing happened: no mail). One digest per user and
     period (unique key), even when the job runs twice or concurrently; at most
     ``digests_per_day()`` per person and day (the news wait for the next one)."""
-    from .services import mail_queue
-
     if period not in DIGEST_PERIODS:
         raise ValueError(f"Unknown digest period: {period}")
     now = now or timezone.now()
     key = digest_key(period, now)
     outcomes: list[DigestOutcome] = []
     for user in selectors.digest_subscribers(period).iterator(chunk_size=200):
-        if OutgoingMail.objects.filter(kind=OutgoingMail.Kind.DIGEST, recipient=user, key=key).exists():
-            continue
-        if _sent_today(user, now) >= digests_per_day():
-            continue
-        since = selectors.last_digest_end(user) or now - DIGEST_PERIODS[period]
-        since = max(since, now - DIGEST_MAX_LOOKBACK)
-        until, counts, shown, stale, stale_count = digest_for(user, since=since, until=now, now=now)
-        total = sum(counts.values())
-        newly_stale = bool(stale) and selectors.reminders_decided_between(since=since, until=until)
-        if not total and not newly_stale:
-            continue
-        rendered = mail.render(
-            user,
-            "digest",
-            lambda u=user: _digest_mail(period, counts, shown, stale, stale_count, since, until, now),
-            unsubscribe_scope="digest",
-        )
-        outgoing = mail_queue(
-            kind=OutgoingMail.Kind.DIGEST, recipient=user, key=key, rendered=rendered,
-            window_end=until,
-        )
-        if outgoing is not None:
-            outcomes.append(DigestOutcome(
-                user=user,
-                items=[e for section in SECTIONS for e in shown[section]],
-                stale=stale,
-                mail=outgoing,
-                count=total,
-                stale_count=stale_count,
-                sections=dict(counts),
-            ))
+        outcome = digest_queue(user=user, period=period, key=key, now=now)
+        if outcome is not None:
+            outcomes.append(outcome)
     return outcomes
+
+
+def digest_queue(*, user: Any, period: str, key: str, now: datetime.datetime) -> DigestOutcome | None:
+    """Queue ``user``'s digest ``key`` covering up to ``now`` (or up to the news cap), unless
+    it exists already, the person had their digests of the day, or nothing visible happened
+    since their last digest. Safe to repeat, by any number of workers at once (the unique
+    outbox key); the unit of work of a digest run (``notifications.digest_runs``)."""
+    from .services import mail_queue
+
+    if OutgoingMail.objects.filter(kind=OutgoingMail.Kind.DIGEST, recipient=user, key=key).exists():
+        return None
+    if _sent_today(user, now) >= digests_per_day():
+        return None
+    since = selectors.last_digest_end(user) or now - DIGEST_PERIODS[period]
+    since = max(since, now - DIGEST_MAX_LOOKBACK)
+    until, counts, shown, stale, stale_count = digest_for(user, since=since, until=now, now=now)
+    total = sum(counts.values())
+    newly_stale = bool(stale) and selectors.reminders_decided_between(since=since, until=until)
+    if not total and not newly_stale:
+        return None
+    rendered = mail.render(
+        user,
+        "digest",
+        lambda: _digest_mail(period, counts, shown, stale, stale_count, since, until, now),
+        unsubscribe_scope="digest",
+    )
+    outgoing = mail_queue(
+        kind=OutgoingMail.Kind.DIGEST, recipient=user, key=key, rendered=rendered,
+        window_end=until,
+    )
+    if outgoing is None:
+        return None
+    return DigestOutcome(
+        user=user,
+        items=[e for section in SECTIONS for e in shown[section]],
+        stale=stale,
+        mail=outgoing,
+        count=total,
+        stale_count=stale_count,
+        sections=dict(counts),
+    )
 
 
 def _more_urls() -> dict[str, str]:
