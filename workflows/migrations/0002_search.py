@@ -59,6 +59,9 @@ SEED = [
     ("synonym", ["Dolmetscher", "Sprachmittler", "Übersetzung"]),
     ("synonym", ["Führerschein", "Fahrerlaubnis"]),
     ("synonym", ["ÖPNV", "Nahverkehr", "Bus", "Bahn"]),
+    ("synonym", ["Anwerbung", "Gewinnung", "Rekrutierung", "Fachkräftegewinnung"]),
+    ("synonym", ["Behörde", "Amt", "Verwaltung"]),
+    ("synonym", ["Diskriminierung", "Rassismus", "Benachteiligung"]),
 ]
 
 

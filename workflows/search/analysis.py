@@ -16,7 +16,7 @@ from functools import lru_cache
 
 import snowballstemmer
 
-from .lexicon import COMPOUND_PARTS, STOP_WORDS
+from .lexicon import COMPOUND_PARTS, FEMALE_ENDINGS, IRREGULAR, STOP_WORDS
 
 WORD_RE = re.compile(r"[^\W\d_]+|\d+")
 MIN_PART = 3
@@ -33,10 +33,18 @@ _stemmer = snowballstemmer.stemmer("german")
 
 @lru_cache(maxsize=100_000)
 def stem(word: str) -> str:
-    """The stem of one lower-case word, umlauts folded."""
-    stemmed = _stemmer.stemWord(word.lower()).translate(_UMLAUTS)
+    """The stem of one lower-case word, umlauts folded; female forms join the others
+    ("Ärztinnen", "Ärztin" -> arzt) and a few irregular forms their word."""
+    word = IRREGULAR.get(word.lower(), word.lower())
+    if len(word) >= 8 and word.endswith("innen"):
+        word = word[:-5]
+    elif len(word) >= 6 and word.endswith(FEMALE_ENDINGS):
+        word = word[:-2]
+    stemmed = _stemmer.stemWord(word).translate(_UMLAUTS)
     if len(stemmed) >= 4 and stemmed[-1] == "s" and stemmed[-2] in _S_ENDING:
         stemmed = stemmed[:-1]
+    elif len(stemmed) >= 5 and stemmed[-1] == "s" and stemmed[-2] in "aiouy":
+        stemmed = stemmed[:-1]  # plurals of loan words: Azubis, Kitas, Autos
     return stemmed
 
 

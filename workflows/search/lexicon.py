@@ -61,5 +61,25 @@ COMPOUND_PARTS = frozenset(
     nachwuchs azubi azubis mentor mentoren mentoring coach coaching tandem club treff café
     kontakt kontakte beamte beamten sachbearbeiter sachbearbeitung bearbeitung bearbeitungs
     wartezeit warte liste kapazität kapazitäten digital online papier post brief briefe
+    gesellschaft vermietung vermieter verbindung verbindungen gleichwertigkeit feststellung
+    bewertung bewertungen zulassung anwerbung gewinnung qualifizierung förderung ausstattung
+    erstausstattung abschluss abschlüsse hilfskraft hilfskräfte berater beratungsstelle
+    schutz gericht sicherheit einkommen gehalt gehälter beitrag beiträge leben alltags
     """.split()
 )
+
+# Female forms ending in -in whose stem is the male form (Ärztin, Mieterin, Studentin).
+FEMALE_ENDINGS = ("erin", "ztin", "entin", "antin", "istin", "login", "eurin")
+
+# Irregular forms the stemmer cannot join to their word.
+IRREGULAR = {
+    "anerkannt": "anerkennen",
+    "anerkannte": "anerkennen",
+    "anerkannten": "anerkennen",
+    "erkannt": "erkennen",
+    "erkennt": "erkennen",
+    "bekannt": "bekannt",
+    "gesucht": "suchen",
+    "beantragt": "antrag",
+    "beantragen": "antrag",
+}
