@@ -37,6 +37,7 @@ from .forms import (
 )
 from .models import Challenge, Event, Follow, GoodPractice, State
 from .search import query as search_query
+from .search import suggest as search_suggest
 from .search.models import Scope
 from .transitions import TRANSITIONS
 
@@ -246,6 +247,7 @@ def _render_detail(
             if permissions.can_assign_working_group(user, challenge) else None
         ),
         "target_groups": list(challenge.target_groups.all()),
+        **search_suggest.detail_context(user, challenge),
     }
     return render(request, "workflows/challenge_detail.html", context, status=status)
 

@@ -42,3 +42,10 @@ def test_highlight_escapes_and_marks_matching_words():
     assert "<mark>Ärzte</mark>" in html
     assert "&lt;b&gt;" in html and "&amp;" in html
     assert "<b>" not in html
+
+
+def test_female_forms_plurals_of_loan_words_and_irregular_forms_join_their_word():
+    assert terms("Ärztinnen") == terms("Ärztin") == terms("Ärzte")
+    assert terms("Azubis") == terms("Azubi")
+    assert terms("anerkannt") == terms("Anerkennung")
+    assert terms("Termin") == ["termin"]  # not a female form

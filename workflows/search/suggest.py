@@ -10,6 +10,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from django_fsm import can_proceed
+
+from core import permissions
+
 from .. import selectors
 from ..models import Challenge, GoodPractice
 from . import query
@@ -54,3 +58,28 @@ def helpful_good_practices(
         status=GoodPractice.Status.PUBLISHED
     )
     return list(prepared.apply(qs).order_by("-search_rank", "-published_at", "-id")[:limit])
+
+
+
+def detail_context(user: Any, challenge: Challenge) -> dict[str, Any]:
+    """What a challenge's page shows beside it: related challenges (with a one-click close as
+    duplicate for whoever may close this one now), helpful good practices, and the challenges
+    closed as duplicates of this one."""
+    description = challenge.description
+    can_close = permissions.can_run_transition(user, challenge, "close") and can_proceed(
+        challenge.close
+    )
+    return {
+        "related": similar_challenges(
+            user, title=challenge.title, description=description, exclude=challenge.pk
+        ),
+        "helpful": helpful_good_practices(user, title=challenge.title, description=description),
+        "duplicates": list(
+            selectors.challenges_visible_to(user)
+            .select_related(None)
+            .prefetch_related(None)
+            .filter(duplicate_of=challenge)
+            .order_by("created_at", "id")
+        ),
+        "can_close_as_duplicate": can_close,
+    }
