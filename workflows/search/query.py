@@ -47,6 +47,7 @@ TYPO_WEIGHT = 0.8
 TYPO_MIN_SIMILARITY = 0.4
 TYPO_CANDIDATES = 3
 MAX_QUERY_LENGTH = 500
+MAX_TYPO_LOOKUPS = 3  # one query each
 
 
 @dataclass(frozen=True)
@@ -83,9 +84,8 @@ def _synonym_groups() -> list[list[tuple[str, ...]]]:
     return groups
 
 
-def _concepts(text: str) -> list[Concept]:
+def _concepts(text: str, groups: list[list[tuple[str, ...]]]) -> list[Concept]:
     words = analysis.words(text[:MAX_QUERY_LENGTH])
-    groups = _synonym_groups()
     concepts: dict[str, Concept] = {}
 
     def concept_for(term: str, weight: float) -> Concept:
@@ -239,11 +239,20 @@ class TermsMatch(Expression):
         )
 
 
+def synonym_groups() -> list[list[tuple[str, ...]]]:
+    """The synonym groups as ``prepare`` reads them (one query; pass them on to ``prepare``
+    to analyse several texts with one read)."""
+    return _synonym_groups()
+
+
 def prepare(text: str, *, scope: str = Scope.CHALLENGE, max_concepts: int | None = None,
-            title: str = "") -> PreparedQuery:
+            title: str = "", typos: bool = True,
+            groups: list[list[tuple[str, ...]]] | None = None) -> PreparedQuery:
     """Analyse ``text`` (and, for suggestions, a ``title`` weighted double) into concepts with
-    their term weights; ``max_concepts`` keeps only the most telling ones (the rarest)."""
-    concepts = _concepts(f"{title} {text}" if title else text)
+    their term weights; ``max_concepts`` keeps only the most telling ones (the rarest);
+    ``typos`` looks up similar terms for unknown words (at most ``MAX_TYPO_LOOKUPS``)."""
+    groups = _synonym_groups() if groups is None else groups
+    concepts = _concepts(f"{title} {text}" if title else text, groups)
     if title:
         title_stems = {w.stem for w in analysis.words(title)}
         for concept in concepts:
@@ -256,12 +265,15 @@ def prepare(text: str, *, scope: str = Scope.CHALLENGE, max_concepts: int | None
         )
     )
     # Typos: a whole word the vocabulary does not know gains its nearest known terms.
-    for concept in concepts:
-        if concept.weight >= 1.0 and len(concept.key) >= 4 and " " not in concept.key \
-                and not known.get(concept.key):
-            for term, sim in _similar_terms(scope, concept.key):
-                concept.add((term,), TYPO_WEIGHT * sim)
-                known.setdefault(term, None)
+    unknown = [
+        c for c in concepts
+        if typos and c.weight >= 1.0 and len(c.key) >= 4 and " " not in c.key
+        and not known.get(c.key)
+    ]
+    for concept in unknown[:MAX_TYPO_LOOKUPS]:
+        for term, sim in _similar_terms(scope, concept.key):
+            concept.add((term,), TYPO_WEIGHT * sim)
+            known.setdefault(term, None)
     missing = [t for t, n in known.items() if n is None]
     if missing:
         known.update(

@@ -27,13 +27,14 @@ MIN_TEXT = 4  # characters; fewer give no suggestions
 
 def similar_challenges(
     user: Any, *, title: str, description: str = "", exclude: int | None = None,
-    limit: int = CHALLENGES,
+    limit: int = CHALLENGES, groups=None,
 ) -> list[Challenge]:
     """Challenges ``user`` may see that look like the one described, most alike first."""
     if len((title + description).strip()) < MIN_TEXT:
         return []
     prepared = query.prepare(
-        description, title=title, scope=Scope.CHALLENGE, max_concepts=MAX_CONCEPTS
+        description, title=title, scope=Scope.CHALLENGE, max_concepts=MAX_CONCEPTS,
+        typos=False, groups=groups,
     )
     if prepared.empty:
         return []
@@ -44,13 +45,14 @@ def similar_challenges(
 
 
 def helpful_good_practices(
-    user: Any, *, title: str, description: str = "", limit: int = GOOD_PRACTICES
+    user: Any, *, title: str, description: str = "", limit: int = GOOD_PRACTICES, groups=None,
 ) -> list[GoodPractice]:
     """Published good practices that may answer the challenge described."""
     if len((title + description).strip()) < MIN_TEXT:
         return []
     prepared = query.prepare(
-        description, title=title, scope=Scope.GOOD_PRACTICE, max_concepts=MAX_CONCEPTS
+        description, title=title, scope=Scope.GOOD_PRACTICE, max_concepts=MAX_CONCEPTS,
+        typos=False, groups=groups,
     )
     if prepared.empty:
         return []
@@ -69,11 +71,15 @@ def detail_context(user: Any, challenge: Challenge) -> dict[str, Any]:
     can_close = permissions.can_run_transition(user, challenge, "close") and can_proceed(
         challenge.close
     )
+    groups = query.synonym_groups()
     return {
         "related": similar_challenges(
-            user, title=challenge.title, description=description, exclude=challenge.pk
+            user, title=challenge.title, description=description, exclude=challenge.pk,
+            groups=groups,
         ),
-        "helpful": helpful_good_practices(user, title=challenge.title, description=description),
+        "helpful": helpful_good_practices(
+            user, title=challenge.title, description=description, groups=groups
+        ),
         "duplicates": list(
             selectors.challenges_visible_to(user)
             .select_related(None)

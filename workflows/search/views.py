@@ -14,6 +14,7 @@ from core.exceptions import DomainError, NotFound
 
 from .. import selectors, services
 from ..models import ClosureReason
+from . import query
 from .suggest import helpful_good_practices, similar_challenges
 
 MAX_TEXT = 5_000
@@ -26,9 +27,14 @@ def challenge_suggestions(request: HttpRequest) -> HttpResponse:
     far (the filing form asks for it through htmx while the person types)."""
     title = request.GET.get("title", "")[:200]
     description = request.GET.get("description", "")[:MAX_TEXT]
+    groups = query.synonym_groups()
     context = {
-        "related": similar_challenges(request.user, title=title, description=description),
-        "helpful": helpful_good_practices(request.user, title=title, description=description),
+        "related": similar_challenges(
+            request.user, title=title, description=description, groups=groups
+        ),
+        "helpful": helpful_good_practices(
+            request.user, title=title, description=description, groups=groups
+        ),
         "while_filing": True,
     }
     return render(request, "workflows/_suggestions.html", context)
