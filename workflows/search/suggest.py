@@ -12,7 +12,7 @@ from typing import Any
 
 from django_fsm import can_proceed
 
-from core import permissions
+from .. import permissions
 
 from .. import selectors
 from ..models import Challenge, GoodPractice
