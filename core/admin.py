@@ -1,7 +1,9 @@
 """Admin for the network's base: coordinators set the network up here."""
 
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.utils.translation import gettext_lazy as _
 
 from core.exceptions import DomainError
@@ -29,8 +31,17 @@ class MembershipInline(admin.TabularInline):
     autocomplete_fields = ["organisation"]
 
 
+# What only an operator (a superuser) may touch on a person: Django's own rights and staff status.
+# Coordinators run the network, they do not operate the installation (issue 10, item 1).
+OPERATOR_ONLY_USER_FIELDS = ("is_staff", "is_superuser", "groups", "user_permissions")
+
+
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
+    """People. A coordinator edits names, roles in the network, activity and memberships; only a
+    superuser edits rights, staff status, addresses (an address change would let its new owner
+    reset the password) and passwords, adds people, or changes a superuser at all."""
+
     ordering = ["email"]
     list_display = ["email", "display_name", "is_coordinator", "is_stakeholder", "is_active", "preferred_language"]
     list_filter = ["is_coordinator", "is_stakeholder", "is_active", "is_staff", "preferred_language"]
@@ -46,6 +57,13 @@ class UserAdmin(DjangoUserAdmin):
         ),
         (_("Dates"), {"fields": ("last_login", "date_joined")}),
     )
+    coordinator_fieldsets = (
+        (None, {"fields": ("email",)}),
+        (_("Person"), {"fields": ("display_name", "preferred_language")}),
+        (_("Roles"), {"fields": ("is_coordinator", "is_stakeholder")}),
+        (_("Administration"), {"fields": ("is_active",)}),
+        (_("Dates"), {"fields": ("last_login", "date_joined")}),
+    )
     add_fieldsets = (
         (
             None,
@@ -55,6 +73,52 @@ class UserAdmin(DjangoUserAdmin):
             },
         ),
     )
+
+    def get_fieldsets(self, request, obj=None):
+        if obj is not None and not request.user.is_superuser:
+            return self.coordinator_fieldsets
+        return super().get_fieldsets(request, obj)
+
+    def get_readonly_fields(self, request, obj=None):
+        if request.user.is_superuser:
+            return super().get_readonly_fields(request, obj)
+        return ["email", "last_login", "date_joined"]
+
+    def get_form(self, request, obj=None, **kwargs):
+        if not request.user.is_superuser:
+            # A plain model form, not Django's UserChangeForm (whose password field shows the
+            # hash and links to the password view); and belt and braces: even a hand-made POST
+            # cannot reach the operator's fields, whatever the fieldsets say.
+            kwargs["form"] = forms.ModelForm
+            kwargs["exclude"] = [
+                *(kwargs.get("exclude") or ()),
+                *OPERATOR_ONLY_USER_FIELDS,
+                "password",
+                *self.get_readonly_fields(request, obj),
+            ]
+        return super().get_form(request, obj, **kwargs)
+
+    def has_add_permission(self, request):
+        # New people arrive through the application (admitted by a coordinator); an operator
+        # adds anybody else, with a password of their own.
+        return request.user.is_superuser
+
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and obj.is_superuser and not request.user.is_superuser:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and obj.is_superuser and not request.user.is_superuser:
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def user_change_password(self, request, id, form_url=""):
+        # Setting another person's password is taking over their account: operators only.
+        # Everybody changes their own password through the reset mail.
+        if not request.user.is_superuser:
+            raise DjangoPermissionDenied
+        return super().user_change_password(request, id, form_url)
 
 
 @admin.register(Organisation)
@@ -114,3 +178,11 @@ class MembershipAdmin(admin.ModelAdmin):
     list_filter = ["organisation"]
     search_fields = ["user__email", "user__display_name", "organisation__name"]
     autocomplete_fields = ["user", "organisation"]
+
+
+# DRF registers its token table in the admin, where anybody with the view permission read every
+# key in clear (issue 10, item 2): nobody reads credentials in the admin.
+from rest_framework.authtoken.models import TokenProxy  # noqa: E402
+
+if admin.site.is_registered(TokenProxy):
+    admin.site.unregister(TokenProxy)

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from core import permissions
 from core.exceptions import MissingInput, PermissionDenied, TransitionNotAllowed
 from core.models import Membership, Organisation, Region, User
+from core.validators import validate_web_address
 
 DISPLAY_NAME_MAX = 150
 
@@ -79,6 +80,11 @@ def organisation_apply(
             validate_password(password, User(email=email, display_name=person_display_name))
         except ValidationError as exc:
             errors.setdefault("password", []).extend(exc.messages)
+    website = (website or "").strip()
+    try:
+        validate_web_address(website)
+    except ValidationError as exc:
+        errors.setdefault("website", []).extend(exc.messages)
     if len((person_display_name or "").strip()) > DISPLAY_NAME_MAX:
         errors.setdefault("person_display_name", []).append(
             _("At most %(max)d characters.") % {"max": DISPLAY_NAME_MAX}
@@ -91,7 +97,7 @@ def organisation_apply(
             name=name,
             kind=kind,
             region=region,
-            website=(website or "").strip(),
+            website=website,
             description=(description or "").strip(),
             contact_email=(contact_email or email).strip(),
             status=Organisation.Status.PENDING,
@@ -177,8 +183,9 @@ def user_update_preferences(
 
 COORDINATION_GROUP = "Koordination"
 # What coordinators set up in the admin: the network, its reference data, challenges (read),
-# good practices, mail settings. Django's own auth groups and permissions stay with superusers.
-COORDINATION_APPS = ("core", "workflows", "notifications", "authtoken")
+# good practices, mail settings. Django's own auth groups and permissions stay with superusers, and
+# no coordinator sees credentials such as API tokens.
+COORDINATION_APPS = ("core", "workflows", "notifications")
 
 
 def coordinator_grant(*, actor: Any | None, user: User) -> User:
