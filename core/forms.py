@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core import lockout
 from core.models import Organisation, Region
+from core.validators import validate_web_address
 from notifications.models import Preference
 
 
@@ -60,7 +61,10 @@ class ApplicationForm(forms.Form):
     region = forms.ModelChoiceField(
         label=_("Region"), queryset=Region.objects.all(), empty_label=_("Choose a region")
     )
-    website = forms.URLField(label=_("Website"), required=False, assume_scheme="https")
+    website = forms.URLField(
+        label=_("Website"), required=False, assume_scheme="https",
+        validators=[validate_web_address],
+    )
     description = forms.CharField(
         label=_("What does your organisation do for skilled workers from abroad?"),
         widget=forms.Textarea(attrs={"rows": 4}),

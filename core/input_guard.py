@@ -1,0 +1,43 @@
+"""Control characters in query strings and form posts are refused with a clear 400 before any
+view sees them (issue 10, item 4): PostgreSQL refuses NUL in text, so a NUL in a search box or
+a form field was a 500. JSON bodies of the API are checked by its parser (``api.parsers``)."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
+from django.utils.translation import gettext as _
+
+from core.validators import CONTROL_CHARACTER_MESSAGE, has_control_characters
+
+FORM_CONTENT_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+
+
+def _offending_field(request: HttpRequest) -> str | None:
+    sources = [request.GET]
+    if request.method == "POST" and request.content_type in FORM_CONTENT_TYPES:
+        sources.append(request.POST)
+    for data in sources:
+        for key, values in data.lists():
+            if has_control_characters(key) or any(has_control_characters(v) for v in values):
+                return key
+    return None
+
+
+class ControlCharacterMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        field = _offending_field(request)
+        if field is None:
+            return self.get_response(request)
+        message = str(CONTROL_CHARACTER_MESSAGE)
+        if request.path.startswith("/api/"):
+            return JsonResponse(
+                {field: [message], "code": "invalid_input", "detail": message}, status=400
+            )
+        title = _("Bad request")
+        return HttpResponseBadRequest(
+            f"<!doctype html><title>{title}</title><p>{message}</p>".encode(),
+            content_type="text/html; charset=utf-8",
+        )
