@@ -4,8 +4,8 @@ a form field was a 500. JSON bodies of the API are checked by its parser (``api.
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
-from django.utils.translation import gettext as _
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
 
 from core.validators import CONTROL_CHARACTER_MESSAGE, has_control_characters
 
@@ -36,8 +36,4 @@ class ControlCharacterMiddleware:
             return JsonResponse(
                 {field: [message], "code": "invalid_input", "detail": message}, status=400
             )
-        title = _("Bad request")
-        return HttpResponseBadRequest(
-            f"<!doctype html><title>{title}</title><p>{message}</p>".encode(),
-            content_type="text/html; charset=utf-8",
-        )
+        return render(request, "400.html", {"detail": message}, status=400)

@@ -118,6 +118,7 @@ def test_control_characters_in_a_form_post_are_a_400_and_create_nothing(client):
          "password": "ein-gutes-Passwort-2026", "password_again": "ein-gutes-Passwort-2026"},
     )
     assert response.status_code == 400
+    assert "Steuerzeichen" in response.content.decode()  # says why, in the site's layout
     assert not Organisation.objects.filter(name__startswith="Neu").exists()
 
 
