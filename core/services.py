@@ -12,12 +12,12 @@ from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core import permissions
-from core.exceptions import MissingInput, PermissionDenied, TransitionNotAllowed
+from core.exceptions import DuplicateInput, MissingInput, PermissionDenied, TransitionNotAllowed
 from core.models import Membership, Organisation, Region, User
 from core.validators import validate_web_address
 
@@ -46,7 +46,8 @@ def organisation_apply(
 
     The organisation stays ``pending`` and the person cannot sign in until a coordinator admits
     it (:func:`organisation_admit`). Raises ``MissingInput`` with field errors (name or email
-    already known, weak password, missing fields)."""
+    already known, weak password, missing fields), and ``DuplicateInput`` (409) when a
+    concurrent application with the same name or address won the race to the database."""
     errors: dict[str, list[str]] = {}
     for field, value in (
         ("name", name),
@@ -92,26 +93,55 @@ def organisation_apply(
     language = preferred_language if preferred_language in dict(settings.LANGUAGES) else "de"
     if errors:
         raise MissingInput(fields=errors)
-    with transaction.atomic():
-        organisation = Organisation.objects.create(
-            name=name,
-            kind=kind,
-            region=region,
-            website=website,
-            description=(description or "").strip(),
-            contact_email=(contact_email or email).strip(),
-            status=Organisation.Status.PENDING,
-        )
-        # Inactive until the organisation is admitted: the network is open, but a coordinator
-        # looks at every newcomer first.
-        user = User.objects.create_user(
-            email=email,
-            password=password,
-            display_name=person_display_name.strip(),
-            preferred_language=language,
-            is_active=False,
-        )
-        Membership.objects.create(user=user, organisation=organisation)
+    try:
+        with transaction.atomic():
+            organisation = _create_application(
+                name=name, kind=kind, region=region, website=website, description=description,
+                contact_email=contact_email, email=email, password=password,
+                person_display_name=person_display_name, language=language,
+            )
+    except IntegrityError:
+        # Two submissions at once (a double click, two tabs): both passed the checks above,
+        # the unique constraints let one in. The other gets a clear answer, not a 500.
+        duplicate: dict[str, list[str]] = {}
+        if Organisation.objects.filter(name__iexact=name).exists():
+            duplicate["name"] = [
+                _("An application for this organisation arrived at the same moment.")
+            ]
+        if User.objects.filter(email__iexact=email).exists():
+            duplicate["person_email"] = [
+                _("An application with this address arrived at the same moment.")
+            ]
+        raise DuplicateInput(
+            _("The same application was just sent a moment earlier; it is with the coordinators."),
+            fields=duplicate,
+        ) from None
+    return organisation
+
+
+def _create_application(
+    *, name, kind, region, website, description, contact_email, email, password,
+    person_display_name, language,
+) -> Organisation:
+    organisation = Organisation.objects.create(
+        name=name,
+        kind=kind,
+        region=region,
+        website=website,
+        description=(description or "").strip(),
+        contact_email=(contact_email or email).strip(),
+        status=Organisation.Status.PENDING,
+    )
+    # Inactive until the organisation is admitted: the network is open, but a coordinator
+    # looks at every newcomer first.
+    user = User.objects.create_user(
+        email=email,
+        password=password,
+        display_name=person_display_name.strip(),
+        preferred_language=language,
+        is_active=False,
+    )
+    Membership.objects.create(user=user, organisation=organisation)
     return organisation
 
 
