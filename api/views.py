@@ -44,7 +44,7 @@ from . import serializers as s
 from .filters import ChallengeFilter, StableOrderingFilter
 from .pagination import StandardPagination
 from .schema import ErrorSerializer
-from core.lockout import clear_failed_logins, is_locked_out, record_failed_login
+from core.auth_backends import was_locked_out
 
 ID_SCHEMA = {"type": "integer", "minimum": 0}
 CHALLENGE_ID = OpenApiParameter("id", ID_SCHEMA, OpenApiParameter.PATH)
@@ -94,8 +94,9 @@ def not_found(request: Request, *args: Any, **kwargs: Any) -> Response:
 class TokenView(APIView):
     """Exchange email and password for an API token; send it as `Authorization: Token <token>`.
 
-    After 10 failed attempts for one email address within 15 minutes, that address gets no
-    token (429) until the window has passed."""
+    After 10 attempts for one email address from one client address within 15 minutes, that
+    pair gets no token (429) until the window has passed; the sign-in pages count into the
+    same lock-out (core/lockout.py)."""
 
     authentication_classes: list = []
     permission_classes = [AllowAny]
@@ -113,7 +114,10 @@ class TokenView(APIView):
         serializer = s.TokenRequestSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         email = serializer.validated_data["email"].strip().lower()
-        if is_locked_out(email):
+        user = authenticate(
+            request._request, username=email, password=serializer.validated_data["password"]
+        )
+        if was_locked_out(request._request):
             return Response(
                 {
                     "code": "locked_out",
@@ -123,16 +127,11 @@ class TokenView(APIView):
                 },
                 status=status.HTTP_429_TOO_MANY_REQUESTS,
             )
-        user = authenticate(
-            request._request, username=email, password=serializer.validated_data["password"]
-        )
         if user is None:
-            record_failed_login(email)
             return Response(
                 {"code": "invalid_credentials", "detail": str(_("Email or password is wrong."))},
                 status=status.HTTP_400_BAD_REQUEST,
             )
-        clear_failed_logins(email)
         # DRF's own token table; issuing a token is authentication plumbing, not a domain write.
         token, _created = Token.objects.get_or_create(user=user)
         return Response({"token": token.key})

@@ -186,3 +186,22 @@ from rest_framework.authtoken.models import TokenProxy  # noqa: E402
 
 if admin.site.is_registered(TokenProxy):
     admin.site.unregister(TokenProxy)
+
+
+def sign_in_through_the_site(request, extra_context=None):
+    """The admin has no sign-in of its own: one door for everybody (the site's sign-in), so one
+    lock-out and one second factor guard it. Signed in without admin rights: 403, not a loop."""
+    from django.contrib.auth.views import redirect_to_login
+    from django.shortcuts import redirect
+    from django.urls import reverse
+
+    if request.user.is_authenticated:
+        if admin.site.has_permission(request):
+            return redirect(request.GET.get("next") or reverse("admin:index"))
+        raise DjangoPermissionDenied
+    return redirect_to_login(
+        request.GET.get("next") or reverse("admin:index"), login_url=reverse("login")
+    )
+
+
+admin.site.login = sign_in_through_the_site

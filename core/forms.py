@@ -9,7 +9,7 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from core import lockout
+from core.auth_backends import was_locked_out
 from core.models import Organisation, Region
 from core.validators import validate_web_address
 from notifications.models import Preference
@@ -34,23 +34,17 @@ class SignInForm(AuthenticationForm):
         )
 
     def clean(self):
-        # The same lock-out as the API's token endpoint: guessing passwords through the page
-        # is no easier than through the API.
-        email = (self.cleaned_data.get("username") or "").strip().lower()
-        if email and lockout.is_locked_out(email):
-            raise ValidationError(
-                _("Too many failed sign-ins for this address. Try again in 15 minutes."),
-                code="locked_out",
-            )
+        # The lock-out itself sits in the authentication backend (every door shares it); the
+        # form only says why it refuses.
         try:
-            cleaned = super().clean()
+            return super().clean()
         except ValidationError:
-            if email:
-                lockout.record_failed_login(email)
+            if self.request is not None and was_locked_out(self.request):
+                raise ValidationError(
+                    _("Too many failed sign-ins for this address. Try again in 15 minutes."),
+                    code="locked_out",
+                ) from None
             raise
-        if email:
-            lockout.clear_failed_logins(email)
-        return cleaned
 
 
 class ApplicationForm(forms.Form):

@@ -6,6 +6,7 @@ from django.urls import path
 
 from core import views
 from core.forms import SignInForm
+from core.password_reset import ResetRequestView
 
 urlpatterns = [
     path(
@@ -14,7 +15,7 @@ urlpatterns = [
         name="login",
     ),
     path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
-    path("password-reset/", auth_views.PasswordResetView.as_view(), name="password_reset"),
+    path("password-reset/", ResetRequestView.as_view(), name="password_reset"),
     path(
         "password-reset/sent/",
         auth_views.PasswordResetDoneView.as_view(),

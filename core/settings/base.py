@@ -108,7 +108,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "core.User"
-AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
+# Every password check goes through the lock-out (core/lockout.py).
+AUTHENTICATION_BACKENDS = ["core.auth_backends.LockoutModelBackend"]
+# Trusted reverse proxies in front of the app that append to X-Forwarded-For (the TLS proxy:
+# 1). The lock-out counts per account and client address; with 0 it takes the socket's peer.
+PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0"))
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
