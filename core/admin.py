@@ -180,6 +180,9 @@ class MembershipAdmin(admin.ModelAdmin):
     autocomplete_fields = ["user", "organisation"]
 
 
+from core import privacy_admin  # noqa: E402,F401  (privacy notice, erasure requests, audit)
+
+
 # DRF registers its token table in the admin, where anybody with the view permission read every
 # key in clear (issue 10, item 2): nobody reads credentials in the admin.
 from rest_framework.authtoken.models import TokenProxy  # noqa: E402

@@ -1,14 +1,23 @@
-"""Background work of the network base."""
+"""Celery tasks of the network base: thin, each calls one service (scheduled in core/celery.py)."""
 
 from __future__ import annotations
 
-import logging
-
 from celery import shared_task
+from celery.utils.log import get_task_logger
 from django.contrib.auth.forms import PasswordResetForm
 from django.utils import translation
 
-logger = logging.getLogger(__name__)
+logger = get_task_logger(__name__)
+
+
+@shared_task(name="core.prune_personal_data")
+def prune_personal_data() -> dict:
+    """Delete sent mails and events older than their retention (idempotent: by age only)."""
+    from core.retention import retention_prune
+
+    pruned = retention_prune()
+    logger.info("Retention pruned %s", pruned)
+    return pruned
 
 
 @shared_task(
@@ -21,7 +30,9 @@ logger = logging.getLogger(__name__)
 def send_password_reset_mail(*, email: str, domain: str, use_https: bool, language: str) -> int:
     """Send the reset link to every active account with a usable password at ``email``
     (Django's rules and templates); an unknown address sends nothing. Returns the number of
-    mails sent. Safe to run twice: a second link does no harm, the first stays valid."""
+    mails sent. Safe to run twice: a second link does no harm, the first stays valid. Enqueued
+    by every reset request alike (core/password_reset.py), so the page's answer and timing do
+    not tell which addresses have accounts."""
     form = PasswordResetForm(data={"email": email})
     if not form.is_valid():
         return 0
