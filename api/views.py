@@ -23,7 +23,6 @@ from rest_framework.decorators import (
     authentication_classes,
     permission_classes,
 )
-from rest_framework.authtoken.models import Token
 from rest_framework.filters import SearchFilter
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
@@ -46,6 +45,7 @@ from .filters import ChallengeFilter, StableOrderingFilter
 from .pagination import StandardPagination
 from .schema import ErrorSerializer
 from core.auth_backends import was_locked_out
+from core.tokens import TOKEN_ENDPOINT_NAME, token_create
 
 ID_SCHEMA = {"type": "integer", "minimum": 0}
 CHALLENGE_ID = OpenApiParameter("id", ID_SCHEMA, OpenApiParameter.PATH)
@@ -133,9 +133,10 @@ class TokenView(APIView):
                 {"code": "invalid_credentials", "detail": str(_("Email or password is wrong."))},
                 status=status.HTTP_400_BAD_REQUEST,
             )
-        # DRF's own token table; issuing a token is authentication plumbing, not a domain write.
-        token, _created = Token.objects.get_or_create(user=user)
-        return Response({"token": token.key})
+        # A new personal token per call, named for where it came from and expiring like the
+        # page's default; the person sees and revokes it on their API-tokens page.
+        _token, key = token_create(actor=user, name=TOKEN_ENDPOINT_NAME)
+        return Response({"token": key})
 
 
 # --- challenges ---------------------------------------------------------------------------------

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.exceptions import DomainError
 
-from .models import Membership, Organisation, Region, TargetGroup, Topic, User, WorkingGroup
+from .models import ApiToken, Membership, Organisation, Region, TargetGroup, Topic, User, WorkingGroup
 
 
 def run_service_action(modeladmin, request, queryset, service, argument: str, done_message) -> None:
@@ -208,3 +208,39 @@ def sign_in_through_the_site(request, extra_context=None):
 
 
 admin.site.login = sign_in_through_the_site
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    """Coordinators see who holds which token (name, beginning, dates) and revoke them; the
+    key was never stored and the digest is not shown."""
+
+    list_display = ["name", "user", "prefix", "created_at", "expires_at"]
+    fields = ["user", "name", "prefix", "created_at", "expires_at"]
+    readonly_fields = fields
+    search_fields = ["name", "user__email", "user__display_name"]
+    actions = ["revoke"]
+
+    def has_add_permission(self, request):
+        return False  # a token is made by its owner, on their page
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)  # revoking goes through the service
+        return actions
+
+    def delete_model(self, request, obj):
+        from core.tokens import token_revoke
+
+        token_revoke(actor=request.user, token=obj)
+
+    @admin.action(description=_("Revoke the selected tokens"), permissions=["delete"])
+    def revoke(self, request, queryset):
+        from core.tokens import token_revoke
+
+        run_service_action(
+            self, request, queryset, token_revoke, "token", _("%(n)d tokens revoked.")
+        )
