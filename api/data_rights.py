@@ -5,11 +5,13 @@ from __future__ import annotations
 
 from rest_framework.authtoken.models import Token
 
+from core.models import ApiToken
 from core.personal_data import ErasedPerson, register
 
 
 def erase(person: ErasedPerson) -> None:
-    Token.objects.filter(user=person.user).delete()
+    ApiToken.objects.filter(user=person.user).delete()
+    Token.objects.filter(user=person.user).delete()  # DRF's clear-text table, emptied since 0005
 
 
 def register_personal_data() -> None:

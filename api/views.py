@@ -23,7 +23,6 @@ from rest_framework.decorators import (
     authentication_classes,
     permission_classes,
 )
-from rest_framework.authtoken.models import Token
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -45,7 +44,8 @@ from .filters import ChallengeFilter, StableOrderingFilter
 from .pagination import StandardPagination
 from .search import GermanSearchFilter
 from .schema import ErrorSerializer
-from core.lockout import clear_failed_logins, is_locked_out, record_failed_login
+from core.auth_backends import was_locked_out
+from core.tokens import TOKEN_ENDPOINT_NAME, token_create
 
 ID_SCHEMA = {"type": "integer", "minimum": 0}
 CHALLENGE_ID = OpenApiParameter("id", ID_SCHEMA, OpenApiParameter.PATH)
@@ -95,8 +95,9 @@ def not_found(request: Request, *args: Any, **kwargs: Any) -> Response:
 class TokenView(APIView):
     """Exchange email and password for an API token; send it as `Authorization: Token <token>`.
 
-    After 10 failed attempts for one email address within 15 minutes, that address gets no
-    token (429) until the window has passed."""
+    After 10 attempts for one email address from one client address within 15 minutes, that
+    pair gets no token (429) until the window has passed; the sign-in pages count into the
+    same lock-out (core/lockout.py)."""
 
     authentication_classes: list = []
     permission_classes = [AllowAny]
@@ -114,7 +115,10 @@ class TokenView(APIView):
         serializer = s.TokenRequestSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         email = serializer.validated_data["email"].strip().lower()
-        if is_locked_out(email):
+        user = authenticate(
+            request._request, username=email, password=serializer.validated_data["password"]
+        )
+        if was_locked_out(request._request):
             return Response(
                 {
                     "code": "locked_out",
@@ -124,19 +128,15 @@ class TokenView(APIView):
                 },
                 status=status.HTTP_429_TOO_MANY_REQUESTS,
             )
-        user = authenticate(
-            request._request, username=email, password=serializer.validated_data["password"]
-        )
         if user is None:
-            record_failed_login(email)
             return Response(
                 {"code": "invalid_credentials", "detail": str(_("Email or password is wrong."))},
                 status=status.HTTP_400_BAD_REQUEST,
             )
-        clear_failed_logins(email)
-        # DRF's own token table; issuing a token is authentication plumbing, not a domain write.
-        token, _created = Token.objects.get_or_create(user=user)
-        return Response({"token": token.key})
+        # A new personal token per call, named for where it came from and expiring like the
+        # page's default; the person sees and revokes it on their API-tokens page.
+        _token, key = token_create(actor=user, name=TOKEN_ENDPOINT_NAME)
+        return Response({"token": key})
 
 
 # --- challenges ---------------------------------------------------------------------------------

@@ -1,12 +1,15 @@
 """Admin for the network's base: coordinators set the network up here."""
 
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.utils.translation import gettext_lazy as _
 
 from core.exceptions import DomainError
 
 from .models import (
+    ApiToken,
     JoinRequest,
     Membership,
     Organisation,
@@ -38,8 +41,17 @@ class MembershipInline(admin.TabularInline):
     autocomplete_fields = ["organisation"]
 
 
+# What only an operator (a superuser) may touch on a person: Django's own rights and staff status.
+# Coordinators run the network, they do not operate the installation (issue 10, item 1).
+OPERATOR_ONLY_USER_FIELDS = ("is_staff", "is_superuser", "groups", "user_permissions")
+
+
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
+    """People. A coordinator edits names, roles in the network, activity and memberships; only a
+    superuser edits rights, staff status, addresses (an address change would let its new owner
+    reset the password) and passwords, adds people, or changes a superuser at all."""
+
     ordering = ["email"]
     list_display = ["email", "display_name", "is_coordinator", "is_stakeholder", "is_active", "preferred_language"]
     list_filter = ["is_coordinator", "is_stakeholder", "is_active", "is_staff", "preferred_language"]
@@ -55,6 +67,13 @@ class UserAdmin(DjangoUserAdmin):
         ),
         (_("Dates"), {"fields": ("last_login", "date_joined")}),
     )
+    coordinator_fieldsets = (
+        (None, {"fields": ("email",)}),
+        (_("Person"), {"fields": ("display_name", "preferred_language")}),
+        (_("Roles"), {"fields": ("is_coordinator", "is_stakeholder")}),
+        (_("Administration"), {"fields": ("is_active",)}),
+        (_("Dates"), {"fields": ("last_login", "date_joined")}),
+    )
     add_fieldsets = (
         (
             None,
@@ -64,6 +83,52 @@ class UserAdmin(DjangoUserAdmin):
             },
         ),
     )
+
+    def get_fieldsets(self, request, obj=None):
+        if obj is not None and not request.user.is_superuser:
+            return self.coordinator_fieldsets
+        return super().get_fieldsets(request, obj)
+
+    def get_readonly_fields(self, request, obj=None):
+        if request.user.is_superuser:
+            return super().get_readonly_fields(request, obj)
+        return ["email", "last_login", "date_joined"]
+
+    def get_form(self, request, obj=None, **kwargs):
+        if not request.user.is_superuser:
+            # A plain model form, not Django's UserChangeForm (whose password field shows the
+            # hash and links to the password view); and belt and braces: even a hand-made POST
+            # cannot reach the operator's fields, whatever the fieldsets say.
+            kwargs["form"] = forms.ModelForm
+            kwargs["exclude"] = [
+                *(kwargs.get("exclude") or ()),
+                *OPERATOR_ONLY_USER_FIELDS,
+                "password",
+                *self.get_readonly_fields(request, obj),
+            ]
+        return super().get_form(request, obj, **kwargs)
+
+    def has_add_permission(self, request):
+        # New people arrive through the application (admitted by a coordinator); an operator
+        # adds anybody else, with a password of their own.
+        return request.user.is_superuser
+
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and obj.is_superuser and not request.user.is_superuser:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and obj.is_superuser and not request.user.is_superuser:
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def user_change_password(self, request, id, form_url=""):
+        # Setting another person's password is taking over their account: operators only.
+        # Everybody changes their own password through the reset mail.
+        if not request.user.is_superuser:
+            raise DjangoPermissionDenied
+        return super().user_change_password(request, id, form_url)
 
 
 @admin.register(Organisation)
@@ -142,3 +207,66 @@ class JoinRequestAdmin(admin.ModelAdmin):
 
 
 from core import privacy_admin  # noqa: E402,F401  (privacy notice, erasure requests, audit)
+
+
+# DRF registers its token table in the admin, where anybody with the view permission read every
+# key in clear (issue 10, item 2): nobody reads credentials in the admin.
+from rest_framework.authtoken.models import TokenProxy  # noqa: E402
+
+if admin.site.is_registered(TokenProxy):
+    admin.site.unregister(TokenProxy)
+
+
+def sign_in_through_the_site(request, extra_context=None):
+    """The admin has no sign-in of its own: one door for everybody (the site's sign-in), so one
+    lock-out and one second factor guard it. Signed in without admin rights: 403, not a loop."""
+    from django.contrib.auth.views import redirect_to_login
+    from django.shortcuts import redirect
+    from django.urls import reverse
+
+    if request.user.is_authenticated:
+        if admin.site.has_permission(request):
+            return redirect(request.GET.get("next") or reverse("admin:index"))
+        raise DjangoPermissionDenied
+    return redirect_to_login(
+        request.GET.get("next") or reverse("admin:index"), login_url=reverse("login")
+    )
+
+
+admin.site.login = sign_in_through_the_site
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    """Coordinators see who holds which token (name, beginning, dates) and revoke them; the
+    key was never stored and the digest is not shown."""
+
+    list_display = ["name", "user", "prefix", "created_at", "expires_at"]
+    fields = ["user", "name", "prefix", "created_at", "expires_at"]
+    readonly_fields = fields
+    search_fields = ["name", "user__email", "user__display_name"]
+    actions = ["revoke"]
+
+    def has_add_permission(self, request):
+        return False  # a token is made by its owner, on their page
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)  # revoking goes through the service
+        return actions
+
+    def delete_model(self, request, obj):
+        from core.tokens import token_revoke
+
+        token_revoke(actor=request.user, token=obj)
+
+    @admin.action(description=_("Revoke the selected tokens"), permissions=["delete"])
+    def revoke(self, request, queryset):
+        from core.tokens import token_revoke
+
+        run_service_action(
+            self, request, queryset, token_revoke, "token", _("%(n)d tokens revoked.")
+        )

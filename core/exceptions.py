@@ -47,3 +47,12 @@ class MissingInput(DomainError):
     code = "invalid_input"
     status = 400
     default_message = _("Some input is missing or invalid.")
+
+
+class DuplicateInput(DomainError):
+    """What the input names already exists: it arrived a moment earlier from a concurrent
+    request (the checks before passed for both; the database's unique constraint decided)."""
+
+    code = "duplicate"
+    status = 409
+    default_message = _("This was just submitted by someone else at the same moment.")

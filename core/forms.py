@@ -8,8 +8,9 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from core import lockout
+from core.auth_backends import was_locked_out
 from core.models import Organisation, Region
+from core.validators import validate_web_address
 
 
 class SignInForm(AuthenticationForm):
@@ -31,30 +32,24 @@ class SignInForm(AuthenticationForm):
         )
 
     def clean(self):
-        # The same lock-out as the API's token endpoint: guessing passwords through the page
-        # is no easier than through the API.
-        email = (self.cleaned_data.get("username") or "").strip().lower()
-        if email and lockout.is_locked_out(email):
-            raise ValidationError(
-                _("Too many failed sign-ins for this address. Try again in 15 minutes."),
-                code="locked_out",
-            )
+        # The lock-out itself sits in the authentication backend (every door shares it); the
+        # form only says why it refuses.
         try:
-            cleaned = super().clean()
+            return super().clean()
         except ValidationError:
-            if email:
-                lockout.record_failed_login(email)
-                if self._awaits_decision(email, self.cleaned_data.get("password") or ""):
-                    raise ValidationError(
-                        _("Your application is being reviewed by the coordinators. You will get "
-                          "a mail as soon as it is decided; then you can sign in."),
-                        code="pending",
-                    ) from None
+            if self.request is not None and was_locked_out(self.request):
+                raise ValidationError(
+                    _("Too many failed sign-ins for this address. Try again in 15 minutes."),
+                    code="locked_out",
+                ) from None
+            email = (self.cleaned_data.get("username") or "").strip().lower()
+            if email and self._awaits_decision(email, self.cleaned_data.get("password") or ""):
+                raise ValidationError(
+                    _("Your application is being reviewed by the coordinators. You will get "
+                      "a mail as soon as it is decided; then you can sign in."),
+                    code="pending",
+                ) from None
             raise
-        if email:
-            lockout.clear_failed_logins(email)
-        return cleaned
-
 
     @staticmethod
     def _awaits_decision(email: str, password: str) -> bool:
@@ -80,7 +75,10 @@ class ApplicationForm(forms.Form):
     region = forms.ModelChoiceField(
         label=_("Region"), queryset=Region.objects.all(), empty_label=_("Choose a region")
     )
-    website = forms.URLField(label=_("Website"), required=False, assume_scheme="https")
+    website = forms.URLField(
+        label=_("Website"), required=False, assume_scheme="https",
+        validators=[validate_web_address],
+    )
     description = forms.CharField(
         label=_("What does your organisation do for skilled workers from abroad?"),
         widget=forms.Textarea(attrs={"rows": 4}),

@@ -419,3 +419,35 @@ class PersonalDataLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_action_display()}: {self.person} ({self.at:%Y-%m-%d %H:%M})"
+
+
+class ApiToken(models.Model):
+    """A personal API token (issue 10, item 2): named, expiring, stored as a SHA-256 digest.
+    The key itself is shown once, when it is made (``core.tokens.token_create``); nobody —
+    coordinator, operator or database reader — can read it afterwards."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="api_tokens",
+        verbose_name=_("person"),
+    )
+    name = models.CharField(_("name"), max_length=100)
+    prefix = models.CharField(
+        _("beginning"), max_length=8, help_text=_("The first characters, to recognise it by.")
+    )
+    digest = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    expires_at = models.DateTimeField(_("expires at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    @property
+    def is_expired(self) -> bool:
+        return self.expires_at is not None and self.expires_at <= timezone.now()

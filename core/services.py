@@ -12,13 +12,14 @@ from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core import hooks, permissions
-from core.exceptions import MissingInput, PermissionDenied, TransitionNotAllowed
+from core.exceptions import DuplicateInput, MissingInput, PermissionDenied, TransitionNotAllowed
 from core.models import Membership, Organisation, Region, User
+from core.validators import validate_web_address
 
 DISPLAY_NAME_MAX = 150
 
@@ -45,7 +46,8 @@ def organisation_apply(
 
     The organisation stays ``pending`` and the person cannot sign in until a coordinator admits
     it (:func:`organisation_admit`). Raises ``MissingInput`` with field errors (name or email
-    already known, weak password, missing fields)."""
+    already known, weak password, missing fields), and ``DuplicateInput`` (409) when a
+    concurrent application with the same name or address won the race to the database."""
     errors: dict[str, list[str]] = {}
     for field, value in (
         ("name", name),
@@ -79,6 +81,11 @@ def organisation_apply(
             validate_password(password, User(email=email, display_name=person_display_name))
         except ValidationError as exc:
             errors.setdefault("password", []).extend(exc.messages)
+    website = (website or "").strip()
+    try:
+        validate_web_address(website)
+    except ValidationError as exc:
+        errors.setdefault("website", []).extend(exc.messages)
     if len((person_display_name or "").strip()) > DISPLAY_NAME_MAX:
         errors.setdefault("person_display_name", []).append(
             _("At most %(max)d characters.") % {"max": DISPLAY_NAME_MAX}
@@ -86,28 +93,57 @@ def organisation_apply(
     language = preferred_language if preferred_language in dict(settings.LANGUAGES) else "de"
     if errors:
         raise MissingInput(fields=errors)
-    with transaction.atomic():
-        organisation = Organisation.objects.create(
-            name=name,
-            kind=kind,
-            region=region,
-            website=(website or "").strip(),
-            description=(description or "").strip(),
-            contact_email=(contact_email or email).strip(),
-            status=Organisation.Status.PENDING,
-        )
-        # Inactive until the organisation is admitted: the network is open, but a coordinator
-        # looks at every newcomer first.
-        user = User.objects.create_user(
-            email=email,
-            password=password,
-            display_name=person_display_name.strip(),
-            preferred_language=language,
-            is_active=False,
-        )
-        # The applicant is the organisation's contact: they confirm colleagues who ask to join.
-        Membership.objects.create(user=user, organisation=organisation, can_admit=True)
-        hooks.announce(hooks.APPLICATION_RECEIVED, organisation=organisation, person=user)
+    try:
+        with transaction.atomic():
+            organisation = _create_application(
+                name=name, kind=kind, region=region, website=website, description=description,
+                contact_email=contact_email, email=email, password=password,
+                person_display_name=person_display_name, language=language,
+            )
+    except IntegrityError:
+        # Two submissions at once (a double click, two tabs): both passed the checks above,
+        # the unique constraints let one in. The other gets a clear answer, not a 500.
+        duplicate: dict[str, list[str]] = {}
+        if Organisation.objects.filter(name__iexact=name).exists():
+            duplicate["name"] = [
+                _("An application for this organisation arrived at the same moment.")
+            ]
+        if User.objects.filter(email__iexact=email).exists():
+            duplicate["person_email"] = [
+                _("An application with this address arrived at the same moment.")
+            ]
+        raise DuplicateInput(
+            _("The same application was just sent a moment earlier; it is with the coordinators."),
+            fields=duplicate,
+        ) from None
+    return organisation
+
+
+def _create_application(
+    *, name, kind, region, website, description, contact_email, email, password,
+    person_display_name, language,
+) -> Organisation:
+    organisation = Organisation.objects.create(
+        name=name,
+        kind=kind,
+        region=region,
+        website=website,
+        description=(description or "").strip(),
+        contact_email=(contact_email or email).strip(),
+        status=Organisation.Status.PENDING,
+    )
+    # Inactive until the organisation is admitted: the network is open, but a coordinator
+    # looks at every newcomer first.
+    user = User.objects.create_user(
+        email=email,
+        password=password,
+        display_name=person_display_name.strip(),
+        preferred_language=language,
+        is_active=False,
+    )
+    # The applicant is the organisation's contact: they confirm colleagues who ask to join.
+    Membership.objects.create(user=user, organisation=organisation, can_admit=True)
+    hooks.announce(hooks.APPLICATION_RECEIVED, organisation=organisation, person=user)
     return organisation
 
 
@@ -188,8 +224,9 @@ def user_update_preferences(
 
 COORDINATION_GROUP = "Koordination"
 # What coordinators set up in the admin: the network, its reference data, challenges (read),
-# good practices, mail settings. Django's own auth groups and permissions stay with superusers.
-COORDINATION_APPS = ("core", "workflows", "notifications", "authtoken")
+# good practices, mail settings. Django's own auth groups and permissions stay with superusers, and
+# no coordinator sees credentials such as API tokens.
+COORDINATION_APPS = ("core", "workflows", "notifications")
 
 
 def coordinator_grant(*, actor: Any | None, user: User) -> User:

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from core import permissions, services
-from core.exceptions import DomainError, MissingInput
+from core.exceptions import DomainError, DuplicateInput, MissingInput
 from core.forms import ApplicationForm, copy_field_errors
 from core.models import Organisation
 
@@ -25,6 +25,7 @@ def apply(request: HttpRequest) -> HttpResponse:
     """The partner application: the network is open, a coordinator admits newcomers."""
     if request.method == "POST":
         form = ApplicationForm(request.POST)
+        status = 400
         if form.is_valid():
             data = form.cleaned_data
             try:
@@ -39,11 +40,14 @@ def apply(request: HttpRequest) -> HttpResponse:
                     password=data["password"],
                     preferred_language=request.LANGUAGE_CODE,
                 )
+            except DuplicateInput as exc:  # a concurrent twin of this application won
+                copy_field_errors(form, exc.fields)
+                form.add_error(None, exc.message)
+                status = exc.status
             except MissingInput as exc:
                 copy_field_errors(form, exc.fields, exc.message)
             else:
                 return redirect("apply-done")
-        status = 400
     else:
         form = ApplicationForm()
         status = 200

@@ -5,8 +5,9 @@ The challenge and good-practice pages are in ``workflows.urls``, the preferences
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from core import privacy_views, views, views_joining
+from core import privacy_views, views, views_joining, views_tokens
 from core.forms import SignInForm
+from core.password_reset import ResetRequestView
 
 urlpatterns = [
     path(
@@ -15,7 +16,7 @@ urlpatterns = [
         name="login",
     ),
     path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
-    path("password-reset/", auth_views.PasswordResetView.as_view(), name="password_reset"),
+    path("password-reset/", ResetRequestView.as_view(), name="password_reset"),
     path(
         "password-reset/sent/",
         auth_views.PasswordResetDoneView.as_view(),
@@ -30,6 +31,12 @@ urlpatterns = [
         "password-reset/done/",
         auth_views.PasswordResetCompleteView.as_view(),
         name="password_reset_complete",
+    ),
+    path("account/api-tokens/", views_tokens.api_tokens, name="api-tokens"),
+    path(
+        "account/api-tokens/<int:pk>/revoke/",
+        views_tokens.api_token_revoke,
+        name="api-token-revoke",
     ),
     path("apply/", views.apply, name="apply"),
     path("apply/thanks/", views.apply_done, name="apply-done"),

@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from core.reference_data import ensure_reference_data
+from core.services import coordinator_grant
 from core.models import Membership, Organisation, Region, TargetGroup, Topic, User, WorkingGroup
 
 from . import hooks, services
@@ -66,13 +67,14 @@ class Person:
     group: str | None = None
     coordinator: bool = False
     stakeholder: bool = False
+    operator: bool = False  # runs the installation (superuser); coordinating is another role
     language: str = "de"
     role_label: str = ""
 
 
 PEOPLE = [
     Person("koordination", "Katrin Vogel", "IQ Netzwerk Sachsen-Anhalt", coordinator=True,
-           role_label="coordinator (also admin)"),
+           role_label="coordinator (also Django admin, not superuser)"),
     Person("partner", "Jens Hartmann", "IHK Magdeburg", role_label="partner member"),
     Person("partnerin.halle", "Aylin Demir", "LAMSA e.V.", role_label="partner member"),
     Person("klinikum", "Dr. Maria Schulze", "Städtisches Klinikum Dessau", role_label="partner member"),
@@ -84,6 +86,8 @@ PEOPLE = [
            language="en", role_label="working-group member (AG Arbeitgeber), English"),
     Person("stakeholder", "Andrea Neumann", None, stakeholder=True,
            role_label="stakeholder (ministry)"),
+    Person("betrieb", "Betrieb Willkommensnetz", None, operator=True,
+           role_label="operator (Django admin, superuser)"),
 ]
 
 # title, description, topic, region, reporting organisation, target groups, group, final state,
@@ -292,9 +296,11 @@ def seed_demo(*, log: Callable[[str], None] = print) -> dict[str, int]:
                     preferred_language=person.language,
                     is_coordinator=person.coordinator,
                     is_stakeholder=person.stakeholder,
-                    is_staff=person.coordinator,
-                    is_superuser=person.coordinator,
+                    is_staff=person.operator,
+                    is_superuser=person.operator,
                 )
+                if person.coordinator:
+                    coordinator_grant(actor=None, user=user)
                 created["people"] += 1
             if person.organisation:
                 Membership.objects.get_or_create(user=user, organisation=orgs[person.organisation])

@@ -4,7 +4,7 @@ so every request reads the caller afresh (roles are not carried over between req
 from __future__ import annotations
 
 import pytest
-from rest_framework.authtoken.models import Token
+from core.tokens import token_create
 from rest_framework.test import APIClient
 
 from tests.builders import advance, file_challenge
@@ -24,8 +24,8 @@ ROLES = ("anonymous", "partner", "other_partner", "group_member", "coordinator",
 def client_for(user=None) -> APIClient:
     client = APIClient()
     if user is not None:
-        token, _created = Token.objects.get_or_create(user=user)
-        client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+        _token, key = token_create(actor=user, name="tests")
+        client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
     return client
 
 

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from rest_framework.authtoken.models import Token
+from core.models import ApiToken
+from core.tokens import digest_of
 from rest_framework.test import APIClient
 from rest_framework.throttling import ScopedRateThrottle
 
@@ -23,7 +24,7 @@ def test_a_token_for_email_and_password_authenticates_later_requests(network):
 
     assert response.status_code == 200
     token = response.json()["token"]
-    assert Token.objects.get(user=network.partner).key == token
+    assert ApiToken.objects.get(user=network.partner).digest == digest_of(token)
     client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
     assert client.get("/api/v1/me/").json()["id"] == network.partner.pk
 
@@ -33,7 +34,7 @@ def test_a_wrong_password_gets_no_token(network):
 
     assert response.status_code == 400
     assert response.json() == {"code": "invalid_credentials", "detail": response.json()["detail"]}
-    assert not Token.objects.exists()
+    assert not ApiToken.objects.exists()
 
 
 def test_an_inactive_person_gets_no_token(network):
@@ -52,7 +53,7 @@ def test_after_ten_failures_the_address_is_locked_even_with_the_right_password(n
 
     assert locked.status_code == 429
     assert locked.json()["code"] == "locked_out"
-    assert not Token.objects.filter(user=network.partner).exists()
+    assert not ApiToken.objects.filter(user=network.partner).exists()
     # Other addresses are not affected.
     assert _token(client, network.other_partner.email, PASSWORD).status_code == 200
 

@@ -18,7 +18,7 @@ import schemathesis
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
-from rest_framework.authtoken.models import Token
+from core.tokens import token_create
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from core.wsgi import application
@@ -96,7 +96,7 @@ def fuzz_world(network):
     _known_ids.append(challenge_in(network, State.CLOSED).pk)
     _known_ids.append(challenge_in(network, State.ANALYSED, visibility="restricted").pk)
     _known_ids.extend(GoodPractice.objects.values_list("pk", flat=True))
-    token, _created = Token.objects.get_or_create(user=network.coordinator)
+    _token, key = token_create(actor=network.coordinator, name="fuzz")
     valid_bodies = {
         "file": {
             "organisation": network.org.pk,
@@ -118,7 +118,7 @@ def fuzz_world(network):
         "close": {"reason": "out_of_scope"},
         "reopen": {"reason": "a"},
     }
-    yield SimpleNamespace(headers={"Authorization": f"Token {token.key}"}, bodies=valid_bodies)
+    yield SimpleNamespace(headers={"Authorization": f"Token {key}"}, bodies=valid_bodies)
     request_started.connect(close_old_connections)
     request_finished.connect(close_old_connections)
 

@@ -37,9 +37,21 @@ def test_sign_out_needs_post_and_leads_to_the_catalogue(sign_in, network):
     assert client.get("/challenges/").status_code == 302  # signed out
 
 
-def test_password_reset_sends_a_german_link_that_works(network):
+@pytest.fixture
+def reset_mail_inline(monkeypatch):
+    """The reset mail goes out in the background (core.tasks): run it in the test instead."""
+    from core import tasks
+
+    task = tasks.send_password_reset_mail
+    monkeypatch.setattr(task, "delay", lambda **kwargs: task(**kwargs))
+
+
+def test_password_reset_sends_a_german_link_that_works(
+    network, reset_mail_inline, django_capture_on_commit_callbacks
+):
     client = Client()
-    response = client.post("/password-reset/", {"email": network.partner.email})
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/password-reset/", {"email": network.partner.email})
     assert response.status_code == 302
     assert len(mail.outbox) == 1
     message = mail.outbox[0]
@@ -55,8 +67,11 @@ def test_password_reset_sends_a_german_link_that_works(network):
     assert Client().login(email=network.partner.email, password="ein-neues-Passwort-42")
 
 
-def test_password_reset_for_unknown_address_sends_nothing(db):
-    response = Client().post("/password-reset/", {"email": "niemand@example.org"})
+def test_password_reset_for_unknown_address_sends_nothing(
+    db, reset_mail_inline, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = Client().post("/password-reset/", {"email": "niemand@example.org"})
     assert response.status_code == 302
     assert mail.outbox == []
 

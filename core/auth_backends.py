@@ -1,0 +1,36 @@
+"""The one authentication backend: Django's model backend behind the lock-out. Every way in
+that checks a password calls ``django.contrib.auth.authenticate`` with the request — the
+sign-in page, the admin's sign-in, the API's token endpoint — so all of them share it."""
+
+from __future__ import annotations
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.backends import ModelBackend
+from django.core.exceptions import PermissionDenied
+
+from core import lockout
+
+LOCKED_OUT_ATTRIBUTE = "wkn_locked_out"
+
+
+def was_locked_out(request) -> bool:
+    """Whether the last ``authenticate`` on ``request`` was refused by the lock-out."""
+    return bool(getattr(request, LOCKED_OUT_ATTRIBUTE, False))
+
+
+class LockoutModelBackend(ModelBackend):
+    def authenticate(self, request, username=None, password=None, **kwargs):
+        if username is None:
+            username = kwargs.get(get_user_model().USERNAME_FIELD)
+        if username is None or password is None:
+            return None
+        username = lockout.normalise_account(username)
+        if not lockout.take_sign_in_attempt(request, username):
+            if request is not None:
+                setattr(request, LOCKED_OUT_ATTRIBUTE, True)
+            # Stops authenticate() at once: no other backend, the password is never checked.
+            raise PermissionDenied("locked out")
+        user = super().authenticate(request, username=username, password=password, **kwargs)
+        if user is not None:
+            lockout.sign_in_succeeded(request, username)
+        return user
