@@ -110,7 +110,7 @@ def test_clear_tokens_of_existing_clients_move_over_hashed_and_keep_working(netw
     from rest_framework.authtoken.models import Token
 
     old = Token.objects.create(user=network.partner)
-    migration = importlib.import_module("core.migrations.0005_api_tokens")
+    migration = importlib.import_module("core.migrations.0006_api_tokens")
     migration.move_clear_tokens(apps, None)
     assert not Token.objects.exists()
     moved = ApiToken.objects.get(user=network.partner)

@@ -28,7 +28,7 @@ def move_clear_tokens(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("core", "0004_coordination_group_sees_no_tokens"),
+        ("core", "0005_coordination_group_sees_no_tokens"),
         ("authtoken", "0004_alter_tokenproxy_options"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

@@ -15,7 +15,7 @@ def forward(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("core", "0003_personal_data"),
+        ("core", "0004_join_requests"),
         ("auth", "0012_alter_user_first_name_max_length"),
     ]
 
