@@ -2,7 +2,7 @@ from django.urls import include, path, re_path
 from csp.decorators import csp_update
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from . import views
+from . import views, views_transitions
 
 v1 = [
     path("auth/token/", views.TokenView.as_view(), name="token"),
@@ -13,6 +13,15 @@ v1 = [
         views.TransitionListView.as_view(),
         name="challenge-transitions",
     ),
+    *[
+        path(
+            f"challenges/<str:pk>/transitions/{name}/",
+            view.as_view(),
+            name=f"challenge-transition-{name}",
+        )
+        for name, view in views_transitions.TRANSITION_VIEWS.items()
+    ],
+    # Any other step name: a JSON 404 (not in the schema).
     path(
         "challenges/<str:pk>/transitions/<str:name>/",
         views.TransitionRunView.as_view(),
@@ -34,6 +43,11 @@ v1 = [
     path("topics/", views.TopicListView.as_view(), name="topic-list"),
     path("regions/", views.RegionListView.as_view(), name="region-list"),
     path("target-groups/", views.TargetGroupListView.as_view(), name="target-group-list"),
+    path(
+        "referral-bodies/",
+        views_transitions.ReferralBodyListView.as_view(),
+        name="referral-body-list",
+    ),
     path("stats/", views.StatsView.as_view(), name="stats"),
     path("me/", views.MeView.as_view(), name="me"),
 ]

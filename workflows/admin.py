@@ -20,6 +20,7 @@ from .models import (
     Event,
     Follow,
     GoodPractice,
+    ReferralBody,
     TransitionLog,
     Trial,
 )
@@ -144,3 +145,13 @@ class GoodPracticeAdmin(admin.ModelAdmin):
             self, request, queryset, services.good_practice_unpublish, "good_practice",
             _("%(n)d unpublished."),
         )
+
+
+@admin.register(ReferralBody)
+class ReferralBodyAdmin(admin.ModelAdmin):
+    """Coordinators keep the bodies cases are referred to; a body with referrals cannot be
+    deleted (deactivate it instead), so the history keeps naming it."""
+
+    list_display = ["name", "contact_email", "website", "is_active"]
+    list_filter = ["is_active"]
+    search_fields = ["name", "description"]

@@ -20,9 +20,10 @@ from core.models import Membership, Organisation, Region, TargetGroup, Topic, Us
 from notifications.services import preference_for
 
 from . import services
-from .models import Challenge, Event, GoodPractice
+from .models import Challenge, Event, GoodPractice, ReferralBody
 
 DEMO_PASSWORD = "willkommen2026"
+REFERRAL_BODY = "Landesintegrationsbeirat Sachsen-Anhalt"  # seeded by workflows' migration 0003
 DOMAIN = "demo.willkommensnetz.de"
 
 ORGANISATIONS = [
@@ -388,7 +389,10 @@ def _play(challenge, final, group_slug, groups, group_person, coordinator, orgs,
                 challenge=challenge,
                 reason=detail,
                 duplicate_of=duplicate if detail == "duplicate" else None,
-                referred_to="Landesintegrationsbeirat" if detail == "referred" else "",
+                referral_body=(
+                    ReferralBody.objects.filter(name=REFERRAL_BODY).first()
+                    if detail == "referred" else None
+                ),
                 note="Im Koordinierungskreis besprochen.",
             )
         return

@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from core import permissions
-from core.exceptions import DomainError, MissingInput, NotFound
+from core.exceptions import DomainError, NotFound
 from core.forms import copy_field_errors
 from core.models import TargetGroup
 
@@ -36,8 +36,8 @@ from .forms import (
     CommentForm,
     GoodPracticeFilterForm,
     NewChallengeForm,
-    StepForm,
 )
+from .step_forms import StepForm
 from .models import Challenge, Event, Follow, GoodPractice, State
 from .transitions import TRANSITIONS
 
@@ -384,7 +384,9 @@ def challenge_step(request: HttpRequest, pk: int, name: str) -> HttpResponse:
     if spec is None:
         raise Http404()
     allowed = {s.name for s in selectors.allowed_transitions_for(request.user, challenge)}
-    if name not in allowed:
+    # A posted form goes to the service even when the step is no longer allowed: it answers
+    # as the API would (403, or 409 for a challenge that moved on since the form was shown).
+    if request.method == "GET" and name not in allowed:
         messages.error(
             request,
             _("“%(step)s” is not possible for you on this challenge now.") % {"step": spec.label},
@@ -392,7 +394,7 @@ def challenge_step(request: HttpRequest, pk: int, name: str) -> HttpResponse:
         return redirect("challenge-detail", pk=challenge.pk)
     good_practices = (
         selectors.good_practices_visible_to(request.user).prefetch_related(None).order_by("title")
-        if any(f.kind == "approaches" for f in spec.fields)
+        if name in ("propose_approach", "revise_approach")
         else None
     )
     form_kwargs = {"spec": spec, "challenge": challenge, "user": request.user,
@@ -400,35 +402,49 @@ def challenge_step(request: HttpRequest, pk: int, name: str) -> HttpResponse:
     status = 200
     if request.method == "POST":
         form = StepForm(request.POST, **form_kwargs)
-        if form.is_valid():
-            try:
-                services.challenge_transition(
-                    actor=request.user, challenge=challenge, name=name, data=form.to_data()
-                )
-            except NotFound:
-                raise Http404() from None
-            except MissingInput as exc:
-                fields = dict(exc.fields)
-                if "approaches" in fields:
-                    fields["approach_title"] = fields.pop("approaches")
-                copy_field_errors(form, fields, exc.message)
-                status = 400
-            except DomainError as exc:
-                form.add_error(None, exc.message)
-                status = exc.status
-            else:
-                messages.success(
-                    request, _("Done: %(step)s.") % {"step": spec.label}
-                )
-                return redirect("challenge-detail", pk=challenge.pk)
-        else:
-            status = 400
+        status = _post_step(request, challenge, name, form)
+        if not status:
+            messages.success(request, _("Done: %(step)s.") % {"step": spec.label})
+            return redirect(_after_step(request, challenge))
     else:
         form = StepForm(**form_kwargs)
     template = "workflows/_step_form.html" if request.htmx else "workflows/challenge_step.html"
     return render(
-        request, template, {"form": form, "spec": spec, "challenge": challenge}, status=status
+        request, template,
+        {"form": form, "spec": spec, "challenge": challenge, "next": _safe_next(request)},
+        status=status,
     )
+
+
+def _post_step(request: HttpRequest, challenge: Challenge, name: str, form: StepForm) -> int:
+    """Run a posted step; 0 when done, else the status to answer with (errors on ``form``).
+    Right and state come first, as the API answers them: 403/409 before any input error."""
+    try:
+        services.challenge_check_step(
+            actor=request.user, challenge=challenge, name=name,
+            expected_state=request.POST.get("expected_state"),
+        )
+        if not form.is_valid():
+            return 400
+        services.challenge_transition(
+            actor=request.user, challenge=challenge, name=name, data=form.to_data()
+        )
+    except NotFound:
+        raise Http404() from None
+    except DomainError as exc:
+        form.add_service_errors(exc.fields, exc.message)
+        return exc.status
+    return 0
+
+
+def _safe_next(request: HttpRequest) -> str:
+    """Where to go after a step: only the board is offered besides the challenge itself."""
+    value = request.POST.get("next") or request.GET.get("next") or ""
+    return value if value == reverse("challenge-board") else ""
+
+
+def _after_step(request: HttpRequest, challenge: Challenge) -> str:
+    return _safe_next(request) or reverse("challenge-detail", args=[challenge.pk])
 
 
 # --- good practices ---------------------------------------------------------------------------

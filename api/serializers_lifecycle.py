@@ -1,0 +1,16 @@
+"""Output serializers of the lifecycle additions: referral bodies (and the history, see
+``api.views_history``). Input serializers of the steps live with the steps
+(``workflows.transition_inputs``)."""
+
+from __future__ import annotations
+
+from rest_framework import serializers
+
+from workflows.models import ReferralBody
+
+
+class ReferralBodySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ReferralBody
+        fields = ["id", "name", "description", "website"]
+        read_only_fields = fields
