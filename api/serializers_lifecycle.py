@@ -10,6 +10,9 @@ from workflows.models import ReferralBody
 
 
 class ReferralBodySerializer(serializers.ModelSerializer):
+    # Not "uri": an empty website is "" (the admin leaves it blank).
+    website = serializers.CharField(read_only=True)
+
     class Meta:
         model = ReferralBody
         fields = ["id", "name", "description", "website"]
