@@ -17,9 +17,9 @@ from typing import Any
 
 from django.db.models import Count, QuerySet
 
-from core import permissions
 from core.models import Region, Topic
 
+from . import permissions
 from .models import Challenge, State, TransitionLog
 
 SECONDS_PER_DAY = 86_400

@@ -16,9 +16,9 @@ from django.db.models import Model, QuerySet
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from core import permissions
 from core.models import WorkingGroup
 
+from . import permissions
 from .models import Challenge, State
 from .transitions import TransitionSpec
 

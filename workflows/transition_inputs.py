@@ -18,10 +18,10 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from core import permissions
 from core.models import Organisation, WorkingGroup
 from core.strict_json import StrictJSONMixin
 
+from . import permissions
 from .models import Approach, Challenge, ClosureReason, Outcome, ReferralBody, State
 
 TEXT_MAX = 20_000

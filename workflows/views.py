@@ -23,12 +23,11 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from core import permissions
 from core.exceptions import DomainError, NotFound
 from core.forms import copy_field_errors
 from core.models import TargetGroup
 
-from . import selectors, services, stats, stats_web
+from . import permissions, selectors, services, stats, stats_web
 from .forms import (
     AssignForm,
     ChallengeFilterForm,
