@@ -1,6 +1,6 @@
-"""Output serializers of the lifecycle additions: referral bodies (and the history, see
-``api.views_history``). Input serializers of the steps live with the steps
-(``workflows.transition_inputs``)."""
+"""Output serializers of the referral bodies (kept apart from ``api.serializers``, which uses
+them, so the history serializers in ``api.serializers_history`` can import from both).
+Input serializers of the steps live with the steps (``workflows.transition_inputs``)."""
 
 from __future__ import annotations
 

@@ -2,7 +2,7 @@ from django.urls import include, path, re_path
 from csp.decorators import csp_update
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from . import views, views_transitions
+from . import views, views_history, views_transitions
 
 v1 = [
     path("auth/token/", views.TokenView.as_view(), name="token"),
@@ -27,7 +27,16 @@ v1 = [
         views.TransitionRunView.as_view(),
         name="challenge-transition",
     ),
-    path("challenges/<str:pk>/history/", views.HistoryView.as_view(), name="challenge-history"),
+    path(
+        "challenges/<str:pk>/history/",
+        views_history.HistoryView.as_view(),
+        name="challenge-history",
+    ),
+    path(
+        "challenges/<str:pk>/assignment/",
+        views_history.AssignmentView.as_view(),
+        name="challenge-assignment",
+    ),
     path(
         "challenges/<str:pk>/comments/", views.CommentListView.as_view(), name="challenge-comments"
     ),

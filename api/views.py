@@ -36,7 +36,7 @@ from core.exceptions import NotFound, PermissionDenied
 from core.models import Organisation, Region, TargetGroup, Topic, WorkingGroup
 from notifications import services as notification_services
 from workflows import permissions, selectors, services
-from workflows.models import Challenge, Comment, TransitionLog
+from workflows.models import Challenge, Comment
 from workflows.stats import challenge_stats_for
 
 from . import serializers as s
@@ -222,16 +222,6 @@ class TransitionRunView(APIView):
     def post(self, request: Request, pk: int, name: str) -> Response:
         _visible_challenge(request, pk)
         raise NotFound(_("There is no such step."))
-
-
-@extend_schema(tags=["challenges"], parameters=[CHALLENGE_ID])
-class HistoryView(APIView):
-    @extend_schema(responses={200: s.TransitionLogSerializer(many=True)})
-    def get(self, request: Request, pk: int) -> Response:
-        """The transition log, oldest first (filing included)."""
-        challenge = _visible_challenge(request, pk)
-        log = TransitionLog.objects.filter(challenge=challenge).select_related("actor")
-        return Response(s.TransitionLogSerializer(log, many=True).data)
 
 
 @extend_schema(tags=["challenges"], parameters=[CHALLENGE_ID])

@@ -10,8 +10,9 @@ class NotificationsConfig(AppConfig):
         # workflows never imports us (layers point down): we subscribe to what it records.
         from workflows import hooks
 
-        from . import demo, dispatch, selectors
+        from . import demo, dispatch, referrals, selectors
 
         hooks.subscribe_event_recorded(dispatch.event_recorded)
+        hooks.subscribe_event_recorded(referrals.event_recorded)
         hooks.provide_stale_filter(selectors.stale_q)
         hooks.on_demo_person(demo.demo_person_preferences)

@@ -379,6 +379,36 @@ class TransitionLog(models.Model):
         return f"{self.challenge_id}: {self.from_state or '—'} → {self.to_state}"
 
 
+class ChallengeChange(models.Model):
+    """One field of a challenge changed by someone (an edit or a (re)assignment of the working
+    group), with the value before and after, written by the changing service in its own
+    transaction. Values are kept as shown then (a record as id and name), so the history still
+    reads right after a topic or group is renamed."""
+
+    challenge = models.ForeignKey(
+        Challenge, on_delete=models.CASCADE, related_name="changes", verbose_name=_("challenge")
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("actor")
+    )
+    at = models.DateTimeField(_("at"), default=timezone.now, db_index=True)
+    field = models.CharField(_("field"), max_length=32)
+    before = models.JSONField(_("before"), null=True, blank=True)
+    after = models.JSONField(_("after"), null=True, blank=True)
+    # The event that announced the change (mail and digests read the rows through it).
+    event = models.ForeignKey(
+        "Event", on_delete=models.SET_NULL, null=True, blank=True, related_name="changes"
+    )
+
+    class Meta:
+        verbose_name = _("change")
+        verbose_name_plural = _("changes")
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.challenge_id}: {self.field}"
+
+
 class Comment(models.Model):
     challenge = models.ForeignKey(
         Challenge, on_delete=models.CASCADE, related_name="comments", verbose_name=_("challenge")

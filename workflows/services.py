@@ -28,7 +28,7 @@ from core.exceptions import (
 )
 from core.models import Organisation, Region, TargetGroup, Topic, WorkingGroup
 
-from . import good_practices, hooks, permissions
+from . import good_practices, history, hooks, permissions
 from .models import (
     Analysis,
     Approach,
@@ -193,8 +193,9 @@ def challenge_update(
     region: Region | None = None,
     visibility: str | None = None,
 ) -> Challenge:
-    """Edit the descriptive fields (``None`` leaves a field as it is). The reporting
-    organisation may edit while ``reported``; the assigned group and coordinators always."""
+    """Edit the descriptive fields (``None`` leaves a field as it is); every changed field is
+    recorded with before and after. The reporting organisation may edit while ``reported``;
+    the assigned group and coordinators always."""
     errors = _validate_challenge_fields(
         title=title,
         description=description,
@@ -209,7 +210,7 @@ def challenge_update(
         if not permissions.can_edit_challenge(actor, locked):
             raise PermissionDenied(_("You may not edit this challenge."))
         _raise_if(errors)
-        changed: list[str] = []
+        changes: dict[str, tuple[Any, Any]] = {}
         for field, value in (
             ("title", title.strip() if title is not None else None),
             ("description", description.strip() if description is not None else None),
@@ -218,33 +219,56 @@ def challenge_update(
             ("visibility", visibility),
         ):
             if value is not None and getattr(locked, field) != value:
+                changes[field] = (
+                    history.snapshot_value(getattr(locked, field)), history.snapshot_value(value)
+                )
                 setattr(locked, field, value)
-                changed.append(field)
         if target_groups is not None:
-            new_ids = {tg.pk for tg in target_groups}
-            if new_ids != set(locked.target_groups.values_list("pk", flat=True)):
+            current = list(locked.target_groups.all())
+            if {tg.pk for tg in target_groups} != {tg.pk for tg in current}:
+                changes["target_groups"] = (
+                    history.snapshot_value(current), history.snapshot_value(list(target_groups))
+                )
                 locked.target_groups.set(target_groups)
-                changed.append("target_groups")
-        if changed:
-            locked.updated_at = timezone.now()
-            locked.save(update_fields=[f for f in changed if f != "target_groups"] + ["updated_at"])
-            _record_event(kind=Event.Kind.CHALLENGE_EDITED, actor=actor, challenge=locked)
+        if changes:
+            now = timezone.now()
+            locked.updated_at = now
+            locked.save(
+                update_fields=[f for f in changes if f != "target_groups"] + ["updated_at"]
+            )
+            event = _record_event(kind=Event.Kind.CHALLENGE_EDITED, actor=actor, challenge=locked)
+            history.record_changes(
+                actor=actor, challenge=locked, changes=changes, event=event, at=now
+            )
     return locked
 
 
 def challenge_assign_working_group(
     *, actor: Any, challenge: Challenge | int, working_group: WorkingGroup | None
 ) -> Challenge:
-    """(Re)assign the working group responsible for a challenge. Coordinators only."""
+    """(Re)assign the working group responsible for a challenge (``None`` unassigns it),
+    recorded with before and after in the history. Coordinators only. Raises ``NotFound``,
+    ``PermissionDenied``."""
     with transaction.atomic():
         locked = _lock_visible(actor, challenge)
         if not permissions.can_assign_working_group(actor, locked):
             raise PermissionDenied(_("Only coordinators assign working groups."))
         if locked.working_group_id != (working_group.pk if working_group else None):
+            before = history.snapshot_value(locked.working_group)
+            now = timezone.now()
             locked.working_group = working_group
-            locked.updated_at = timezone.now()
+            locked.updated_at = now
             locked.save(update_fields=["working_group", "updated_at"])
-            _record_event(kind=Event.Kind.CHALLENGE_ASSIGNED, actor=actor, challenge=locked)
+            event = _record_event(
+                kind=Event.Kind.CHALLENGE_ASSIGNED, actor=actor, challenge=locked
+            )
+            history.record_changes(
+                actor=actor,
+                challenge=locked,
+                changes={"working_group": (before, history.snapshot_value(working_group))},
+                event=event,
+                at=now,
+            )
     return locked
 
 

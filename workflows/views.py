@@ -27,7 +27,7 @@ from core.exceptions import DomainError, NotFound
 from core.forms import copy_field_errors
 from core.models import TargetGroup
 
-from . import permissions, selectors, services, stats, stats_web
+from . import history, permissions, selectors, services, stats, stats_web
 from .forms import (
     AssignForm,
     ChallengeFilterForm,
@@ -37,13 +37,14 @@ from .forms import (
     NewChallengeForm,
 )
 from .step_forms import StepForm
-from .models import Challenge, Event, Follow, GoodPractice, State
+from .models import Challenge, ClosureReason, Event, Follow, GoodPractice, State
 from .transitions import TRANSITIONS
 
 PAGE_SIZE = 25
 BOARD_COLUMN_SIZE = 30
 MY_WORK_SIZE = 15
 STATE_LABELS = dict(State.choices)
+CLOSURE_LABELS = dict(ClosureReason.choices)
 
 
 def _detail_or_404(user: Any, pk: Any) -> Challenge:
@@ -148,6 +149,11 @@ def challenge_board(request: HttpRequest) -> HttpResponse:
     columns = []
     for state, label in State.choices:
         cards = list(qs.filter(state=state).order_by("state_entered_at", "id")[:BOARD_COLUMN_SIZE])
+        for card in cards:  # the card's own menu of next steps (keyboard moves)
+            card.steps = [
+                (spec, STATE_LABELS[spec.target])
+                for spec in selectors.allowed_transitions_for(request.user, card)
+            ]
         total = counts.get(state, 0)
         columns.append(
             {"state": state, "label": label, "cards": cards, "total": total,
@@ -213,6 +219,12 @@ def _timeline(challenge: Challenge) -> list[dict[str, Any]]:
         item["label"] = spec.label if spec else _("Filed")
         item["from_label"] = STATE_LABELS.get(entry.from_state, entry.from_state)
         item["to_label"] = STATE_LABELS.get(entry.to_state, entry.to_state)
+        if entry.transition == "close":
+            item["closure"] = {
+                "reason": CLOSURE_LABELS.get(entry.inputs.get("reason"), ""),
+                "referral_body": (entry.inputs.get("referral_body") or {}).get("name"),
+                "duplicate_of": (entry.inputs.get("duplicate_of") or {}).get("id"),
+            }
         source = _SOURCE_OF_RECORDS.get(entry.transition)
         if source == "analysis" and analysis is not None and analysis.created_at == entry.at:
             item["analysis"] = analysis
@@ -229,7 +241,16 @@ def _timeline(challenge: Challenge) -> list[dict[str, Any]]:
     for comment in challenge.comments.all():
         items.append({"kind": "comment", "at": comment.created_at, "comment": comment,
                       "actor": comment.author})
-    items.sort(key=lambda i: (i["at"], 0 if i["kind"] == "step" else 1))
+    grouped: dict[Any, dict[str, Any]] = {}
+    for change in challenge.changes.all():  # edits and assignments, one item per event
+        key = change.event_id or f"c{change.pk}"
+        if key not in grouped:
+            grouped[key] = {"kind": "change", "at": change.at, "actor": change.actor,
+                            "assignment": change.field == "working_group", "changes": []}
+            items.append(grouped[key])
+        grouped[key]["changes"].append(history.describe_change(change))
+    order = {"step": 0, "change": 1, "comment": 2}
+    items.sort(key=lambda i: (i["at"], order[i["kind"]]))
     return items
 
 
