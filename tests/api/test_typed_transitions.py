@@ -8,6 +8,8 @@ import pytest
 
 from workflows.models import Analysis, Event, ReferralBody, State
 
+from tests.factories import referral_body
+
 from .conftest import challenge_in, client_for, snapshot
 
 pytestmark = pytest.mark.django_db
@@ -98,7 +100,7 @@ def test_bad_input_is_a_field_error_and_changes_nothing(network, name, change, f
 
 
 def test_closing_as_referral_names_the_body_and_reopen_keeps_it_in_the_history(network):
-    body = ReferralBody.objects.get(name__startswith="LAMSA")
+    body = referral_body()
     challenge = challenge_in(network, State.ANALYSED)
     coordinator = client_for(network.coordinator)
 
@@ -147,6 +149,7 @@ def test_an_inactive_referral_body_cannot_be_chosen(network):
     assert "referral_body" in response.json()
 
 
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)  # the migrated rows
 def test_the_referral_bodies_are_listed_with_the_three_the_seed_names(network):
     names = [b["name"] for b in client_for(network.partner).get("/api/v1/referral-bodies/").json()]
 

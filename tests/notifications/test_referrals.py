@@ -9,6 +9,7 @@ from django.core import mail as django_mail
 from notifications import referrals
 from notifications.models import ReferralHandover
 from tests.api.conftest import challenge_in
+from tests.factories import referral_body
 from workflows import services
 from workflows.models import Event, ReferralBody, State
 
@@ -25,7 +26,7 @@ def _refer(network, body, state=State.ANALYSED):
 
 
 def test_the_body_gets_one_hand_over_mail_with_summary_findings_and_contact(network):
-    body = ReferralBody.objects.get(name__startswith="LAMSA")
+    body = referral_body()
     challenge, event = _refer(network, body)
 
     handover = referrals.handover_queue(event_id=event.pk)

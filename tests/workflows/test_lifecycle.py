@@ -7,6 +7,7 @@ import pytest
 
 from core.exceptions import MissingInput, NotFound, PermissionDenied, TransitionNotAllowed
 from tests.builders import advance, file_challenge
+from tests.factories import referral_body
 from workflows import services
 from workflows.models import (
     Analysis,
@@ -15,7 +16,6 @@ from workflows.models import (
     Evaluation,
     Event,
     GoodPractice,
-    ReferralBody,
     State,
     TransitionLog,
     Trial,
@@ -51,7 +51,7 @@ def valid_input(name, challenge, network):
         "start_trial": {"start": "2026-03-01", "planned_end": "2026-06-30", "partners": [network.org.pk]},
         "evaluate": {"outcome": "successful", "evidence": "Dauer halbiert", "lessons_learned": "Früh anfangen"},
         "revise_approach": {"reason": "Partner ist abgesprungen"},
-        "close": {"reason": "referred", "referral_body": ReferralBody.objects.order_by("pk").first().pk},
+        "close": {"reason": "referred", "referral_body": referral_body().pk},
         "reopen": {"reason": "Neue Erkenntnisse"},
     }[name]
     return {"expected_state": challenge.state, **data}
