@@ -38,6 +38,8 @@ def test_the_schema_validates_without_warnings(tmp_path):
         "/api/v1/target-groups/",
         "/api/v1/stats/",
         "/api/v1/me/",
+        "/api/v1/me/export/",
+        "/api/v1/me/erasure/",
     } == paths
     for name in TRANSITIONS:
         transition = schema["paths"][f"/api/v1/challenges/{{id}}/transitions/{name}/"]["post"]
