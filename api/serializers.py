@@ -281,7 +281,9 @@ class CommentSerializer(StrictJSONSerializer, serializers.ModelSerializer):
         model = Comment
         fields = ["id", "author", "body", "created_at"]
         read_only_fields = ["id", "author", "created_at"]
-        extra_kwargs = {"body": {"max_length": 10_000}}
+        # Untrimmed: DRF checks max_length after trimming, so 10,001 characters of which most
+        # are whitespace passed although the schema says at most 10,000 (the service trims).
+        extra_kwargs = {"body": {"max_length": 10_000, "trim_whitespace": False}}
 
 
 # --- transitions --------------------------------------------------------------------------------
@@ -326,8 +328,9 @@ class TransitionSerializer(serializers.Serializer):
 class ChallengeWriteSerializer(StrictJSONSerializer):
     """The editable fields of a challenge (PATCH: any subset)."""
 
-    title = serializers.CharField(max_length=TITLE_MAX)
-    description = serializers.CharField(max_length=TEXT_MAX)
+    # Untrimmed so max_length holds for what was sent (see CommentSerializer); the service trims.
+    title = serializers.CharField(max_length=TITLE_MAX, trim_whitespace=False)
+    description = serializers.CharField(max_length=TEXT_MAX, trim_whitespace=False)
     topic = serializers.PrimaryKeyRelatedField(queryset=Topic.objects.all())
     target_groups = serializers.PrimaryKeyRelatedField(
         queryset=TargetGroup.objects.all(), many=True, allow_empty=False

@@ -50,6 +50,9 @@ def check_date_range(
 
 
 def _text(label: Any, *, required: bool = True, max_length: int = TEXT_MAX, **kwargs: Any):
+    # Untrimmed: DRF would check max_length after trimming whitespace, so the schema's maxLength
+    # would not hold for what was sent. The services trim and refuse whitespace-only text.
+    kwargs["trim_whitespace"] = False
     if required:
         return serializers.CharField(label=label, max_length=max_length, **kwargs)
     return serializers.CharField(
