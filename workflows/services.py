@@ -30,6 +30,7 @@ from core.models import Organisation, Region, TargetGroup, Topic, WorkingGroup
 
 from . import good_practices, history, hooks, permissions
 from .personal_data import personal_data_errors
+from .search import index as search_index
 from .models import (
     Analysis,
     Approach,
@@ -177,6 +178,7 @@ def challenge_file(
         )
         challenge.target_groups.set(target_groups)
         Follow.objects.get_or_create(user=actor, challenge=challenge)
+        search_index.challenge_refresh(challenge.pk)
         log = TransitionLog.objects.create(
             challenge=challenge,
             transition="file",
@@ -253,6 +255,8 @@ def challenge_update(
             locked.save(
                 update_fields=[f for f in changes if f != "target_groups"] + ["updated_at"]
             )
+            if {"title", "description"} & set(changes):
+                search_index.challenge_refresh(locked.pk)
             event = _record_event(kind=Event.Kind.CHALLENGE_EDITED, actor=actor, challenge=locked)
             history.record_changes(
                 actor=actor, challenge=locked, changes=changes, event=event, at=now
@@ -365,6 +369,7 @@ def _transition(
             )
         except ConcurrentTransition as exc:  # pragma: no cover - the row lock prevents it
             raise ConcurrentChange() from exc
+        search_index.challenge_refresh(locked.pk)  # the step's records are searched too
         log = TransitionLog.objects.create(
             challenge=locked,
             transition=name,

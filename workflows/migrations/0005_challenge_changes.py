@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('workflows', '0003_seed_referral_bodies'),
+        ('workflows', '0004_seed_referral_bodies'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

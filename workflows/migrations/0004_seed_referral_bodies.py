@@ -46,6 +46,6 @@ def seed(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("workflows", "0002_referral_bodies_and_step_inputs")]
+    dependencies = [("workflows", "0003_referral_bodies_and_step_inputs")]
 
     operations = [migrations.RunPython(seed, migrations.RunPython.noop)]

@@ -8,8 +8,8 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('notifications', '0003_outbox_and_reminders'),
-        ('workflows', '0004_challenge_changes'),
+        ('notifications', '0004_delivery_leases_and_digest_runs'),
+        ('workflows', '0005_challenge_changes'),
     ]
 
     operations = [

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('workflows', '0001_initial'),
+        ('workflows', '0002_search'),
     ]
 
     operations = [
