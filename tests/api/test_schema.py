@@ -28,6 +28,7 @@ def test_the_schema_validates_without_warnings(tmp_path):
         *(f"/api/v1/challenges/{{id}}/transitions/{name}/" for name in TRANSITIONS),
         "/api/v1/referral-bodies/",
         "/api/v1/challenges/{id}/history/",
+        "/api/v1/challenges/{id}/assignment/",
         "/api/v1/challenges/{id}/comments/",
         "/api/v1/challenges/{id}/follow/",
         "/api/v1/good-practices/",
