@@ -26,13 +26,14 @@ from workflows.models import (
     Comment,
     Evaluation,
     GoodPractice,
-    Outcome,
     State,
     TransitionLog,
     Trial,
     Visibility,
 )
 from workflows.services import TITLE_MAX
+
+from .serializers_lifecycle import ReferralBodySerializer
 
 TEXT_MAX = 20_000
 
@@ -232,6 +233,7 @@ class ChallengeDetailSerializer(ChallengeListSerializer):
         choices=[("", "")] + list(ClosureReason.choices), read_only=True
     )
     analysis = serializers.SerializerMethodField()
+    referral_body = ReferralBodySerializer(read_only=True, allow_null=True)
     approaches = ApproachSerializer(many=True, read_only=True)
     trials = TrialSerializer(many=True, read_only=True)
     allowed_transitions = serializers.SerializerMethodField()
@@ -242,6 +244,8 @@ class ChallengeDetailSerializer(ChallengeListSerializer):
             "closure_reason",
             "duplicate_of",
             "referred_to",
+            "referral_body",
+            "referred_at",
             "analysis",
             "approaches",
             "trials",
@@ -277,7 +281,9 @@ class CommentSerializer(StrictJSONSerializer, serializers.ModelSerializer):
         model = Comment
         fields = ["id", "author", "body", "created_at"]
         read_only_fields = ["id", "author", "created_at"]
-        extra_kwargs = {"body": {"max_length": 10_000}}
+        # Untrimmed: DRF checks max_length after trimming, so 10,001 characters of which most
+        # are whitespace passed although the schema says at most 10,000 (the service trims).
+        extra_kwargs = {"body": {"max_length": 10_000, "trim_whitespace": False}}
 
 
 # --- transitions --------------------------------------------------------------------------------
@@ -291,11 +297,12 @@ class ChoiceSerializer(serializers.Serializer):
 class InputFieldSerializer(serializers.Serializer):
     name = serializers.CharField()
     kind = serializers.ChoiceField(
-        choices=["text", "longtext", "date", "choice", "id", "ids", "approaches", "index"],
+        choices=["text", "longtext", "date", "choice", "id", "ids", "approaches", "state"],
         help_text=_(
             "text/longtext: a string; date: YYYY-MM-DD; choice: one of `choices`; id: an id; "
-            "ids: a list of ids; approaches: a list of {title, description, good_practice?}; "
-            "index: a position in that list."
+            "ids: a list of ids; approaches: a list of {title, description, good_practice?, "
+            "selected}, exactly one selected; state: the state you expect the challenge in. "
+            "Each step's endpoint documents its body exactly."
         ),
     )
     required = serializers.BooleanField()
@@ -314,21 +321,6 @@ class TransitionSerializer(serializers.Serializer):
     fields = InputFieldSerializer(many=True)
 
 
-TRANSITION_INPUT_SCHEMA = {
-    "type": "object",
-    "additionalProperties": True,
-    "description": (
-        "The input of the transition, as listed by `GET /challenges/{id}/transitions/`. "
-        "analyse: working_group, root_causes, affected, note?; propose_approach: approaches "
-        "[{title, description, good_practice?}], selected?, note?; start_trial: start, "
-        "planned_end, partners [ids], plan?, approach?; evaluate: outcome ("
-        + ", ".join(Outcome.values)
-        + "), evidence, lessons_learned; revise_approach: reason, approaches?, selected?; "
-        "close: reason (" + ", ".join(ClosureReason.values) + "), duplicate_of?, referred_to?, "
-        "note?; reopen: reason."
-    ),
-}
-
 
 # --- challenges: input --------------------------------------------------------------------------
 
@@ -336,8 +328,9 @@ TRANSITION_INPUT_SCHEMA = {
 class ChallengeWriteSerializer(StrictJSONSerializer):
     """The editable fields of a challenge (PATCH: any subset)."""
 
-    title = serializers.CharField(max_length=TITLE_MAX)
-    description = serializers.CharField(max_length=TEXT_MAX)
+    # Untrimmed so max_length holds for what was sent (see CommentSerializer); the service trims.
+    title = serializers.CharField(max_length=TITLE_MAX, trim_whitespace=False)
+    description = serializers.CharField(max_length=TEXT_MAX, trim_whitespace=False)
     topic = serializers.PrimaryKeyRelatedField(queryset=Topic.objects.all())
     target_groups = serializers.PrimaryKeyRelatedField(
         queryset=TargetGroup.objects.all(), many=True, allow_empty=False

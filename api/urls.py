@@ -2,7 +2,7 @@ from django.urls import include, path, re_path
 from csp.decorators import csp_update
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from . import views, views_personal_data, views_search
+from . import views, views_history, views_personal_data, views_search, views_transitions
 
 v1 = [
     path("auth/token/", views.TokenView.as_view(), name="token"),
@@ -16,12 +16,30 @@ v1 = [
         views.TransitionListView.as_view(),
         name="challenge-transitions",
     ),
+    *[
+        path(
+            f"challenges/<str:pk>/transitions/{name}/",
+            view.as_view(),
+            name=f"challenge-transition-{name}",
+        )
+        for name, view in views_transitions.TRANSITION_VIEWS.items()
+    ],
+    # Any other step name: a JSON 404 (not in the schema).
     path(
         "challenges/<str:pk>/transitions/<str:name>/",
         views.TransitionRunView.as_view(),
         name="challenge-transition",
     ),
-    path("challenges/<str:pk>/history/", views.HistoryView.as_view(), name="challenge-history"),
+    path(
+        "challenges/<str:pk>/history/",
+        views_history.HistoryView.as_view(),
+        name="challenge-history",
+    ),
+    path(
+        "challenges/<str:pk>/assignment/",
+        views_history.AssignmentView.as_view(),
+        name="challenge-assignment",
+    ),
     path(
         "challenges/<str:pk>/comments/", views.CommentListView.as_view(), name="challenge-comments"
     ),
@@ -37,6 +55,11 @@ v1 = [
     path("topics/", views.TopicListView.as_view(), name="topic-list"),
     path("regions/", views.RegionListView.as_view(), name="region-list"),
     path("target-groups/", views.TargetGroupListView.as_view(), name="target-group-list"),
+    path(
+        "referral-bodies/",
+        views_transitions.ReferralBodyListView.as_view(),
+        name="referral-body-list",
+    ),
     path("stats/", views.StatsView.as_view(), name="stats"),
     path("me/", views.MeView.as_view(), name="me"),
     path("me/export/", views_personal_data.MeExportView.as_view(), name="me-export"),

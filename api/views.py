@@ -14,7 +14,6 @@ from typing import Any
 from django.contrib.auth import authenticate
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.types import OpenApiTypes
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics, status
@@ -35,9 +34,8 @@ from core.exceptions import NotFound, PermissionDenied
 from core.models import Organisation, Region, TargetGroup, Topic, WorkingGroup
 from notifications import services as notification_services
 from workflows import permissions, selectors, services
-from workflows.models import Challenge, Comment, TransitionLog
+from workflows.models import Challenge, Comment
 from workflows.stats import challenge_stats_for
-from workflows.transitions import TRANSITIONS
 
 from . import serializers as s
 from .filters import ChallengeFilter, StableOrderingFilter
@@ -216,45 +214,13 @@ class TransitionListView(APIView):
         return Response(s.TransitionSerializer(specs, many=True).data)
 
 
-@extend_schema(
-    tags=["challenges"],
-    parameters=[
-        CHALLENGE_ID,
-        OpenApiParameter(
-            "name", OpenApiTypes.STR, OpenApiParameter.PATH, enum=sorted(TRANSITIONS)
-        ),
-    ],
-)
+@extend_schema(exclude=True)
 class TransitionRunView(APIView):
-    @extend_schema(
-        request={"application/json": s.TRANSITION_INPUT_SCHEMA},
-        responses={
-            200: s.ChallengeDetailSerializer,
-            409: OpenApiResponse(
-                ErrorSerializer,
-                description="Not possible in the current state, or lost to a concurrent change.",
-            ),
-        },
-    )
+    """A step name without its own endpoint (``api.views_transitions``): there is none."""
+
     def post(self, request: Request, pk: int, name: str) -> Response:
-        """Make one transition with its input. Nothing changes on any error."""
-        challenge = _visible_challenge(request, pk)
-        if name not in TRANSITIONS:
-            raise NotFound(_("There is no such step."))
-        services.challenge_transition(
-            actor=request.user, challenge=challenge, name=name, data=request.data
-        )
-        return _detail_response(request, challenge.pk)
-
-
-@extend_schema(tags=["challenges"], parameters=[CHALLENGE_ID])
-class HistoryView(APIView):
-    @extend_schema(responses={200: s.TransitionLogSerializer(many=True)})
-    def get(self, request: Request, pk: int) -> Response:
-        """The transition log, oldest first (filing included)."""
-        challenge = _visible_challenge(request, pk)
-        log = TransitionLog.objects.filter(challenge=challenge).select_related("actor")
-        return Response(s.TransitionLogSerializer(log, many=True).data)
+        _visible_challenge(request, pk)
+        raise NotFound(_("There is no such step."))
 
 
 @extend_schema(tags=["challenges"], parameters=[CHALLENGE_ID])

@@ -8,7 +8,15 @@ from django.utils.translation import gettext_lazy as _
 from core import permissions
 from core.admin import run_service_action
 
-from .models import DigestBatch, DigestRun, OutgoingMail, Preference, Reminder, ReminderPolicy
+from .models import (
+    DigestBatch,
+    DigestRun,
+    OutgoingMail,
+    Preference,
+    ReferralHandover,
+    Reminder,
+    ReminderPolicy,
+)
 
 
 @admin.register(ReminderPolicy)
@@ -159,3 +167,18 @@ class ReminderAdmin(ReadOnly):
     list_display = ["created_at", "challenge", "state", "state_entered_at", "level"]
     list_filter = ["level", "state"]
     list_select_related = ["challenge"]
+
+
+@admin.register(ReferralHandover)
+class ReferralHandoverAdmin(admin.ModelAdmin):
+    """Hand-over mails to referral bodies: written by ``notifications.referrals``, read here."""
+
+    list_display = ["created_at", "to_email", "subject", "status", "sent_at"]
+    list_filter = ["status"]
+    readonly_fields = [f.name for f in ReferralHandover._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -11,9 +11,10 @@ class NotificationsConfig(AppConfig):
         # workflows records and to what core's membership services announce.
         from workflows import hooks
 
-        from . import demo, dispatch, membership, selectors
+        from . import demo, dispatch, membership, referrals, selectors
 
         hooks.subscribe_event_recorded(dispatch.event_recorded)
+        hooks.subscribe_event_recorded(referrals.event_recorded)
         hooks.provide_stale_filter(selectors.stale_q)
         hooks.on_demo_person(demo.demo_person_preferences)
         hooks.on_demo_history_loaded(demo.demo_history_settled)

@@ -217,3 +217,35 @@ class DigestBatch(models.Model):
 
     def __str__(self) -> str:
         return f"{self.run.key} [{self.first_user_id}–{self.last_user_id}]"
+
+
+class ReferralHandover(models.Model):
+    """The hand-over mail to a referral body, once per referral (the ``challenge_referred``
+    event): rendered and stored when decided, marked sent in the transaction that sends it.
+    The body is no user of ours, so it has its own small outbox (see ``notifications.referrals``)."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("pending")
+        SENT = "sent", _("sent")
+
+    event = models.OneToOneField(
+        "workflows.Event", on_delete=models.CASCADE, related_name="referral_handover"
+    )
+    to_email = models.EmailField(_("to"))
+    subject = models.CharField(_("subject"), max_length=300)
+    body_text = models.TextField(_("text"))
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.PENDING
+    )
+    attempts = models.PositiveIntegerField(_("attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("hand-over mail to a referral body")
+        verbose_name_plural = _("hand-over mails to referral bodies")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.to_email}: {self.subject}"

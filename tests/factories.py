@@ -64,3 +64,14 @@ class WorkingGroupFactory(factory.django.DjangoModelFactory):
 def member_of(user: User, organisation: Organisation) -> User:
     Membership.objects.get_or_create(user=user, organisation=organisation)
     return user
+
+
+def referral_body(name: str = "LAMSA – Landesnetzwerk Migrantenorganisationen Sachsen-Anhalt"):
+    """A referral body with a contact address (the migration seeds these; transactional tests
+    that ran before may have emptied the table)."""
+    from workflows.models import ReferralBody
+
+    body, _created = ReferralBody.objects.get_or_create(
+        name=name, defaults={"contact_email": "kontakt@lamsa.example"}
+    )
+    return body

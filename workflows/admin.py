@@ -1,16 +1,18 @@
 """Admin for challenges and good practices.
 
 Challenges change only through the services (which lock, log and record events), so the admin
-shows them read-only and offers the coordinator's own jobs as actions; the pages hold the full
-lifecycle forms.
+shows them read-only and offers the lifecycle steps the coordinator may take as buttons, each
+with the same form and service as the pages (``workflows.admin_steps``).
 """
 
 from django.contrib import admin
+from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
 from core.admin import run_service_action
 
-from . import services
+from . import selectors, services
+from .admin_steps import admin_step_view
 from .search import index as search_index
 from .search.admin import GermanSearchAdminMixin
 from .search.models import Scope
@@ -18,11 +20,13 @@ from .models import (
     Analysis,
     Approach,
     Challenge,
+    ChallengeChange,
     Comment,
     Evaluation,
     Event,
     Follow,
     GoodPractice,
+    ReferralBody,
     TransitionLog,
     Trial,
 )
@@ -43,6 +47,12 @@ class ReadOnlyInline(admin.TabularInline):
 class TransitionLogInline(ReadOnlyInline):
     model = TransitionLog
     fields = ["at", "transition", "from_state", "to_state", "actor", "note"]
+    readonly_fields = fields
+
+
+class ChangeInline(ReadOnlyInline):
+    model = ChallengeChange
+    fields = ["at", "actor", "field", "before", "after"]
     readonly_fields = fields
 
 
@@ -71,12 +81,28 @@ class ChallengeAdmin(GermanSearchAdminMixin, ReadOnlyAdmin):
     list_display = ["title", "state", "organisation", "working_group", "visibility", "state_entered_at"]
     list_filter = ["state", "visibility", "topic", "region", "working_group"]
     date_hierarchy = "created_at"
-    inlines = [ApproachInline, TransitionLogInline, CommentInline]
+    inlines = [ApproachInline, TransitionLogInline, ChangeInline, CommentInline]
     list_select_related = ["organisation", "working_group"]
 
     def has_delete_permission(self, request, obj=None):
         # Closing (with a reason) is how a challenge leaves the work; the history stays.
         return request.user.is_superuser
+
+    def get_urls(self):
+        step = self.admin_site.admin_view(
+            lambda request, object_id, name: admin_step_view(self, request, object_id, name)
+        )
+        return [
+            path("<path:object_id>/step/<slug:name>/", step, name="workflows_challenge_step"),
+            *super().get_urls(),
+        ]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        # The lifecycle steps the coordinator may take now, as buttons above the record.
+        challenge = Challenge.objects.filter(pk=object_id).first() if object_id.isdigit() else None
+        steps = selectors.allowed_transitions_for(request.user, challenge) if challenge else []
+        extra_context = {**(extra_context or {}), "lifecycle_steps": steps}
+        return super().change_view(request, object_id, form_url, extra_context)
 
 
 @admin.register(Analysis, Trial, Evaluation, Approach)
@@ -102,6 +128,13 @@ class FollowAdmin(ReadOnlyAdmin):
 class TransitionLogAdmin(ReadOnlyAdmin):
     list_display = ["at", "challenge", "transition", "from_state", "to_state", "actor"]
     list_filter = ["transition", "to_state"]
+    list_select_related = ["challenge", "actor"]
+
+
+@admin.register(ChallengeChange)
+class ChallengeChangeAdmin(ReadOnlyAdmin):
+    list_display = ["at", "challenge", "field", "actor"]
+    list_filter = ["field"]
     list_select_related = ["challenge", "actor"]
 
 
@@ -151,3 +184,13 @@ class GoodPracticeAdmin(GermanSearchAdminMixin, admin.ModelAdmin):
             self, request, queryset, services.good_practice_unpublish, "good_practice",
             _("%(n)d unpublished."),
         )
+
+
+@admin.register(ReferralBody)
+class ReferralBodyAdmin(admin.ModelAdmin):
+    """Coordinators keep the bodies cases are referred to; a body with referrals cannot be
+    deleted (deactivate it instead), so the history keeps naming it."""
+
+    list_display = ["name", "contact_email", "website", "is_active"]
+    list_filter = ["is_active"]
+    search_fields = ["name", "description"]

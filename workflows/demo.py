@@ -20,9 +20,10 @@ from core.services import coordinator_grant
 from core.models import Membership, Organisation, Region, TargetGroup, Topic, User, WorkingGroup
 
 from . import hooks, services
-from .models import Challenge, Event, GoodPractice
+from .models import Challenge, Event, GoodPractice, ReferralBody
 
 DEMO_PASSWORD = "willkommen2026"
+REFERRAL_BODY = "Landesintegrationsbeirat Sachsen-Anhalt"  # seeded by workflows' migration 0003
 # RFC 2606 reserves .example: demo mail can never reach a real mailbox.
 DOMAIN = "willkommensnetz.example"
 
@@ -393,7 +394,10 @@ def _play(challenge, final, group_slug, groups, group_person, coordinator, orgs,
                 challenge=challenge,
                 reason=detail,
                 duplicate_of=duplicate if detail == "duplicate" else None,
-                referred_to="Landesintegrationsbeirat" if detail == "referred" else "",
+                referral_body=(
+                    ReferralBody.objects.filter(name=REFERRAL_BODY).first()
+                    if detail == "referred" else None
+                ),
                 note="Im Koordinierungskreis besprochen.",
             )
         return

@@ -1,5 +1,6 @@
 """Forms of the challenge and good-practice pages. They check shape only; the services decide
-and their field errors are copied back onto the form (``core.forms.copy_field_errors``)."""
+and their field errors are copied back onto the form (``core.forms.copy_field_errors``).
+The lifecycle steps' forms are derived from the steps' serializers (``workflows.step_forms``)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,6 @@ from core.models import Organisation, Region, TargetGroup, Topic, WorkingGroup
 
 from . import permissions
 from .models import Challenge, State, Visibility
-from .transitions import TransitionSpec
 
 
 class ChallengeForm(forms.Form):
@@ -154,107 +154,3 @@ class GoodPracticeFilterForm(forms.Form):
         empty_label=_("All regions"),
         to_field_name="slug",
     )
-
-
-class StepForm(forms.Form):
-    """The input of one lifecycle step, built from its entry in ``TRANSITIONS``.
-
-    Field kinds map to widgets; ``approaches`` becomes one approach with flat fields
-    (``approach_title``, ``approach_description``, ``approach_good_practice``), which
-    ``parse_transition_input`` understands. ``to_data`` gives the raw dict the service parses.
-    """
-
-    def __init__(
-        self,
-        *args: Any,
-        spec: TransitionSpec,
-        challenge: Challenge,
-        user: Any,
-        good_practices: Any = None,
-        **kwargs: Any,
-    ) -> None:
-        super().__init__(*args, **kwargs)
-        self.spec = spec
-        roles = permissions.roles_of(user)
-        for field in spec.fields:
-            if field.kind == "index":
-                continue  # the web proposes one approach at a time: it is the selected one
-            if field.kind == "approaches":
-                self.fields["approach_title"] = forms.CharField(
-                    label=_("Approach: title"), max_length=200, required=field.required
-                )
-                self.fields["approach_description"] = forms.CharField(
-                    label=_("Approach: description"),
-                    widget=forms.Textarea(attrs={"rows": 5}),
-                    required=field.required,
-                )
-                if good_practices is not None:
-                    self.fields["approach_good_practice"] = forms.ModelChoiceField(
-                        label=_("It reuses this good practice"),
-                        queryset=good_practices,
-                        required=False,
-                        empty_label=_("None (a new approach)"),
-                    )
-                continue
-            self.fields[field.name] = self._field_for(field, challenge, roles)
-
-    def _field_for(self, field, challenge: Challenge, roles) -> forms.Field:
-        common = {"label": field.label, "required": field.required}
-        if field.kind == "longtext":
-            return forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), **common)
-        if field.kind == "text":
-            return forms.CharField(max_length=200, **common)
-        if field.kind == "date":
-            return forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), **common)
-        if field.kind == "choice":
-            return forms.ChoiceField(
-                choices=[("", "—")] + list(field.choices),
-                widget=forms.RadioSelect if len(field.choices) <= 4 else forms.Select,
-                **common,
-            )
-        if field.kind == "ids":  # participating partners
-            return forms.ModelMultipleChoiceField(
-                queryset=Organisation.objects.filter(status=Organisation.Status.ADMITTED),
-                widget=forms.CheckboxSelectMultiple,
-                **common,
-            )
-        if field.name == "working_group":
-            groups = WorkingGroup.objects.all()
-            if not roles.coordinator:
-                groups = groups.filter(pk__in=roles.group_ids)
-            return forms.ModelChoiceField(
-                queryset=groups,
-                initial=challenge.working_group_id,
-                empty_label=_("Choose a working group"),
-                **common,
-            )
-        if field.name == "approach":
-            approaches = list(challenge.approaches.all())
-            return forms.TypedChoiceField(
-                choices=[("", _("The selected approach"))]
-                + [(str(a.pk), a.title) for a in approaches],
-                coerce=int,
-                empty_value=None,
-                **common,
-            )
-        # Any other id (duplicate_of): the number of a challenge.
-        return forms.IntegerField(
-            min_value=1,
-            help_text=_("The number of the challenge, as shown in its address."),
-            **common,
-        )
-
-    def to_data(self) -> dict[str, Any]:
-        data: dict[str, Any] = {}
-        for name, value in self.cleaned_data.items():
-            if value is None or value == "":
-                continue
-            if hasattr(value, "pk"):
-                data[name] = str(value.pk)
-            elif hasattr(value, "isoformat"):
-                data[name] = value.isoformat()
-            elif isinstance(value, (list, tuple)) or hasattr(value, "model"):
-                data[name] = [str(item.pk) for item in value]
-            else:
-                data[name] = value if isinstance(value, str) else str(value)
-        return data

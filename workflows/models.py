@@ -8,7 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django_fsm import ConcurrentTransitionMixin, FSMField, transition
+from django_fsm import RETURN_VALUE, ConcurrentTransitionMixin, FSMField, transition
 
 from core.models import Organisation, Region, TargetGroup, Topic, WorkingGroup
 from workflows import permissions
@@ -41,6 +41,32 @@ class Outcome(models.TextChoices):
     SUCCESSFUL = "successful", _("successful")
     PARTLY = "partly", _("partly successful")
     NOT_SUCCESSFUL = "not_successful", _("not successful")
+
+
+class ReferralBody(models.Model):
+    """An existing body the network hands cases over to (Landesintegrationsbeirat, LAMSA, …),
+    kept by the coordinators in the admin. Closing a challenge as a referral names one; when it
+    has a contact address it receives a hand-over mail (see ``notifications.referrals``)."""
+
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    description = models.TextField(_("description"), blank=True)
+    contact_email = models.EmailField(
+        _("contact address"),
+        blank=True,
+        help_text=_("Hand-over mails go here; without an address no mail is sent."),
+    )
+    website = models.URLField(_("website"), blank=True)
+    is_active = models.BooleanField(
+        _("active"), default=True, help_text=_("Only active bodies can be chosen when closing.")
+    )
+
+    class Meta:
+        verbose_name = _("referral body")
+        verbose_name_plural = _("referral bodies")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
 
 
 def _may(name: str):
@@ -111,6 +137,15 @@ class Challenge(ConcurrentTransitionMixin, models.Model):
         verbose_name=_("duplicate of"),
     )
     referred_to = models.CharField(_("referred to"), max_length=200, blank=True)
+    referral_body = models.ForeignKey(
+        ReferralBody,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="challenges",
+        verbose_name=_("referred to"),
+    )
+    referred_at = models.DateTimeField(_("referred on"), null=True, blank=True)
     created_at = models.DateTimeField(_("filed at"), default=timezone.now, db_index=True)
     updated_at = models.DateTimeField(_("updated at"), default=timezone.now)
     followers = models.ManyToManyField(
@@ -183,11 +218,12 @@ class Challenge(ConcurrentTransitionMixin, models.Model):
     @transition(
         field=state,
         source=[State.EVALUATED, State.CLOSED],
-        target=State.ANALYSED,
+        target=RETURN_VALUE(State.ANALYSED, State.REPORTED),
         permission=_may("reopen"),
     )
-    def reopen(self) -> None:
-        pass
+    def reopen(self, target: str = State.ANALYSED) -> str:
+        # The service decides where the work resumes (``services.reopen_target``).
+        return target
 
     @property
     def is_open(self) -> bool:
@@ -330,6 +366,9 @@ class TransitionLog(models.Model):
     )
     at = models.DateTimeField(_("at"), default=timezone.now, db_index=True)
     note = models.TextField(_("note"), blank=True)
+    # The step's validated input as JSON-ready values (ids with their names), so history and
+    # mail can say what was decided without the records that a later step may clear.
+    inputs = models.JSONField(_("input"), default=dict, blank=True)
 
     class Meta:
         verbose_name = _("transition log entry")
@@ -338,6 +377,36 @@ class TransitionLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.challenge_id}: {self.from_state or '—'} → {self.to_state}"
+
+
+class ChallengeChange(models.Model):
+    """One field of a challenge changed by someone (an edit or a (re)assignment of the working
+    group), with the value before and after, written by the changing service in its own
+    transaction. Values are kept as shown then (a record as id and name), so the history still
+    reads right after a topic or group is renamed."""
+
+    challenge = models.ForeignKey(
+        Challenge, on_delete=models.CASCADE, related_name="changes", verbose_name=_("challenge")
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("actor")
+    )
+    at = models.DateTimeField(_("at"), default=timezone.now, db_index=True)
+    field = models.CharField(_("field"), max_length=32)
+    before = models.JSONField(_("before"), null=True, blank=True)
+    after = models.JSONField(_("after"), null=True, blank=True)
+    # The event that announced the change (mail and digests read the rows through it).
+    event = models.ForeignKey(
+        "Event", on_delete=models.SET_NULL, null=True, blank=True, related_name="changes"
+    )
+
+    class Meta:
+        verbose_name = _("change")
+        verbose_name_plural = _("changes")
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.challenge_id}: {self.field}"
 
 
 class Comment(models.Model):
@@ -472,6 +541,7 @@ class Event(models.Model):
         CHALLENGE_EDITED = "challenge_edited", _("challenge edited")
         CHALLENGE_ASSIGNED = "challenge_assigned", _("working group assigned")
         TRANSITION = "transition", _("state changed")
+        CHALLENGE_REFERRED = "challenge_referred", _("challenge referred to an external body")
         COMMENT = "comment", _("comment")
         GOOD_PRACTICE_PUBLISHED = "good_practice_published", _("good practice published")
 

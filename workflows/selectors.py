@@ -13,6 +13,7 @@ from core.exceptions import NotFound
 
 from . import hooks, permissions
 from .models import (
+    ChallengeChange,
     OPEN_STATES,
     Approach,
     Challenge,
@@ -55,6 +56,7 @@ def challenge_detail_for(user: Any, pk: Any) -> Challenge:
                 ),
             ),
             Prefetch("log", queryset=TransitionLog.objects.select_related("actor")),
+            Prefetch("changes", queryset=ChallengeChange.objects.select_related("actor")),
             Prefetch("comments", queryset=Comment.objects.select_related("author")),
         )
         .filter(pk=pk)

@@ -28,7 +28,7 @@ from core.exceptions import (
 )
 from core.models import Organisation, Region, TargetGroup, Topic, WorkingGroup
 
-from . import good_practices, hooks, permissions
+from . import good_practices, history, hooks, permissions
 from .personal_data import personal_data_errors
 from .search import index as search_index
 from .models import (
@@ -42,6 +42,7 @@ from .models import (
     Follow,
     GoodPractice,
     Outcome,
+    ReferralBody,
     State,
     TransitionLog,
     Trial,
@@ -204,9 +205,10 @@ def challenge_update(
     visibility: str | None = None,
     confirm_personal_data: bool = False,
 ) -> Challenge:
-    """Edit the descriptive fields (``None`` leaves a field as it is). The reporting
-    organisation may edit while ``reported``; the assigned group and coordinators always.
-    Changed text that looks like it names a person is refused until ``confirm_personal_data``."""
+    """Edit the descriptive fields (``None`` leaves a field as it is); every changed field is
+    recorded with before and after. The reporting organisation may edit while ``reported``;
+    the assigned group and coordinators always. Changed text that looks like it names a person
+    is refused until ``confirm_personal_data``."""
     errors = _validate_challenge_fields(
         title=title,
         description=description,
@@ -227,7 +229,7 @@ def challenge_update(
         }
         errors.update(personal_data_errors(changed_text, confirmed=confirm_personal_data))
         _raise_if(errors)
-        changed: list[str] = []
+        changes: dict[str, tuple[Any, Any]] = {}
         for field, value in (
             ("title", title.strip() if title is not None else None),
             ("description", description.strip() if description is not None else None),
@@ -236,39 +238,77 @@ def challenge_update(
             ("visibility", visibility),
         ):
             if value is not None and getattr(locked, field) != value:
+                changes[field] = (
+                    history.snapshot_value(getattr(locked, field)), history.snapshot_value(value)
+                )
                 setattr(locked, field, value)
-                changed.append(field)
         if target_groups is not None:
-            new_ids = {tg.pk for tg in target_groups}
-            if new_ids != set(locked.target_groups.values_list("pk", flat=True)):
+            current = list(locked.target_groups.all())
+            if {tg.pk for tg in target_groups} != {tg.pk for tg in current}:
+                changes["target_groups"] = (
+                    history.snapshot_value(current), history.snapshot_value(list(target_groups))
+                )
                 locked.target_groups.set(target_groups)
-                changed.append("target_groups")
-        if changed:
-            locked.updated_at = timezone.now()
-            locked.save(update_fields=[f for f in changed if f != "target_groups"] + ["updated_at"])
-            if {"title", "description"} & set(changed):
+        if changes:
+            now = timezone.now()
+            locked.updated_at = now
+            locked.save(
+                update_fields=[f for f in changes if f != "target_groups"] + ["updated_at"]
+            )
+            if {"title", "description"} & set(changes):
                 search_index.challenge_refresh(locked.pk)
-            _record_event(kind=Event.Kind.CHALLENGE_EDITED, actor=actor, challenge=locked)
+            event = _record_event(kind=Event.Kind.CHALLENGE_EDITED, actor=actor, challenge=locked)
+            history.record_changes(
+                actor=actor, challenge=locked, changes=changes, event=event, at=now
+            )
     return locked
 
 
 def challenge_assign_working_group(
     *, actor: Any, challenge: Challenge | int, working_group: WorkingGroup | None
 ) -> Challenge:
-    """(Re)assign the working group responsible for a challenge. Coordinators only."""
+    """(Re)assign the working group responsible for a challenge (``None`` unassigns it),
+    recorded with before and after in the history. Coordinators only. Raises ``NotFound``,
+    ``PermissionDenied``."""
     with transaction.atomic():
         locked = _lock_visible(actor, challenge)
         if not permissions.can_assign_working_group(actor, locked):
             raise PermissionDenied(_("Only coordinators assign working groups."))
         if locked.working_group_id != (working_group.pk if working_group else None):
+            before = history.snapshot_value(locked.working_group)
+            now = timezone.now()
             locked.working_group = working_group
-            locked.updated_at = timezone.now()
+            locked.updated_at = now
             locked.save(update_fields=["working_group", "updated_at"])
-            _record_event(kind=Event.Kind.CHALLENGE_ASSIGNED, actor=actor, challenge=locked)
+            event = _record_event(
+                kind=Event.Kind.CHALLENGE_ASSIGNED, actor=actor, challenge=locked
+            )
+            history.record_changes(
+                actor=actor,
+                challenge=locked,
+                changes={"working_group": (before, history.snapshot_value(working_group))},
+                event=event,
+                at=now,
+            )
     return locked
 
 
 # --- the lifecycle ------------------------------------------------------------------------------
+
+
+def _refuse_if_moved(challenge: Challenge, expected_state: str | None) -> None:
+    """``ConcurrentChange`` (409) if the challenge is no longer in the state the caller saw."""
+    if expected_state is not None and challenge.state != expected_state:
+        raise ConcurrentChange(
+            _("The challenge has moved on to “%(state)s” meanwhile; nothing was changed. "
+              "Please reload and decide again.")
+            % {"state": challenge.get_state_display()}
+        )
+
+
+def _ref(obj: Any) -> dict[str, Any] | None:
+    """A referenced record as the transition log keeps it: id and name at the time."""
+    return None if obj is None else {"id": obj.pk, "name": str(obj)}
 
 
 def _refuse_unless_allowed(actor: Any, challenge: Challenge, name: str) -> None:
@@ -290,17 +330,26 @@ def _transition(
     name: str,
     validate: Callable[[Challenge], dict[str, list[str]]],
     apply: Callable[[Challenge, datetime.datetime], str],
+    expected_state: str | None = None,
+    inputs: dict[str, Any] | None = None,
+    target: Callable[[Challenge], str] | None = None,
 ) -> Challenge:
-    """Run transition ``name`` under a row lock: check, move the state, let ``apply`` write the
-    step's records (it returns the log note), then save, log and record the event."""
+    """Run transition ``name`` under a row lock: check (visible, allowed, still in the state
+    the caller expected, valid input), move the state, let ``apply`` write the step's records
+    (it returns the log note), then save, log (with the step's ``inputs``) and record the
+    event. ``target`` decides the new state of a step whose target depends on the case."""
     with transaction.atomic():
         locked = _lock_visible(actor, challenge)
         _refuse_unless_allowed(actor, locked, name)
+        _refuse_if_moved(locked, expected_state)
         method = getattr(locked, name)
         _raise_if(validate(locked))
         from_state = locked.state
         now = timezone.now()
-        method()
+        if target is not None:
+            method(target(locked))
+        else:
+            method()
         note = apply(locked, now)
         locked.state_entered_at = now
         locked.updated_at = now
@@ -314,6 +363,8 @@ def _transition(
                     "closure_reason",
                     "duplicate_of",
                     "referred_to",
+                    "referral_body",
+                    "referred_at",
                 ]
             )
         except ConcurrentTransition as exc:  # pragma: no cover - the row lock prevents it
@@ -327,10 +378,17 @@ def _transition(
             actor=actor,
             at=now,
             note=note,
+            inputs=inputs or {},
         )
         _record_event(
             kind=Event.Kind.TRANSITION, actor=actor, challenge=locked, transition_log=log
         )
+        if name == "close" and locked.referral_body_id:
+            # The hand-over to the body is its own event: notifications mails the body.
+            _record_event(
+                kind=Event.Kind.CHALLENGE_REFERRED, actor=actor, challenge=locked,
+                transition_log=log,
+            )
     return locked
 
 
@@ -342,6 +400,7 @@ def challenge_analyse(
     root_causes: str,
     affected: str,
     note: str = "",
+    expected_state: str | None = None,
 ) -> Challenge:
     """``reported`` → ``analysed``: a working group picks the challenge up with its analysis.
     A group member may only name a group they sit in, and may not take a challenge already
@@ -378,7 +437,10 @@ def challenge_analyse(
         return note.strip()
 
     return _transition(
-        actor=actor, challenge=challenge, name="analyse", validate=validate, apply=apply
+        actor=actor, challenge=challenge, name="analyse", validate=validate, apply=apply,
+        expected_state=expected_state,
+        inputs={"working_group": _ref(working_group), "root_causes": root_causes,
+                "affected": affected, "note": note},
     )
 
 
@@ -415,6 +477,16 @@ def _validate_approaches(
         )
 
 
+def _approach_inputs_log(
+    approaches: Sequence[ApproachInput] | None, selected: int | None
+) -> list[dict[str, Any]]:
+    return [
+        {"title": a.title, "description": a.description, "good_practice": a.good_practice_id,
+         "selected": index == selected}
+        for index, a in enumerate(approaches or [])
+    ]
+
+
 def _create_approaches(
     challenge: Challenge,
     actor: Any,
@@ -442,6 +514,7 @@ def challenge_propose_approach(
     approaches: Sequence[ApproachInput],
     selected: int | None = 0,
     note: str = "",
+    expected_state: str | None = None,
 ) -> Challenge:
     """``analysed`` → ``approach_proposed``: at least one approach, one of them selected."""
 
@@ -455,7 +528,9 @@ def challenge_propose_approach(
         return note.strip()
 
     return _transition(
-        actor=actor, challenge=challenge, name="propose_approach", validate=validate, apply=apply
+        actor=actor, challenge=challenge, name="propose_approach", validate=validate, apply=apply,
+        expected_state=expected_state,
+        inputs={"approaches": _approach_inputs_log(approaches, selected), "note": note},
     )
 
 
@@ -468,6 +543,7 @@ def challenge_start_trial(
     partners: Iterable[Organisation],
     plan: str = "",
     approach: Approach | None = None,
+    expected_state: str | None = None,
 ) -> Challenge:
     """``approach_proposed`` → ``trialled``: a trial of the selected approach (or of
     ``approach``, which then becomes the selected one) with start, planned end and partners."""
@@ -512,7 +588,15 @@ def challenge_start_trial(
         return plan.strip()
 
     return _transition(
-        actor=actor, challenge=challenge, name="start_trial", validate=validate, apply=apply
+        actor=actor, challenge=challenge, name="start_trial", validate=validate, apply=apply,
+        expected_state=expected_state,
+        inputs={
+            "start": start.isoformat() if start else None,
+            "planned_end": planned_end.isoformat() if planned_end else None,
+            "partners": [_ref(org) for org in partners],
+            "plan": plan,
+            "approach": _ref(approach),
+        },
     )
 
 
@@ -527,6 +611,7 @@ def challenge_evaluate(
     outcome: str,
     evidence: str,
     lessons_learned: str,
+    expected_state: str | None = None,
 ) -> Challenge:
     """``trialled`` → ``evaluated``: the outcome of the running trial with evidence and lessons
     learned. A (partly) successful outcome feeds the approach's good-practice record."""
@@ -562,7 +647,9 @@ def challenge_evaluate(
         return ""
 
     return _transition(
-        actor=actor, challenge=challenge, name="evaluate", validate=validate, apply=apply
+        actor=actor, challenge=challenge, name="evaluate", validate=validate, apply=apply,
+        expected_state=expected_state,
+        inputs={"outcome": outcome, "evidence": evidence, "lessons_learned": lessons_learned},
     )
 
 
@@ -573,6 +660,7 @@ def challenge_revise_approach(
     reason: str,
     approaches: Sequence[ApproachInput] | None = None,
     selected: int | None = None,
+    expected_state: str | None = None,
 ) -> Challenge:
     """``trialled`` → ``approach_proposed``: the running trial is abandoned (with the reason);
     new approaches may be proposed at the same time, one of them selected."""
@@ -594,7 +682,9 @@ def challenge_revise_approach(
         return reason.strip()
 
     return _transition(
-        actor=actor, challenge=challenge, name="revise_approach", validate=validate, apply=apply
+        actor=actor, challenge=challenge, name="revise_approach", validate=validate, apply=apply,
+        expected_state=expected_state,
+        inputs={"reason": reason, "approaches": _approach_inputs_log(approaches, selected)},
     )
 
 
@@ -604,11 +694,14 @@ def challenge_close(
     challenge: Challenge | int,
     reason: str,
     duplicate_of: Challenge | None = None,
-    referred_to: str = "",
+    referral_body: ReferralBody | None = None,
     note: str = "",
+    expected_state: str | None = None,
 ) -> Challenge:
     """Close an open challenge that is not being trialled: as a duplicate (of which), out of
-    scope, or referred to a named external body. Coordinators only."""
+    scope, or referred to one of the referral bodies, which then gets a hand-over mail (the
+    ``challenge_referred`` event). Coordinators only. Raises ``NotFound``, ``PermissionDenied``,
+    ``TransitionNotAllowed``/``ConcurrentChange`` (409) and ``MissingInput``."""
 
     def validate(locked: Challenge) -> dict[str, list[str]]:
         errors: dict[str, list[str]] = {}
@@ -626,25 +719,48 @@ def challenge_close(
                 errors.setdefault("duplicate_of", []).append(
                     _("A challenge cannot duplicate itself.")
                 )
-        if reason == ClosureReason.REFERRED and not referred_to.strip():
-            errors.setdefault("referred_to", []).append(
-                _("Name the body the challenge is referred to.")
+        if reason == ClosureReason.REFERRED and referral_body is None:
+            errors.setdefault("referral_body", []).append(
+                _("Choose the body the challenge is referred to.")
             )
         return errors
 
     def apply(locked: Challenge, now: datetime.datetime) -> str:
+        referred = reason == ClosureReason.REFERRED
         locked.closure_reason = reason
         locked.duplicate_of = duplicate_of if reason == ClosureReason.DUPLICATE else None
-        locked.referred_to = referred_to.strip() if reason == ClosureReason.REFERRED else ""
+        locked.referral_body = referral_body if referred else None
+        locked.referred_to = referral_body.name if referred else ""
+        locked.referred_at = now if referred else None
         return note.strip()
 
     return _transition(
-        actor=actor, challenge=challenge, name="close", validate=validate, apply=apply
+        actor=actor, challenge=challenge, name="close", validate=validate, apply=apply,
+        expected_state=expected_state,
+        inputs={
+            "reason": reason,
+            "duplicate_of": _ref(duplicate_of) if reason == ClosureReason.DUPLICATE else None,
+            "referral_body": _ref(referral_body) if reason == ClosureReason.REFERRED else None,
+            "note": note,
+        },
     )
 
 
-def challenge_reopen(*, actor: Any, challenge: Challenge | int, reason: str) -> Challenge:
-    """``evaluated`` or ``closed`` → ``analysed``, with a reason. Coordinators only."""
+def reopen_target(challenge: Challenge) -> str:
+    """Where a reopened challenge resumes: ``analysed`` when it has an analysis and a working
+    group (both are kept), else ``reported``, as if it had never been picked up."""
+    has_analysis = Analysis.objects.filter(challenge_id=challenge.pk).exists()
+    if has_analysis and challenge.working_group_id is not None:
+        return State.ANALYSED
+    return State.REPORTED
+
+
+def challenge_reopen(
+    *, actor: Any, challenge: Challenge | int, reason: str, expected_state: str | None = None
+) -> Challenge:
+    """``evaluated`` or ``closed`` → ``analysed`` (or ``reported``, see :func:`reopen_target`),
+    with a reason. Coordinators only. The closure's reason and referral leave the challenge
+    but stay in its history (the close step's log entry keeps them)."""
 
     def validate(locked: Challenge) -> dict[str, list[str]]:
         errors: dict[str, list[str]] = {}
@@ -655,10 +771,13 @@ def challenge_reopen(*, actor: Any, challenge: Challenge | int, reason: str) -> 
         locked.closure_reason = ""
         locked.duplicate_of = None
         locked.referred_to = ""
+        locked.referral_body = None
+        locked.referred_at = None
         return reason.strip()
 
     return _transition(
-        actor=actor, challenge=challenge, name="reopen", validate=validate, apply=apply
+        actor=actor, challenge=challenge, name="reopen", validate=validate, apply=apply,
+        expected_state=expected_state, inputs={"reason": reason}, target=reopen_target,
     )
 
 
@@ -680,25 +799,51 @@ def transition_label(name: str) -> str:
     return str(spec.label) if spec else name
 
 
-def challenge_transition(
-    *, actor: Any, challenge: Challenge | int, name: str, data: dict[str, Any]
+def challenge_check_step(
+    *, actor: Any, challenge: Challenge | int, name: str, expected_state: Any = None
 ) -> Challenge:
-    """Run transition ``name`` with raw input ``data`` (JSON or form values), as the API and
-    the pages submit it. Unknown transition names are ``TransitionNotAllowed``."""
-    from .transitions import parse_transition_input
-
+    """Answer, before any input is looked at, whether ``actor`` may take step ``name`` now:
+    raises ``NotFound``, ``PermissionDenied``, ``TransitionNotAllowed`` (unknown step or state)
+    or ``ConcurrentChange`` (no longer in ``expected_state``); returns the challenge. Changes
+    nothing; the step's service checks all of it again under the row lock."""
     if name not in TRANSITION_SERVICES:
         raise TransitionNotAllowed(_("There is no step called “%(name)s”.") % {"name": name})
-    # Visibility, right and state come before input errors, whatever the input looks like
-    # (checked again under the row lock by the step's service).
     current = Challenge.objects.filter(
         pk=challenge.pk if isinstance(challenge, Challenge) else challenge
     ).first()
     if current is None or not permissions.can_view_challenge(actor, current):
         raise NotFound(_("Challenge not found."))
     _refuse_unless_allowed(actor, current, name)
-    kwargs = parse_transition_input(actor=actor, challenge=current, name=name, data=data)
-    return TRANSITION_SERVICES[name](actor=actor, challenge=challenge, **kwargs)
+    if isinstance(expected_state, str) and expected_state in State.values:
+        _refuse_if_moved(current, expected_state)
+    return current
+
+
+def challenge_transition(
+    *, actor: Any, challenge: Challenge | int, name: str, data: Any
+) -> Challenge:
+    """Run transition ``name`` with raw input ``data`` (the API's JSON, or a page's form
+    converted to the same shape), validated by the step's serializer
+    (``workflows.transition_inputs``). Order of answers: ``NotFound``, ``PermissionDenied``,
+    ``TransitionNotAllowed`` for the state or ``ConcurrentChange`` when the challenge is no
+    longer in ``expected_state``, then ``MissingInput`` with field errors. Unknown transition
+    names are ``TransitionNotAllowed``."""
+    from .transition_inputs import INPUTS, flat_errors
+
+    current = challenge_check_step(
+        actor=actor,
+        challenge=challenge,
+        name=name,
+        expected_state=data.get("expected_state") if isinstance(data, dict) else None,
+    )
+    if not isinstance(data, dict):
+        raise MissingInput(_("Send the input as an object."))
+    serializer = INPUTS[name](data=data, context={"actor": actor, "challenge": current})
+    if not serializer.is_valid():
+        raise MissingInput(fields=flat_errors(serializer.errors))
+    return TRANSITION_SERVICES[name](
+        actor=actor, challenge=current.pk, **serializer.service_kwargs()
+    )
 
 
 # --- discussion -----------------------------------------------------------------------------

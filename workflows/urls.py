@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views
+from . import views, views_board
 from .search import views as search_views
 
 urlpatterns = [
@@ -26,6 +26,11 @@ urlpatterns = [
     path("challenges/<int:pk>/follow/", views.challenge_follow, name="challenge-follow"),
     path("challenges/<int:pk>/assign/", views.challenge_assign, name="challenge-assign"),
     path("challenges/<int:pk>/step/<slug:name>/", views.challenge_step, name="challenge-step"),
+    path(
+        "challenges/<int:pk>/move/<slug:state>/",
+        views_board.challenge_move,
+        name="challenge-move",
+    ),
     path("good-practices/", views.good_practice_catalogue, name="good-practice-catalogue"),
     path("good-practices/<slug:slug>/", views.good_practice_detail, name="good-practice-detail"),
     path(

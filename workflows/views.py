@@ -20,11 +20,11 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from core.exceptions import DomainError, MissingInput, NotFound
+from core.exceptions import DomainError, NotFound
 from core.forms import copy_field_errors
 from core.models import TargetGroup
 
-from . import permissions, selectors, services, stats, stats_web
+from . import history, permissions, selectors, services, stats, stats_web
 from .forms import (
     AssignForm,
     ChallengeFilterForm,
@@ -32,18 +32,19 @@ from .forms import (
     CommentForm,
     GoodPracticeFilterForm,
     NewChallengeForm,
-    StepForm,
 )
-from .models import Challenge, Event, Follow, GoodPractice, State
+from .models import Challenge, ClosureReason, Event, Follow, GoodPractice, State
 from .search import query as search_query
 from .search import suggest as search_suggest
 from .search.models import Scope
+from .step_forms import StepForm
 from .transitions import TRANSITIONS
 
 PAGE_SIZE = 25
 BOARD_COLUMN_SIZE = 30
 MY_WORK_SIZE = 15
 STATE_LABELS = dict(State.choices)
+CLOSURE_LABELS = dict(ClosureReason.choices)
 
 
 def _detail_or_404(user: Any, pk: Any) -> Challenge:
@@ -139,6 +140,11 @@ def challenge_board(request: HttpRequest) -> HttpResponse:
     columns = []
     for state, label in State.choices:
         cards = list(qs.filter(state=state).order_by("state_entered_at", "id")[:BOARD_COLUMN_SIZE])
+        for card in cards:  # the card's own menu of next steps (keyboard moves)
+            card.steps = [
+                (spec, STATE_LABELS[spec.target])
+                for spec in selectors.allowed_transitions_for(request.user, card)
+            ]
         total = counts.get(state, 0)
         columns.append(
             {"state": state, "label": label, "cards": cards, "total": total,
@@ -205,6 +211,12 @@ def _timeline(challenge: Challenge) -> list[dict[str, Any]]:
         item["label"] = spec.label if spec else _("Filed")
         item["from_label"] = STATE_LABELS.get(entry.from_state, entry.from_state)
         item["to_label"] = STATE_LABELS.get(entry.to_state, entry.to_state)
+        if entry.transition == "close":
+            item["closure"] = {
+                "reason": CLOSURE_LABELS.get(entry.inputs.get("reason"), ""),
+                "referral_body": (entry.inputs.get("referral_body") or {}).get("name"),
+                "duplicate_of": (entry.inputs.get("duplicate_of") or {}).get("id"),
+            }
         source = _SOURCE_OF_RECORDS.get(entry.transition)
         if source == "analysis" and analysis is not None and analysis.created_at == entry.at:
             item["analysis"] = analysis
@@ -221,7 +233,16 @@ def _timeline(challenge: Challenge) -> list[dict[str, Any]]:
     for comment in challenge.comments.all():
         items.append({"kind": "comment", "at": comment.created_at, "comment": comment,
                       "actor": comment.author})
-    items.sort(key=lambda i: (i["at"], 0 if i["kind"] == "step" else 1))
+    grouped: dict[Any, dict[str, Any]] = {}
+    for change in challenge.changes.all():  # edits and assignments, one item per event
+        key = change.event_id or f"c{change.pk}"
+        if key not in grouped:
+            grouped[key] = {"kind": "change", "at": change.at, "actor": change.actor,
+                            "assignment": change.field == "working_group", "changes": []}
+            items.append(grouped[key])
+        grouped[key]["changes"].append(history.describe_change(change))
+    order = {"step": 0, "change": 1, "comment": 2}
+    items.sort(key=lambda i: (i["at"], order[i["kind"]]))
     return items
 
 
@@ -377,7 +398,9 @@ def challenge_step(request: HttpRequest, pk: int, name: str) -> HttpResponse:
     if spec is None:
         raise Http404()
     allowed = {s.name for s in selectors.allowed_transitions_for(request.user, challenge)}
-    if name not in allowed:
+    # A posted form goes to the service even when the step is no longer allowed: it answers
+    # as the API would (403, or 409 for a challenge that moved on since the form was shown).
+    if request.method == "GET" and name not in allowed:
         messages.error(
             request,
             _("“%(step)s” is not possible for you on this challenge now.") % {"step": spec.label},
@@ -385,7 +408,7 @@ def challenge_step(request: HttpRequest, pk: int, name: str) -> HttpResponse:
         return redirect("challenge-detail", pk=challenge.pk)
     good_practices = (
         selectors.good_practices_visible_to(request.user).prefetch_related(None).order_by("title")
-        if any(f.kind == "approaches" for f in spec.fields)
+        if name in ("propose_approach", "revise_approach")
         else None
     )
     form_kwargs = {"spec": spec, "challenge": challenge, "user": request.user,
@@ -393,35 +416,49 @@ def challenge_step(request: HttpRequest, pk: int, name: str) -> HttpResponse:
     status = 200
     if request.method == "POST":
         form = StepForm(request.POST, **form_kwargs)
-        if form.is_valid():
-            try:
-                services.challenge_transition(
-                    actor=request.user, challenge=challenge, name=name, data=form.to_data()
-                )
-            except NotFound:
-                raise Http404() from None
-            except MissingInput as exc:
-                fields = dict(exc.fields)
-                if "approaches" in fields:
-                    fields["approach_title"] = fields.pop("approaches")
-                copy_field_errors(form, fields, exc.message)
-                status = 400
-            except DomainError as exc:
-                form.add_error(None, exc.message)
-                status = exc.status
-            else:
-                messages.success(
-                    request, _("Done: %(step)s.") % {"step": spec.label}
-                )
-                return redirect("challenge-detail", pk=challenge.pk)
-        else:
-            status = 400
+        status = _post_step(request, challenge, name, form)
+        if not status:
+            messages.success(request, _("Done: %(step)s.") % {"step": spec.label})
+            return redirect(_after_step(request, challenge))
     else:
         form = StepForm(**form_kwargs)
     template = "workflows/_step_form.html" if request.htmx else "workflows/challenge_step.html"
     return render(
-        request, template, {"form": form, "spec": spec, "challenge": challenge}, status=status
+        request, template,
+        {"form": form, "spec": spec, "challenge": challenge, "next": _safe_next(request)},
+        status=status,
     )
+
+
+def _post_step(request: HttpRequest, challenge: Challenge, name: str, form: StepForm) -> int:
+    """Run a posted step; 0 when done, else the status to answer with (errors on ``form``).
+    Right and state come first, as the API answers them: 403/409 before any input error."""
+    try:
+        services.challenge_check_step(
+            actor=request.user, challenge=challenge, name=name,
+            expected_state=request.POST.get("expected_state"),
+        )
+        if not form.is_valid():
+            return 400
+        services.challenge_transition(
+            actor=request.user, challenge=challenge, name=name, data=form.to_data()
+        )
+    except NotFound:
+        raise Http404() from None
+    except DomainError as exc:
+        form.add_service_errors(exc.fields, exc.message)
+        return exc.status
+    return 0
+
+
+def _safe_next(request: HttpRequest) -> str:
+    """Where to go after a step: only the board is offered besides the challenge itself."""
+    value = request.POST.get("next") or request.GET.get("next") or ""
+    return value if value == reverse("challenge-board") else ""
+
+
+def _after_step(request: HttpRequest, challenge: Challenge) -> str:
+    return _safe_next(request) or reverse("challenge-detail", args=[challenge.pk])
 
 
 # --- good practices ---------------------------------------------------------------------------

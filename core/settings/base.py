@@ -290,7 +290,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
-    "ENUM_NAME_OVERRIDES": {"ChallengeStateEnum": "workflows.models.State"},
+    "ENUM_NAME_OVERRIDES": {
+        "ChallengeStateEnum": "workflows.models.State",
+        "ClosureReasonEnum": "workflows.models.ClosureReason",
+    },
 }
 
 # Content-Security-Policy: every script, style and font comes from us.

@@ -24,7 +24,7 @@ from schemathesis.specs.openapi.checks import positive_data_acceptance
 from core.wsgi import application
 from schemathesis.generation import GenerationMode
 from tests.factories import region, target_group, topic
-from workflows.models import GoodPractice, State
+from workflows.models import Challenge, GoodPractice, State
 
 from .conftest import challenge_in
 
@@ -107,7 +107,7 @@ def fuzz_world(network):
             "region": region().pk,
         },
         "analyse": {"working_group": network.group.pk, "root_causes": "a", "affected": "b"},
-        "propose_approach": {"approaches": [{"title": "a", "description": "b"}]},
+        "propose_approach": {"approaches": [{"title": "a", "description": "b", "selected": True}]},
         "start_trial": {
             "start": "2026-01-01",
             "planned_end": "2026-02-01",
@@ -118,7 +118,10 @@ def fuzz_world(network):
         "close": {"reason": "out_of_scope"},
         "reopen": {"reason": "a"},
     }
-    yield SimpleNamespace(headers={"Authorization": f"Token {key}"}, bodies=valid_bodies)
+    states = dict(Challenge.objects.values_list("pk", "state"))
+    yield SimpleNamespace(
+        headers={"Authorization": f"Token {key}"}, bodies=valid_bodies, states=states
+    )
     request_started.connect(close_old_connections)
     request_finished.connect(close_old_connections)
 
@@ -133,8 +136,12 @@ def _aim(case, world) -> None:
     path = case.operation.path
     if case.method == "POST" and path == "/api/v1/challenges/":
         case.body = dict(world.bodies["file"])
-    elif case.method == "POST" and path.endswith("/transitions/{name}/"):
-        case.body = dict(world.bodies.get(case.path_parameters.get("name"), {}))
+    elif case.method == "POST" and "/transitions/" in path and path.endswith("/"):
+        name = path.rstrip("/").rsplit("/", 1)[1]
+        if name in world.bodies:
+            # The state of the challenge the id names, so that the step can really happen.
+            state = world.states.get(case.path_parameters.get("id"), "reported")
+            case.body = {"expected_state": state, **world.bodies[name]}
 
 
 @schema.parametrize()

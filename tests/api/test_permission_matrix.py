@@ -167,7 +167,7 @@ TRANSITION_CASES = [
     (
         "propose_approach",
         State.ANALYSED,
-        lambda n: {"approaches": [{"title": "Lotsen", "description": "Begleitung"}], "selected": 0},
+        lambda n: {"approaches": [{"title": "Lotsen", "description": "Begleitung", "selected": True}]},
         LIFECYCLE,
     ),
     (
@@ -198,7 +198,9 @@ def test_transitions(api, network, role, visibility, name, state, payload, holde
     before = snapshot(challenge)
 
     response = api(role).post(
-        f"/api/v1/challenges/{challenge.pk}/transitions/{name}/", payload(network), format="json"
+        f"/api/v1/challenges/{challenge.pk}/transitions/{name}/",
+        {"expected_state": state, **payload(network)},
+        format="json",
     )
 
     if state == State.REPORTED and role == "group_member" and visibility == "restricted":
@@ -210,7 +212,7 @@ def test_transitions(api, network, role, visibility, name, state, payload, holde
     assert response.status_code == expected, response.content
     after = snapshot(challenge)
     if expected == 200:
-        target = {"revise_approach": State.APPROACH_PROPOSED}.get(name)
+        target = {"revise_approach": State.APPROACH_PROPOSED}.get(name)  # reopen: analysed
         assert after["state"] == (target or TRANSITIONS[name].target)
         assert response.json()["state"] == after["state"]
         assert len(after["log"]) == len(before["log"]) + 1
@@ -242,7 +244,7 @@ def test_a_step_the_state_does_not_allow_is_409_and_changes_nothing(
     api, network, role, name, state
 ):
     challenge = challenge_in(network, state)
-    payload = STATE_REFUSAL_INPUT[name]
+    payload = {"expected_state": state, **STATE_REFUSAL_INPUT[name]}
     before = snapshot(challenge)
 
     response = api(role).post(
@@ -286,7 +288,8 @@ def test_a_member_of_another_working_group_cannot_run_the_assigned_groups_steps(
 
     response = client_for(network.outsider_member).post(
         f"/api/v1/challenges/{challenge.pk}/transitions/propose_approach/",
-        {"approaches": [{"title": "Lotsen", "description": "Begleitung"}]},
+        {"expected_state": "analysed",
+         "approaches": [{"title": "Lotsen", "description": "Begleitung", "selected": True}]},
         format="json",
     )
 
@@ -297,7 +300,10 @@ def test_a_member_of_another_working_group_cannot_run_the_assigned_groups_steps(
 def test_pressing_the_same_button_twice_runs_the_step_once(api, network):
     challenge = challenge_in(network, State.ANALYSED)
     client = api("group_member")
-    payload = {"approaches": [{"title": "Lotsen", "description": "Begleitung"}]}
+    payload = {
+        "expected_state": "analysed",
+        "approaches": [{"title": "Lotsen", "description": "Begleitung", "selected": True}],
+    }
     url = f"/api/v1/challenges/{challenge.pk}/transitions/propose_approach/"
 
     first = client.post(url, payload, format="json")

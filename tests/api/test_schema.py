@@ -9,6 +9,8 @@ from django.contrib.staticfiles import finders
 from django.core.management import call_command
 from rest_framework.test import APIClient
 
+from workflows.transitions import TRANSITIONS
+
 
 def test_the_schema_validates_without_warnings(tmp_path):
     target = tmp_path / "schema.yml"
@@ -23,8 +25,10 @@ def test_the_schema_validates_without_warnings(tmp_path):
         "/api/v1/challenges/similar/",
         "/api/v1/challenges/{id}/",
         "/api/v1/challenges/{id}/transitions/",
-        "/api/v1/challenges/{id}/transitions/{name}/",
+        *(f"/api/v1/challenges/{{id}}/transitions/{name}/" for name in TRANSITIONS),
+        "/api/v1/referral-bodies/",
         "/api/v1/challenges/{id}/history/",
+        "/api/v1/challenges/{id}/assignment/",
         "/api/v1/challenges/{id}/comments/",
         "/api/v1/challenges/{id}/follow/",
         "/api/v1/good-practices/",
@@ -39,8 +43,21 @@ def test_the_schema_validates_without_warnings(tmp_path):
         "/api/v1/me/export/",
         "/api/v1/me/erasure/",
     } == paths
-    transition = schema["paths"]["/api/v1/challenges/{id}/transitions/{name}/"]["post"]
-    assert {"200", "400", "401", "403", "404", "409"} <= set(transition["responses"])
+    for name in TRANSITIONS:
+        transition = schema["paths"][f"/api/v1/challenges/{{id}}/transitions/{name}/"]["post"]
+        assert {"200", "400", "401", "403", "404", "409"} <= set(transition["responses"])
+        # Each step has its own typed body that names the state the caller expects.
+        ref = transition["requestBody"]["content"]["application/json"]["schema"]["$ref"]
+        body = schema["components"]["schemas"][ref.rsplit("/", 1)[1]]
+        assert "expected_state" in body["required"], name
+    propose = schema["components"]["schemas"]["ProposeApproachInputRequest"]
+    assert propose["properties"]["approaches"]["type"] == "array"
+    item = schema["components"]["schemas"]["ApproachItemInputRequest"]
+    assert {"title", "description", "good_practice", "selected"} <= set(item["properties"])
+    close = schema["components"]["schemas"]["CloseInputRequest"]
+    assert close["properties"]["reason"]["allOf"][0]["$ref"].endswith("/ClosureReasonEnum")
+    start = schema["components"]["schemas"]["StartTrialInputRequest"]
+    assert start["properties"]["start"]["format"] == "date"
 
 
 def test_the_schema_endpoint_serves_openapi_3(db):

@@ -207,8 +207,8 @@ def test_step_buttons_are_exactly_the_allowed_transitions(network, sign_in, open
 def test_a_group_member_analyses_through_the_page(network, sign_in, open_challenge):
     response = sign_in(network.group_member).post(
         f"/challenges/{open_challenge.pk}/step/analyse/",
-        {"working_group": network.group.pk, "root_causes": "Vermieter zögern",
-         "affected": "Neu zugezogene Fachkräfte"},
+        {"expected_state": "reported", "working_group": network.group.pk,
+         "root_causes": "Vermieter zögern", "affected": "Neu zugezogene Fachkräfte"},
     )
     assert response.status_code == 302
     open_challenge.refresh_from_db()
@@ -228,7 +228,8 @@ def test_the_step_form_loads_as_a_fragment_for_htmx(network, sign_in, open_chall
 def test_missing_step_input_is_shown_on_the_field(network, sign_in, open_challenge):
     response = sign_in(network.group_member).post(
         f"/challenges/{open_challenge.pk}/step/analyse/",
-        {"working_group": network.group.pk, "root_causes": "", "affected": "x"},
+        {"expected_state": "reported", "working_group": network.group.pk, "root_causes": "",
+         "affected": "x"},
     )
     assert response.status_code == 400
     assert "Dieses Feld ist zwingend erforderlich." in response.content.decode()
@@ -239,10 +240,11 @@ def test_missing_step_input_is_shown_on_the_field(network, sign_in, open_challen
 def test_a_service_field_error_reaches_the_form(network, sign_in, open_challenge):
     # Closing as "referred" needs the body it is referred to: a rule of the service.
     response = sign_in(network.coordinator).post(
-        f"/challenges/{open_challenge.pk}/step/close/", {"reason": "referred"}
+        f"/challenges/{open_challenge.pk}/step/close/",
+        {"expected_state": "reported", "reason": "referred"},
     )
     assert response.status_code == 400
-    assert "Nennen Sie die Stelle" in response.content.decode()
+    assert "Wählen Sie die Stelle" in response.content.decode()
     open_challenge.refresh_from_db()
     assert open_challenge.state == State.REPORTED
 
@@ -250,8 +252,9 @@ def test_a_service_field_error_reaches_the_form(network, sign_in, open_challenge
 @pytest.mark.parametrize(
     "role,status",
     [
-        ("partner", 302),  # back to the page, with the reason as a message
-        ("stakeholder", 302),
+        # The form goes to the service, which answers as the API does.
+        ("partner", 403),
+        ("stakeholder", 403),
         # Any group may pick an unassigned challenge up, but only for a group of its own.
         ("outsider_member", 400),
     ],
@@ -259,7 +262,8 @@ def test_a_service_field_error_reaches_the_form(network, sign_in, open_challenge
 def test_a_step_refused_for_the_role_changes_nothing(network, sign_in, open_challenge, role, status):
     response = sign_in(getattr(network, role)).post(
         f"/challenges/{open_challenge.pk}/step/analyse/",
-        {"working_group": network.group.pk, "root_causes": "x", "affected": "y"},
+        {"expected_state": "reported", "working_group": network.group.pk,
+         "root_causes": "x", "affected": "y"},
     )
     assert response.status_code == status
     open_challenge.refresh_from_db()
@@ -267,12 +271,14 @@ def test_a_step_refused_for_the_role_changes_nothing(network, sign_in, open_chal
 
 
 def test_a_step_not_possible_in_this_state_changes_nothing(network, sign_in, open_challenge):
-    client = sign_in(network.group_member)
+    client = sign_in(network.coordinator)
     response = client.post(
         f"/challenges/{open_challenge.pk}/step/evaluate/",
-        {"outcome": "successful", "evidence": "x", "lessons_learned": "y"}, follow=True,
+        {"expected_state": "reported", "outcome": "successful", "evidence": "x",
+         "lessons_learned": "y"},
     )
-    assert "ist Ihnen bei dieser Herausforderung gerade nicht möglich" in response.content.decode()
+    assert response.status_code == 409
+    assert "ist nicht möglich, solange die Herausforderung" in response.content.decode()
     open_challenge.refresh_from_db()
     assert open_challenge.state == State.REPORTED
 

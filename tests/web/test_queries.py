@@ -76,9 +76,10 @@ def test_challenge_detail(network, sign_in, rows, django_assert_num_queries):
         services.comment_add(actor=network.partner, challenge=challenge, body=f"Kommentar {n}")
     client = sign_in(network.coordinator)
     # session, user, 2 roles, challenge, target groups, approaches, trials, trial partners,
-    # log, comments, follow, working groups (assign form); suggestions: synonym groups,
-    # vocabulary + related challenges, vocabulary + helpful good practices, its duplicates
-    with django_assert_num_queries(19):
+    # log, field changes (edits, assignments), comments, follow, working groups (assign form);
+    # suggestions: synonym groups, vocabulary + related challenges, vocabulary + helpful good
+    # practices, its duplicates
+    with django_assert_num_queries(20):
         response = client.get(f"/challenges/{challenge.pk}/")
     assert response.content.decode().count("Kommentar ") >= rows
 

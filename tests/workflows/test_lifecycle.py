@@ -7,6 +7,7 @@ import pytest
 
 from core.exceptions import MissingInput, NotFound, PermissionDenied, TransitionNotAllowed
 from tests.builders import advance, file_challenge
+from tests.factories import referral_body
 from workflows import services
 from workflows.models import (
     Analysis,
@@ -44,15 +45,16 @@ LIFECYCLE = ["analyse", "propose_approach", "start_trial", "evaluate", "revise_a
 
 
 def valid_input(name, challenge, network):
-    return {
+    data = {
         "analyse": {"working_group": network.group.pk, "root_causes": "Fehlende Unterlagen", "affected": "Pflegekräfte"},
-        "propose_approach": {"approaches": [{"title": "Lotsen", "description": "Begleitung"}], "selected": 0},
+        "propose_approach": {"approaches": [{"title": "Lotsen", "description": "Begleitung", "selected": True}]},
         "start_trial": {"start": "2026-03-01", "planned_end": "2026-06-30", "partners": [network.org.pk]},
         "evaluate": {"outcome": "successful", "evidence": "Dauer halbiert", "lessons_learned": "Früh anfangen"},
         "revise_approach": {"reason": "Partner ist abgesprungen"},
-        "close": {"reason": "referred", "referred_to": "LAMSA"},
+        "close": {"reason": "referred", "referral_body": referral_body().pk},
         "reopen": {"reason": "Neue Erkenntnisse"},
     }[name]
+    return {"expected_state": challenge.state, **data}
 
 
 def challenge_in(state, network, visibility="network"):
@@ -106,14 +108,16 @@ def test_allowed_transition(network, name, state, role):
         actor=actor, challenge=challenge, name=name, data=valid_input(name, challenge, network)
     )
 
-    assert result.state == TARGETS[name]
+    # Reopening a challenge closed before any analysis puts it back to "reported".
+    target = State.REPORTED if (name, state) == ("reopen", State.CLOSED) else TARGETS[name]
+    assert result.state == target
     fresh = Challenge.objects.get(pk=challenge.pk)
-    assert fresh.state == TARGETS[name]
+    assert fresh.state == target
     assert fresh.state_entered_at >= challenge.state_entered_at
     entries = TransitionLog.objects.filter(challenge=challenge).order_by("id")
     assert entries.count() == log_before + 1
     last = entries.last()
-    assert (last.transition, last.from_state, last.to_state, last.actor) == (name, state, TARGETS[name], actor)
+    assert (last.transition, last.from_state, last.to_state, last.actor) == (name, state, target, actor)
     assert Event.objects.filter(transition_log=last, kind=Event.Kind.TRANSITION).count() == 1
 
 
@@ -186,7 +190,7 @@ def test_a_restricted_challenge_is_not_found_for_those_who_may_not_see_it(networ
 
 REQUIRED = {
     "analyse": ["working_group", "root_causes", "affected"],
-    "propose_approach": ["approaches"],
+    "propose_approach": ["approaches", "expected_state"],
     "start_trial": ["start", "planned_end", "partners"],
     "evaluate": ["outcome", "evidence", "lessons_learned"],
     "revise_approach": ["reason"],
@@ -214,20 +218,29 @@ def test_transition_with_missing_input_changes_nothing(network, name, field):
         ("analyse", {"working_group": "x", "root_causes": "a", "affected": "b"}, "working_group"),
         ("analyse", {"working_group": 999999, "root_causes": "a", "affected": "b"}, "working_group"),
         ("propose_approach", {"approaches": [{"title": "", "description": "d"}]}, "approaches"),
-        ("propose_approach", {"approaches": [{"title": "t", "description": "d"}], "selected": 3}, "selected"),
+        ("propose_approach", {"approaches": [{"title": "t", "description": "d"}]}, "approaches"),
+        ("propose_approach", {"approaches": [{"title": "t", "description": "d", "selected": True}, {"title": "u", "description": "e", "selected": True}]}, "approaches"),
         ("propose_approach", {"approaches": "nope"}, "approaches"),
+        ("propose_approach", {"approaches": [{"title": "t\x00", "description": "d", "selected": True}]}, "approaches"),
         ("start_trial", {"start": "2026-06-30", "planned_end": "2026-03-01", "partners": "ORG"}, "planned_end"),
+        ("start_trial", {"start": "2026-06-30", "planned_end": "2026-06-30", "partners": "ORG"}, "planned_end"),
+        ("start_trial", {"start": "1999-12-31", "planned_end": "2026-03-01", "partners": "ORG"}, "start"),
+        ("start_trial", {"start": "2026-03-01", "planned_end": "2101-01-01", "partners": "ORG"}, "planned_end"),
         ("start_trial", {"start": "yesterday", "planned_end": "2026-03-01", "partners": "ORG"}, "start"),
         ("evaluate", {"outcome": "great", "evidence": "e", "lessons_learned": "l"}, "outcome"),
+        ("evaluate", {"outcome": "partly", "evidence": "e\x00", "lessons_learned": "l"}, "evidence"),
         ("close", {"reason": "duplicate"}, "duplicate_of"),
-        ("close", {"reason": "referred", "referred_to": "  "}, "referred_to"),
+        ("close", {"reason": "referred"}, "referral_body"),
+        ("close", {"reason": "referred", "referral_body": 999999}, "referral_body"),
         ("close", {"reason": "bored"}, "reason"),
+        ("reopen", {"reason": 5}, "reason"),
     ],
 )
 def test_invalid_input_is_refused_and_changes_nothing(network, name, data, field):
     challenge = challenge_in(SOURCES[name][0], network)
     if data.get("partners") == "ORG":
         data = {**data, "partners": [network.org.pk]}
+    data = {"expected_state": challenge.state, **data}
     before = snapshot(challenge)
     with pytest.raises(MissingInput) as error:
         services.challenge_transition(actor=network.coordinator, challenge=challenge, name=name, data=data)
@@ -270,7 +283,8 @@ def test_closing_as_duplicate_records_which_and_reopen_clears_it(network):
     )
     assert (closed.closure_reason, closed.duplicate_of) == ("duplicate", original)
     reopened = services.challenge_reopen(actor=network.coordinator, challenge=duplicate, reason="Doch anders")
-    assert (reopened.state, reopened.closure_reason, reopened.duplicate_of) == (State.ANALYSED, "", None)
+    # Closed before any analysis: it goes back to "reported".
+    assert (reopened.state, reopened.closure_reason, reopened.duplicate_of) == (State.REPORTED, "", None)
     assert reopened.log.last().note == "Doch anders"
 
 

@@ -1,0 +1,72 @@
+"""Moving a card on the board: by drag and drop (``static/js/board.js``) or by the card's own
+menu of next steps (keyboard, no JavaScript needed). A move runs the same step as the
+challenge page: it opens the step's form (every step asks for input) and comes back to the
+board; a move the step would refuse is refused with the message the API would give."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+
+from core.exceptions import DomainError
+
+from . import selectors, services
+from .models import Challenge, State
+from .transitions import TRANSITIONS
+
+STATE_LABELS = dict(State.choices)
+
+
+def step_to(challenge: Challenge, target: str) -> str | None:
+    """The step that leads from the challenge's state to ``target``, if there is one."""
+    for transition in challenge.get_all_state_transitions():
+        if transition.source != challenge.state or transition.name not in TRANSITIONS:
+            continue
+        targets = {TRANSITIONS[transition.name].target}
+        if transition.name == "reopen":
+            targets.add(State.REPORTED)  # reopen resumes where the work done allows
+        if target in targets:
+            return transition.name
+    return None
+
+
+def step_url(challenge: Challenge, name: str) -> str:
+    return (
+        reverse("challenge-step", args=[challenge.pk, name])
+        + "?"
+        + urlencode({"next": reverse("challenge-board")})
+    )
+
+
+@login_required
+def challenge_move(request: HttpRequest, pk: int, state: str) -> HttpResponse:
+    """Move a card to the column ``state``: open the step that leads there, or go back to the
+    board with the reason it is refused. ``seen`` is the state the card showed."""
+    challenge = selectors.challenges_visible_to(request.user).prefetch_related(None).filter(
+        pk=pk
+    ).first()
+    if challenge is None or state not in State.values:
+        raise Http404()
+    board = reverse("challenge-board")
+    name = step_to(challenge, state)
+    if name is None:
+        messages.error(
+            request,
+            _("No step leads from “%(from)s” to “%(to)s”.")
+            % {"from": challenge.get_state_display(), "to": STATE_LABELS[state]},
+        )
+        return redirect(board)
+    try:
+        services.challenge_check_step(
+            actor=request.user, challenge=challenge, name=name,
+            expected_state=request.GET.get("seen"),
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect(board)
+    return redirect(step_url(challenge, name))
