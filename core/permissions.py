@@ -205,6 +205,14 @@ def can_publish_good_practice(user: Any, good_practice: GoodPractice | None = No
     return roles_of(user).coordinator
 
 
+def can_edit_good_practice(user: Any, good_practice: GoodPractice) -> bool:
+    """Coordinators edit every record; the authoring working group edits its drafts."""
+    roles = roles_of(user)
+    if roles.coordinator:
+        return True
+    return good_practice.status == "draft" and good_practice.working_group_id in roles.group_ids
+
+
 # --- the network ------------------------------------------------------------------------------
 
 

@@ -5,6 +5,8 @@ shows them read-only and offers the coordinator's own jobs as actions; the pages
 lifecycle forms.
 """
 
+import functools
+
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
@@ -141,6 +143,10 @@ class GoodPracticeAdmin(admin.ModelAdmin):
     @admin.action(description=_("Take the selected good practices out of the catalogue"))
     def unpublish(self, request, queryset):
         run_service_action(
-            self, request, queryset, services.good_practice_unpublish, "good_practice",
+            self, request, queryset,
+            functools.partial(
+                services.good_practice_unpublish, reason=str(_("Withdrawn in the admin."))
+            ),
+            "good_practice",
             _("%(n)d unpublished."),
         )

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views
+from . import views, views_editorial
 
 urlpatterns = [
     path("", views.my_work, name="my-work"),
@@ -16,12 +16,32 @@ urlpatterns = [
     path("challenges/<int:pk>/assign/", views.challenge_assign, name="challenge-assign"),
     path("challenges/<int:pk>/step/<slug:name>/", views.challenge_step, name="challenge-step"),
     path("good-practices/", views.good_practice_catalogue, name="good-practice-catalogue"),
-    path("good-practices/<slug:slug>/", views.good_practice_detail, name="good-practice-detail"),
+    path(
+        "good-practices/similar/",
+        views_editorial.good_practice_similar,
+        name="good-practice-similar",
+    ),
+    path(
+        "good-practices/<slug:slug>/edit/",
+        views_editorial.good_practice_edit,
+        name="good-practice-edit",
+    ),
+    path(
+        "good-practices/<slug:slug>/preview/",
+        views_editorial.good_practice_preview,
+        name="good-practice-preview",
+    ),
     path(
         "good-practices/<slug:slug>/publish/",
-        views.good_practice_publish,
+        views_editorial.good_practice_publish,
         name="good-practice-publish",
     ),
+    path(
+        "good-practices/<slug:slug>/unpublish/",
+        views_editorial.good_practice_unpublish,
+        name="good-practice-unpublish",
+    ),
+    path("good-practices/<slug:slug>/", views.good_practice_detail, name="good-practice-detail"),
     path("recommendations/<slug:slug>/", views.recommendations, name="recommendations"),
     path("statistics/", views.statistics, name="statistics"),
 ]

@@ -28,7 +28,7 @@ from core.exceptions import DomainError, MissingInput, NotFound
 from core.forms import copy_field_errors
 from core.models import TargetGroup
 
-from . import selectors, services, stats, stats_web
+from . import editorial, selectors, services, stats, stats_web, views_editorial
 from .forms import (
     AssignForm,
     ChallengeFilterForm,
@@ -86,6 +86,7 @@ def my_work(request: HttpRequest) -> HttpResponse:
             "followed": work.followed,
             "activity": work.activity,
             "can_file": permissions.can_file_challenge(user),
+            "drafts": editorial.good_practice_drafts_for(user, limit=MY_WORK_SIZE),
         },
     )
 
@@ -469,43 +470,11 @@ def good_practice_detail(request: HttpRequest, slug: str) -> HttpResponse:
         record = selectors.good_practice_detail_for(request.user, slug=slug)
     except NotFound:
         raise Http404() from None
-    sources = [
-        a.challenge for a in record.approaches.all()
-        if permissions.can_view_challenge(request.user, a.challenge)
-    ]
     return render(
         request,
         "workflows/good_practice_detail.html",
-        {
-            "record": record,
-            "sources": sources,
-            "source_count": len({a.challenge_id for a in record.approaches.all()}),
-            "can_publish": permissions.can_publish_good_practice(request.user, record),
-        },
+        views_editorial.detail_context(request.user, record),
     )
-
-
-@login_required
-@require_POST
-def good_practice_publish(request: HttpRequest, slug: str) -> HttpResponse:
-    record = get_object_or_404(GoodPractice, slug=slug)
-    unpublish = request.POST.get("action") == "unpublish"
-    try:
-        if unpublish:
-            services.good_practice_unpublish(actor=request.user, good_practice=record)
-        else:
-            services.good_practice_publish(actor=request.user, good_practice=record)
-    except NotFound:
-        raise Http404() from None
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(
-            request,
-            _("The record is back in draft.") if unpublish
-            else _("The record is published in the public catalogue."),
-        )
-    return redirect("good-practice-detail", slug=record.slug)
 
 
 def recommendations(request: HttpRequest, slug: str) -> HttpResponse:
