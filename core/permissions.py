@@ -213,6 +213,15 @@ def can_edit_good_practice(user: Any, good_practice: GoodPractice) -> bool:
     return good_practice.status == "draft" and good_practice.working_group_id in roles.group_ids
 
 
+def can_write_recommendation(user: Any) -> bool:
+    """Coordinators write, edit, publish and withdraw recommendations."""
+    return roles_of(user).coordinator
+
+
+def can_view_recommendation(user: Any, recommendation: Any) -> bool:
+    return recommendation.status == "published" or roles_of(user).coordinator
+
+
 # --- the network ------------------------------------------------------------------------------
 
 

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from core.models import Organisation, Region, TargetGroup, Topic
 
 from .editorial import TITLE_MAX
+from .models import GoodPractice
 
 
 def _text(label, rows: int = 4, help_text: str = "") -> forms.CharField:
@@ -70,4 +71,33 @@ class UnpublishForm(forms.Form):
 class PublishForm(forms.Form):
     confirmed = forms.BooleanField(
         label=_("I have read the preview and want to publish this record for everyone."),
+    )
+
+
+class _RecordChoices(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: GoodPractice) -> str:
+        if obj.status == GoodPractice.Status.DRAFT:
+            return f"{obj.title} ({_('draft')})"
+        return obj.title
+
+
+class RecommendationForm(forms.Form):
+    """A written recommendation; ``base_version`` only when editing."""
+
+    base_version = forms.IntegerField(widget=forms.HiddenInput, min_value=0, required=False)
+    title = forms.CharField(label=_("Title"), max_length=200)
+    target_group = forms.ModelChoiceField(
+        label=_("Target group"), queryset=TargetGroup.objects.all(),
+        empty_label=_("Choose a target group"),
+    )
+    text = forms.CharField(
+        label=_("Recommendation"), widget=forms.Textarea(attrs={"rows": 12}), max_length=50_000,
+        help_text=_("What should this target group do, and why? Blank lines separate paragraphs."),
+    )
+    good_practices = _RecordChoices(
+        label=_("Supporting good practices"),
+        queryset=GoodPractice.objects.order_by("title"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Only published records can support a published recommendation."),
     )

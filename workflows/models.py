@@ -518,4 +518,8 @@ class Event(models.Model):
 
 # Editorial models (versions, recommendations) live in their own module; importing them here
 # registers them with the app.
-from .models_editorial import GoodPracticeVersion  # noqa: E402,F401
+from .models_editorial import (  # noqa: E402,F401
+    GoodPracticeVersion,
+    Recommendation,
+    RecommendationVersion,
+)

@@ -29,6 +29,8 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 # Absolute base address used in mail links (mail is rendered by workers, not in a request).
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Printed on recommendations (page, print, PDF) and stated as publisher in the open-data feed.
+NETWORK_NAME = os.environ.get("NETWORK_NAME", "Willkommensnetz Sachsen-Anhalt")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
