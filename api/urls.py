@@ -2,7 +2,7 @@ from django.urls import include, path, re_path
 from csp.decorators import csp_update
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from . import views
+from . import views, views_stats
 
 v1 = [
     path("auth/token/", views.TokenView.as_view(), name="token"),
@@ -34,7 +34,7 @@ v1 = [
     path("topics/", views.TopicListView.as_view(), name="topic-list"),
     path("regions/", views.RegionListView.as_view(), name="region-list"),
     path("target-groups/", views.TargetGroupListView.as_view(), name="target-group-list"),
-    path("stats/", views.StatsView.as_view(), name="stats"),
+    path("stats/", views_stats.StatsView.as_view(), name="stats"),
     path("me/", views.MeView.as_view(), name="me"),
 ]
 

@@ -37,7 +37,6 @@ from core.models import Organisation, Region, TargetGroup, Topic, WorkingGroup
 from notifications import services as notification_services
 from workflows import selectors, services
 from workflows.models import Challenge, Comment, TransitionLog
-from workflows.stats import challenge_stats_for
 from workflows.transitions import TRANSITIONS
 
 from . import serializers as s
@@ -383,15 +382,6 @@ class WorkingGroupListView(_ReferenceList):
 
 
 # --- statistics and the caller ------------------------------------------------------------------
-
-
-@extend_schema(tags=["statistics"])
-class StatsView(APIView):
-    @extend_schema(responses={200: s.StatsSerializer})
-    def get(self, request: Request) -> Response:
-        """Counts per state, topic and region, and the median days challenges spent in each
-        state, over the challenges you may see."""
-        return Response(s.StatsSerializer(challenge_stats_for(request.user)).data)
 
 
 def _me_payload(user: Any) -> dict[str, Any]:

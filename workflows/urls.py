@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views, views_editorial
+from . import views, views_editorial, views_recommendations, views_statistics
 
 urlpatterns = [
     path("", views.my_work, name="my-work"),
@@ -42,6 +42,37 @@ urlpatterns = [
         name="good-practice-unpublish",
     ),
     path("good-practices/<slug:slug>/", views.good_practice_detail, name="good-practice-detail"),
-    path("recommendations/<slug:slug>/", views.recommendations, name="recommendations"),
-    path("statistics/", views.statistics, name="statistics"),
+    path(
+        "recommendations/new/", views_recommendations.recommendation_new,
+        name="recommendation-new",
+    ),
+    path(
+        "recommendations/<slug:slug>/", views_recommendations.target_group_recommendations,
+        name="recommendations",
+    ),
+    path(
+        "recommendation/<slug:slug>/", views_recommendations.recommendation_detail,
+        name="recommendation-detail",
+    ),
+    path(
+        "recommendation/<slug:slug>/pdf/", views_recommendations.recommendation_pdf_view,
+        name="recommendation-pdf",
+    ),
+    path(
+        "recommendation/<slug:slug>/edit/", views_recommendations.recommendation_edit,
+        name="recommendation-edit",
+    ),
+    path(
+        "recommendation/<slug:slug>/publish/", views_recommendations.recommendation_publish,
+        name="recommendation-publish",
+    ),
+    path(
+        "recommendation/<slug:slug>/unpublish/", views_recommendations.recommendation_unpublish,
+        name="recommendation-unpublish",
+    ),
+    path("statistics/", views_statistics.statistics, name="statistics"),
+    path(
+        "statistics/csv/<slug:table>/", views_statistics.statistics_csv,
+        name="statistics-csv",
+    ),
 ]

@@ -18,7 +18,7 @@ from django.core.paginator import Paginator
 from django.db import connection
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -28,7 +28,7 @@ from core.exceptions import DomainError, MissingInput, NotFound
 from core.forms import copy_field_errors
 from core.models import TargetGroup
 
-from . import editorial, selectors, services, stats, stats_web, views_editorial
+from . import editorial, recommendations, selectors, services, views_editorial
 from .forms import (
     AssignForm,
     ChallengeFilterForm,
@@ -38,7 +38,7 @@ from .forms import (
     NewChallengeForm,
     StepForm,
 )
-from .models import Challenge, Event, Follow, GoodPractice, State
+from .models import Challenge, Event, Follow, State
 from .transitions import TRANSITIONS
 
 PAGE_SIZE = 25
@@ -87,6 +87,9 @@ def my_work(request: HttpRequest) -> HttpResponse:
             "activity": work.activity,
             "can_file": permissions.can_file_challenge(user),
             "drafts": editorial.good_practice_drafts_for(user, limit=MY_WORK_SIZE),
+            "recommendation_drafts": recommendations.recommendation_drafts_for(
+                user, limit=MY_WORK_SIZE
+            ),
         },
     )
 
@@ -477,55 +480,4 @@ def good_practice_detail(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-def recommendations(request: HttpRequest, slug: str) -> HttpResponse:
-    """Recommendations for one target group: every published record for it, printable."""
-    target_group = get_object_or_404(TargetGroup, slug=slug)
-    records = list(
-        GoodPractice.objects.filter(
-            status=GoodPractice.Status.PUBLISHED, target_groups=target_group
-        )
-        .prefetch_related("topics", "regions", "partners")
-        .order_by("-success_count", "title")
-    )
-    return render(
-        request,
-        "workflows/recommendations.html",
-        {"target_group": target_group, "records": records,
-         "target_groups": TargetGroup.objects.all()},
-    )
-
-
 # --- statistics -------------------------------------------------------------------------------
-
-
-@login_required
-def statistics(request: HttpRequest) -> HttpResponse:
-    """Charts for the network meeting, over the challenges the person may see."""
-    figures = stats.challenge_stats_for(request.user)
-    flow_points = stats_web.cumulative_flow(
-        selectors.challenges_visible_to(request.user).prefetch_related(None)
-    )
-    state_labels = dict(State.choices)
-    flow_order = list(reversed(stats_web.FLOW_ORDER))
-    medians = [
-        (state_labels[d.state], None if d.median_days is None else round(d.median_days, 1))
-        for d in figures.median_days_in_state
-        if d.state in stats_web.DURATION_STATES
-    ]
-
-    def largest_first(counts):
-        return [(c.name, c.count) for c in sorted(counts, key=lambda c: -c.count) if c.count]
-
-    return render(
-        request,
-        "workflows/statistics.html",
-        {
-            "flow": stats_web.flow_chart(flow_points),
-            "flow_states": [state_labels[s] for s in flow_order],
-            "flow_rows": [(p.day, [p.counts[s] for s in flow_order]) for p in flow_points],
-            "medians": stats_web.bar_chart(medians),
-            "per_topic": stats_web.bar_chart(largest_first(figures.by_topic)),
-            "per_region": stats_web.bar_chart(largest_first(figures.by_region)),
-            "total": figures.total,
-        },
-    )
