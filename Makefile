@@ -6,6 +6,8 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# `make run DEBUG=1` shows Django's debug pages; by default people see the site's error pages.
+DEBUG ?= 0
 
 .PHONY: install run test bench messages check clean
 
@@ -19,11 +21,12 @@ install: $(STAMP)
 
 # Web, worker and beat on the embedded default (SQLite, filesystem broker, console mail).
 run: install
-	mkdir -p var/broker/out var/broker/processed
-	$(BIN)/python manage.py migrate --noinput
-	$(BIN)/python manage.py seed_demo
-	$(BIN)/python manage.py collectstatic --noinput -v0
-	HOST=$(HOST) PORT=$(PORT) $(BIN)/python -m core.run_all
+	@mkdir -p var/broker/out var/broker/processed
+	@echo "  database: migrating and loading the demo network"
+	@$(BIN)/python manage.py migrate --noinput -v0
+	@$(BIN)/python manage.py seed_demo > var/seed_demo.log
+	@$(BIN)/python manage.py collectstatic --noinput -v0
+	@HOST=$(HOST) PORT=$(PORT) DEBUG=$(DEBUG) $(BIN)/python -m core.run_all
 
 test: install
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

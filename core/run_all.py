@@ -2,6 +2,11 @@
 
 On the embedded default (no REDIS_URL) they talk through the filesystem broker under var/
 (WKN_VAR_DIR); the worker runs the solo pool (one task at a time), which SQLite prefers.
+
+The terminal stays quiet: one line per started service, then the address, the mail viewer and
+the demo logins. Each service writes its log to WKN_VAR_DIR/log/<service>.log; a service that
+stops on its own has the end of its log printed. Django's debug pages are off unless a developer
+asks for them (`make run DEBUG=1`), so people see the site's own error pages.
 """
 
 from __future__ import annotations
@@ -12,28 +17,39 @@ import socket
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 HOST = os.environ.get("HOST", "127.0.0.1")
 PORT = os.environ.get("PORT", "8000")
 
 
-def announce(web: subprocess.Popen) -> None:
-    """Print the address and the demo logins once the web server answers, so they are the
-    last thing on screen rather than lost among the start-up lines."""
-    deadline = time.monotonic() + 30
+def wait_until_serving(web: subprocess.Popen, timeout: float = 30) -> bool:
+    deadline = time.monotonic() + timeout
     while time.monotonic() < deadline and web.poll() is None:
         try:
             with socket.create_connection((HOST, int(PORT)), timeout=1):
-                break
+                return True
         except OSError:
             time.sleep(0.3)
+    return False
+
+
+def announce(log_dir: Path, mail_viewer: bool) -> None:
+    """The address and the demo logins, last on screen rather than lost among start-up lines."""
     from workflows.demo import demo_logins  # plain data; importing it needs no database
 
+    base = f"http://{HOST}:{PORT}"
+    mail_line = (
+        f"  Mail stays on this machine: read it at {base}/dev/mail/"
+        if mail_viewer
+        else "  Mail goes out through the configured EMAIL_HOST."
+    )
     lines = [
         "",
-        f"  Willkommensnetz is running at http://{HOST}:{PORT}/",
-        f"  admin: http://{HOST}:{PORT}/admin/   API docs: http://{HOST}:{PORT}/api/docs/",
-        "  Mail is printed here (console backend). Ctrl-C stops web, worker and beat.",
+        f"  Willkommensnetz is running at {base}/",
+        f"  admin: {base}/admin/   API docs: {base}/api/docs/",
+        mail_line,
+        f"  Logs: {log_dir}/   Ctrl-C stops web, worker and beat.",
         "",
         "  Demo logins:",
         *(f"    {email:<45} {password}   {role}" for role, email, password in demo_logins()),
@@ -42,26 +58,47 @@ def announce(web: subprocess.Popen) -> None:
     print("\n".join(lines), flush=True)
 
 
+def tail(path: Path, lines: int = 20) -> str:
+    try:
+        return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
+    except OSError:
+        return ""
+
+
 def main() -> int:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "core.settings.dev")
+    os.environ.setdefault("DEBUG", "0")
     import django
+    from django.conf import settings
 
     django.setup()
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": os.environ.get("DJANGO_SETTINGS_MODULE", "core.settings.dev")}
+    env = {**os.environ, "DJANGO_RUNSERVER_HIDE_WARNING": "true"}
     env.setdefault("SITE_URL", f"http://{HOST}:{PORT}")
+    log_dir = Path(settings.VAR_DIR) / "log"
+    log_dir.mkdir(parents=True, exist_ok=True)
     python = sys.executable
     commands = {
-        "web": [python, "manage.py", "runserver", f"{HOST}:{PORT}", "--noreload"],
+        "web": [python, "manage.py", "runserver", f"{HOST}:{PORT}", "--noreload", "--skip-checks"],
         "worker": [python, "-m", "celery", "-A", "core", "worker", "--loglevel=INFO",
                    "--pool=solo", "--without-gossip", "--without-mingle", "--without-heartbeat"],
         # The schedule (core/celery.py) is static; beat keeps only its last-run times, in
         # CELERY_BEAT_SCHEDULE_FILENAME under WKN_VAR_DIR.
         "beat": [python, "-m", "celery", "-A", "core", "beat", "--loglevel=INFO"],
     }
-    processes = {name: subprocess.Popen(cmd, env=env) for name, cmd in commands.items()}
-    announce(processes["web"])
+    logs = {name: log_dir / f"{name}.log" for name in commands}
+    processes: dict[str, subprocess.Popen] = {}
+    for name, command in commands.items():
+        with logs[name].open("ab") as out:
+            processes[name] = subprocess.Popen(command, env=env, stdout=out, stderr=subprocess.STDOUT)
+        print(f"  {name:<7} started (pid {processes[name].pid}), log: {logs[name]}", flush=True)
+    if wait_until_serving(processes["web"]):
+        announce(log_dir, getattr(settings, "DEV_MAIL_VIEWER", False))
+
+    stopping = False
 
     def stop(*_args) -> None:
+        nonlocal stopping
+        stopping = True
         for process in processes.values():
             if process.poll() is None:
                 process.send_signal(signal.SIGTERM)
@@ -72,6 +109,10 @@ def main() -> int:
         while all(p.poll() is None for p in processes.values()):
             time.sleep(0.5)
     finally:
+        for name, process in processes.items():
+            if process.poll() is not None and not stopping:
+                print(f"\n  {name} stopped on its own (exit {process.returncode}); the end of its log:\n"
+                      f"{tail(logs[name])}\n", flush=True)
         stop()
         for process in processes.values():
             try:

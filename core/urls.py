@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog
@@ -11,3 +12,10 @@ urlpatterns = [
     path("", include("core.web_urls")),
     path("", include("workflows.urls")),
 ]
+
+if getattr(settings, "DEV_MAIL_VIEWER", False):  # `make run` only: what the embedded default "sent"
+    from core import dev_mail
+
+    urlpatterns.insert(0, path("dev/mail/", dev_mail.mail_list, name="dev-mail"))
+    urlpatterns.insert(1, path("dev/mail/<str:ref>/", dev_mail.mail_detail, name="dev-mail-detail"))
+    urlpatterns.insert(2, path("dev/mail/<str:ref>/html/", dev_mail.mail_html, name="dev-mail-html"))

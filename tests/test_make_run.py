@@ -37,7 +37,7 @@ def test_web_worker_and_beat_run_together_on_the_embedded_default(tmp_path):
     }
     port = free_port()
     env.update(WKN_VAR_DIR=str(tmp_path), PORT=str(port), DJANGO_SETTINGS_MODULE="core.settings.dev",
-               DEBUG="0", ALLOWED_HOSTS="127.0.0.1")
+               ALLOWED_HOSTS="127.0.0.1")
     manage = [sys.executable, "manage.py"]
     for command in (["migrate", "--noinput", "-v0"], ["seed_demo"]):
         subprocess.run(manage + command, cwd=ROOT, env=env, check=True, capture_output=True, timeout=300)
@@ -48,8 +48,16 @@ def test_web_worker_and_beat_run_together_on_the_embedded_default(tmp_path):
                                    stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
         try:
             assert wait_for(lambda: "Demo logins:" in log.read_text()), log.read_text()[-3000:]
-            assert wait_for(lambda: "ready." in log.read_text()), "the worker never became ready"
-            assert "beat" in log.read_text()
+            worker_log = tmp_path / "log" / "worker.log"
+            assert wait_for(lambda: worker_log.exists() and "ready." in worker_log.read_text()), \
+                "the worker never became ready"
+            terminal = log.read_text()
+            # Quiet: one line per started service, the address, the mail viewer and the logins.
+            for service in ("web", "worker", "beat"):
+                assert sum(line.strip().startswith(f"{service} ") and "started" in line
+                           for line in terminal.splitlines()) == 1, terminal
+            assert "WARNING" not in terminal and "Warning" not in terminal, terminal
+            assert "/dev/mail/" in terminal
 
             def status(path):
                 try:
@@ -60,14 +68,22 @@ def test_web_worker_and_beat_run_together_on_the_embedded_default(tmp_path):
             assert status("/good-practices/") == 200  # the seeded public catalogue
             assert status("/admin/login/") == 200
             assert status("/api/schema/") == 200
+            assert status("/dev/mail/") == 200  # the local mail viewer
+            # An unknown address shows the site's own page, not Django's debug URL list.
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/no-such-page/")
+            except urllib.error.HTTPError as error:
+                assert error.code == 404
+                page = error.read().decode()
+                assert "Seite nicht gefunden" in page and "URLconf" not in page
 
             # A task travels from another process through the filesystem broker to the worker.
             subprocess.run(
                 [sys.executable, "-m", "celery", "-A", "core", "call", "notifications.scan_outbox"],
                 cwd=ROOT, env=env, check=True, capture_output=True, timeout=60,
             )
-            assert wait_for(lambda: "notifications.scan_outbox" in log.read_text()
-                            and "succeeded" in log.read_text().split("notifications.scan_outbox")[-1])
+            assert wait_for(lambda: "notifications.scan_outbox" in worker_log.read_text()
+                            and "succeeded" in worker_log.read_text().split("notifications.scan_outbox")[-1])
         finally:
             process.send_signal(signal.SIGINT)
             try:
