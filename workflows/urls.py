@@ -2,7 +2,13 @@
 
 from django.urls import path
 
-from . import views, views_editorial, views_recommendations, views_statistics
+from . import (
+    views,
+    views_editorial,
+    views_open_data,
+    views_recommendations,
+    views_statistics,
+)
 
 urlpatterns = [
     path("", views.my_work, name="my-work"),
@@ -70,6 +76,9 @@ urlpatterns = [
         "recommendation/<slug:slug>/unpublish/", views_recommendations.recommendation_unpublish,
         name="recommendation-unpublish",
     ),
+    path("open-data/", views_open_data.open_data_page, name="open-data"),
+    path("open-data/good-practices.json", views_open_data.feed_json, name="open-data-json"),
+    path("open-data/good-practices.csv", views_open_data.feed_csv, name="open-data-csv"),
     path("statistics/", views_statistics.statistics, name="statistics"),
     path(
         "statistics/csv/<slug:table>/", views_statistics.statistics_csv,
