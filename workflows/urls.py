@@ -5,6 +5,7 @@ from django.urls import path
 from . import (
     views,
     views_editorial,
+    views_import,
     views_open_data,
     views_recommendations,
     views_statistics,
@@ -76,6 +77,7 @@ urlpatterns = [
         "recommendation/<slug:slug>/unpublish/", views_recommendations.recommendation_unpublish,
         name="recommendation-unpublish",
     ),
+    path("import/", views_import.import_sheet, name="import-sheet"),
     path("open-data/", views_open_data.open_data_page, name="open-data"),
     path("open-data/good-practices.json", views_open_data.feed_json, name="open-data-json"),
     path("open-data/good-practices.csv", views_open_data.feed_csv, name="open-data-csv"),
