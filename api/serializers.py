@@ -1,4 +1,4 @@
-"""Serializers validate shape and render; rules live in the services and ``core.permissions``.
+"""Serializers validate shape and render; rules live in the services and ``workflows.permissions``.
 
 Output serializers read objects the selectors already joined (no query per row). Input
 serializers name exactly the fields a client may write: ``state``, ``reporter``,
@@ -15,9 +15,9 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from core import permissions
 from core.models import Membership, Organisation, Region, TargetGroup, Topic, User, WorkingGroup
 from notifications.models import Preference
+from workflows import permissions
 from workflows.models import (
     Analysis,
     Approach,

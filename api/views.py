@@ -1,5 +1,6 @@
 """API views: thin. Reads go through selectors, writes through services, rights through
-``core.permissions``; domain errors become responses in ``api.exceptions``.
+``workflows.permissions`` (``core.permissions`` for the network); domain errors become
+responses in ``api.exceptions``.
 
 The order of answers is the services' order everywhere: a challenge the caller may not see is
 404 (before anything else is looked at), then 403 for a missing right, then 409 for a state that
@@ -30,12 +31,12 @@ from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
-from core import permissions
+from core import permissions as core_permissions
 from core import services as core_services
 from core.exceptions import NotFound, PermissionDenied
 from core.models import Organisation, Region, TargetGroup, Topic, WorkingGroup
 from notifications import services as notification_services
-from workflows import selectors, services
+from workflows import permissions, selectors, services
 from workflows.models import Challenge, Comment, TransitionLog
 from workflows.transitions import TRANSITIONS
 
@@ -368,7 +369,7 @@ class OrganisationListView(_ReferenceList):
 
     def get_queryset(self):
         qs = Organisation.objects.select_related("region").order_by("name", "id")
-        if permissions.can_admit_organisation(self.request.user):
+        if core_permissions.can_admit_organisation(self.request.user):
             return qs
         return qs.filter(status=Organisation.Status.ADMITTED)
 

@@ -1,17 +1,15 @@
-"""Forms of the network-base pages. They check shape only; rules live in ``core.services`` and
-``notifications.services``, whose field errors the views copy back onto these forms."""
+"""Forms of the network-base pages. They check shape only; rules live in ``core.services``,
+whose field errors the views copy back onto these forms."""
 
 from __future__ import annotations
 
 from django import forms
-from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from core import lockout
 from core.models import Organisation, Region
-from notifications.models import Preference
 
 
 class SignInForm(AuthenticationForm):
@@ -85,21 +83,6 @@ class ApplicationForm(forms.Form):
         if data.get("password") and data.get("password") != data.get("password_again"):
             self.add_error("password_again", _("The two passwords differ."))
         return data
-
-
-class PreferencesForm(forms.Form):
-    display_name = forms.CharField(label=_("Display name"), max_length=150)
-    preferred_language = forms.ChoiceField(
-        label=_("Language"), choices=settings.LANGUAGES, widget=forms.RadioSelect
-    )
-    immediate = forms.BooleanField(
-        label=_("Mail me at once when a challenge I follow changes"), required=False
-    )
-    digest = forms.ChoiceField(
-        label=_("Digest of what happened in the network"),
-        choices=Preference.Digest.choices,
-        widget=forms.RadioSelect,
-    )
 
 
 def copy_field_errors(form: forms.Form, fields: dict[str, list[str]], message: str = "") -> None:

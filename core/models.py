@@ -37,7 +37,8 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     Roles: *partner member* through memberships of admitted organisations, *working-group
     member* through working groups, and the two flags below. Rights are the union of roles;
-    ``core.permissions`` decides every question of who may do what.
+    ``core.permissions`` (roles, the network) and ``workflows.permissions`` (challenges, good
+    practices) decide every question of who may do what.
     """
 
     email = models.EmailField(_("email address"), unique=True)

@@ -1,24 +1,14 @@
-"""Who may do what: the one place that answers it for pages, API, admin and mail alike.
+"""Who may do what in the network base: a person's roles and the rules about organisations.
 
-Rights are the union of a person's roles (DESIGN.md, "Who may do what"). Someone who may not
-see a challenge must get "not found", so callers check :func:`can_view_challenge` (or filter with
-:func:`visible_challenges_q`) before any other question.
+Rights are the union of a person's roles (DESIGN.md, "Who may do what"). The rules about
+challenges and good practices build on :func:`roles_of` and live beside them, in
+``workflows.permissions``: this module knows nothing of the layers above it.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
-
-from django.db.models import Q
-
-if TYPE_CHECKING:
-    from workflows.models import Challenge, GoodPractice
-
-LIFECYCLE_TRANSITIONS = frozenset(
-    {"analyse", "propose_approach", "start_trial", "evaluate", "revise_approach"}
-)
-COORDINATOR_TRANSITIONS = frozenset({"close", "reopen"})
+from typing import Any
 
 _CACHE_ATTR = "_wkn_roles"
 
@@ -77,149 +67,6 @@ def forget_roles(user: Any) -> None:
     """Drop the cached roles after memberships or group seats changed."""
     if hasattr(user, _CACHE_ATTR):
         delattr(user, _CACHE_ATTR)
-
-
-# --- challenges -----------------------------------------------------------------------------
-
-
-def visible_challenges_q(user: Any) -> Q | None:
-    """A filter for the challenges ``user`` may see; ``None`` means all of them."""
-    roles = roles_of(user)
-    if roles.coordinator:
-        return None
-    if not roles.authenticated:
-        return Q(pk__in=[])
-    q = Q(pk__in=[])
-    if roles.network_reader:
-        q |= Q(visibility="network")
-    if roles.organisation_ids:
-        q |= Q(organisation_id__in=roles.organisation_ids)
-    if roles.group_ids:
-        q |= Q(working_group_id__in=roles.group_ids)
-    return q
-
-
-def can_view_challenge(user: Any, challenge: Challenge) -> bool:
-    roles = roles_of(user)
-    if roles.coordinator:
-        return True
-    if not roles.authenticated:
-        return False
-    if challenge.visibility == "network" and roles.network_reader:
-        return True
-    return (
-        challenge.organisation_id in roles.organisation_ids
-        or challenge.working_group_id in roles.group_ids
-    )
-
-
-def is_assigned_group_member(user: Any, challenge: Challenge) -> bool:
-    return challenge.working_group_id is not None and (
-        challenge.working_group_id in roles_of(user).group_ids
-    )
-
-
-def can_file_challenge(user: Any, organisation_id: int | None = None) -> bool:
-    """Partner and group members file for an admitted organisation of theirs; coordinators for
-    any admitted organisation (checked by the service). Stakeholders only read."""
-    roles = roles_of(user)
-    if roles.coordinator:
-        return True
-    if organisation_id is None:
-        return roles.partner
-    return organisation_id in roles.organisation_ids
-
-
-def filable_organisation_ids(user: Any) -> frozenset[int] | None:
-    """The organisations ``user`` may file for; ``None`` means every admitted one."""
-    roles = roles_of(user)
-    return None if roles.coordinator else roles.organisation_ids
-
-
-def can_edit_challenge(user: Any, challenge: Challenge) -> bool:
-    if not can_view_challenge(user, challenge):
-        return False
-    roles = roles_of(user)
-    if roles.coordinator or is_assigned_group_member(user, challenge):
-        return True
-    return challenge.state == "reported" and challenge.organisation_id in roles.organisation_ids
-
-
-def can_comment(user: Any, challenge: Challenge) -> bool:
-    if not can_view_challenge(user, challenge):
-        return False
-    roles = roles_of(user)
-    return roles.coordinator or roles.partner or is_assigned_group_member(user, challenge)
-
-
-def can_follow(user: Any, challenge: Challenge) -> bool:
-    return can_view_challenge(user, challenge)
-
-
-def can_assign_working_group(user: Any, challenge: Challenge) -> bool:
-    return roles_of(user).coordinator
-
-
-def can_run_transition(user: Any, challenge: Challenge, name: str) -> bool:
-    """Whether ``user`` holds the right to run transition ``name`` on ``challenge`` (not
-    whether the state allows it: that is the state machine's answer)."""
-    if not can_view_challenge(user, challenge):
-        return False
-    roles = roles_of(user)
-    if roles.coordinator:
-        return name in LIFECYCLE_TRANSITIONS or name in COORDINATOR_TRANSITIONS
-    if name in COORDINATOR_TRANSITIONS:
-        return False
-    if name == "analyse" and challenge.working_group_id is None:
-        # An unassigned challenge may be picked up by any working group; the service checks
-        # that the actor sits in the group named in the input.
-        return roles.group_member
-    return name in LIFECYCLE_TRANSITIONS and is_assigned_group_member(user, challenge)
-
-
-def can_see_stale_list(user: Any) -> bool:
-    return roles_of(user).coordinator
-
-
-# --- good practices ---------------------------------------------------------------------------
-
-
-def visible_good_practices_q(user: Any) -> Q | None:
-    roles = roles_of(user)
-    if roles.coordinator:
-        return None
-    q = Q(status="published")
-    if roles.group_ids:
-        q |= Q(working_group_id__in=roles.group_ids)
-    return q
-
-
-def can_view_good_practice(user: Any, good_practice: GoodPractice) -> bool:
-    if good_practice.status == "published":
-        return True
-    roles = roles_of(user)
-    return roles.coordinator or good_practice.working_group_id in roles.group_ids
-
-
-def can_publish_good_practice(user: Any, good_practice: GoodPractice | None = None) -> bool:
-    return roles_of(user).coordinator
-
-
-def can_edit_good_practice(user: Any, good_practice: GoodPractice) -> bool:
-    """Coordinators edit every record; the authoring working group edits its drafts."""
-    roles = roles_of(user)
-    if roles.coordinator:
-        return True
-    return good_practice.status == "draft" and good_practice.working_group_id in roles.group_ids
-
-
-def can_write_recommendation(user: Any) -> bool:
-    """Coordinators write, edit, publish and withdraw recommendations."""
-    return roles_of(user).coordinator
-
-
-def can_view_recommendation(user: Any, recommendation: Any) -> bool:
-    return recommendation.status == "published" or roles_of(user).coordinator
 
 
 # --- the network ------------------------------------------------------------------------------

@@ -10,6 +10,7 @@ urlpatterns = [
     path("notifications/", include("notifications.urls")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("", include("core.web_urls")),
+    path("", include("notifications.web_urls")),
     path("", include("workflows.urls")),
 ]
 

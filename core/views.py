@@ -1,4 +1,5 @@
-"""Pages of the network base: partner application, admission of applicants, preferences.
+"""Pages of the network base: partner application, admission of applicants. The preferences page
+is the notifications app's (``notifications.views_preferences``).
 Sign-in, sign-out and password reset are Django's auth views (see ``core.web_urls``).
 
 Views stay thin: they read through selectors or plain queries, write through services, and
@@ -6,7 +7,6 @@ turn domain errors into field errors and messages."""
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -16,9 +16,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from core import permissions, services
 from core.exceptions import DomainError, MissingInput
-from core.forms import ApplicationForm, PreferencesForm, copy_field_errors
+from core.forms import ApplicationForm, copy_field_errors
 from core.models import Organisation
-from notifications import services as notification_services
 
 
 @require_http_methods(["GET", "POST"])
@@ -101,60 +100,3 @@ def application_decline(request: HttpRequest, pk: int) -> HttpResponse:
         request, pk, services.organisation_decline,
         _("The application of %(name)s is declined."),
     )
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def preferences(request: HttpRequest) -> HttpResponse:
-    """Mail (immediate, digest), language and display name of the signed-in person."""
-    preference = notification_services.preference_for(request.user)
-    status = 200
-    if request.method == "POST":
-        form = PreferencesForm(request.POST)
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                services.user_update_preferences(
-                    actor=request.user,
-                    preferred_language=data["preferred_language"],
-                    display_name=data["display_name"],
-                )
-                notification_services.preference_update(
-                    actor=request.user, immediate=data["immediate"], digest=data["digest"]
-                )
-            except MissingInput as exc:
-                copy_field_errors(form, exc.fields, exc.message)
-            except ValueError as exc:  # an unknown digest frequency
-                form.add_error("digest", str(exc))
-            else:
-                language = data["preferred_language"]
-                with_language(language)
-                messages.success(request, _("Your preferences are saved."))
-                response = redirect("preferences")
-                # The language cookie wins over the stored preference (see UserLanguageMiddleware),
-                # so it follows the choice made here.
-                response.set_cookie(
-                    settings.LANGUAGE_COOKIE_NAME,
-                    language,
-                    max_age=settings.LANGUAGE_COOKIE_AGE,
-                    samesite=settings.LANGUAGE_COOKIE_SAMESITE,
-                )
-                return response
-        status = 400
-    else:
-        form = PreferencesForm(
-            initial={
-                "display_name": request.user.display_name,
-                "preferred_language": request.user.preferred_language,
-                "immediate": preference.immediate,
-                "digest": preference.digest,
-            }
-        )
-    return render(request, "network/preferences.html", {"form": form}, status=status)
-
-
-def with_language(language: str) -> None:
-    """Answer the rest of this request (the success message) in the newly chosen language."""
-    from django.utils import translation
-
-    translation.activate(language)

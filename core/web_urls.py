@@ -1,5 +1,6 @@
-"""Sign-in, sign-out, password reset, the partner application and preferences (pages of the
-network base). The challenge and good-practice pages are in ``workflows.urls``."""
+"""Sign-in, sign-out, password reset and the partner application (pages of the network base).
+The challenge and good-practice pages are in ``workflows.urls``, the preferences page in
+``notifications.web_urls``."""
 
 from django.contrib.auth import views as auth_views
 from django.urls import path
@@ -37,5 +38,4 @@ urlpatterns = [
     path(
         "applications/<int:pk>/decline/", views.application_decline, name="application-decline"
     ),
-    path("preferences/", views.preferences, name="preferences"),
 ]

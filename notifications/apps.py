@@ -5,3 +5,13 @@ from django.utils.translation import gettext_lazy as _
 class NotificationsConfig(AppConfig):
     name = "notifications"
     verbose_name = _("Notifications")
+
+    def ready(self) -> None:
+        # workflows never imports us (layers point down): we subscribe to what it records.
+        from workflows import hooks
+
+        from . import demo, dispatch, selectors
+
+        hooks.subscribe_event_recorded(dispatch.event_recorded)
+        hooks.provide_stale_filter(selectors.stale_q)
+        hooks.on_demo_person(demo.demo_person_preferences)

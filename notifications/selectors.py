@@ -8,7 +8,7 @@ import datetime
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
-from core import permissions
+from workflows import permissions
 from workflows.models import State, Trial
 
 from .models import ReminderPolicy
@@ -165,7 +165,7 @@ def digest_items_for(user, *, since: datetime.datetime, until: datetime.datetime
     """What happened in (since, until] that ``user`` may see, oldest first: new challenges and
     transitions on visible challenges, comments on visible challenges they follow, and newly
     published good practices. Their own actions are left out. Visibility comes from
-    ``core.permissions.visible_challenges_q``, the same rule as the pages and the API."""
+    ``workflows.permissions.visible_challenges_q``, the same rule as the pages and the API."""
     from workflows.models import Challenge, Event, Follow, GoodPractice
 
     visible = permissions.visible_challenges_q(user)

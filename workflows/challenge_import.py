@@ -9,12 +9,11 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from core import permissions
 from core.exceptions import MissingInput, PermissionDenied
 from core.models import Organisation, Region, TargetGroup, Topic
 from core.sheets import ImportReport, run_import
 
-from . import services
+from . import permissions, services
 from .models import Visibility
 
 COLUMNS = {
@@ -48,7 +47,7 @@ def challenges_import(*, actor: Any, rows: list[dict[str, str]], commit: bool) -
     admitted organisation; any row with an error files nothing. Topics, target groups (several
     separated by ";" or ",") and regions are matched by key or German or English name.
     Raises ``PermissionDenied`` (coordinators only)."""
-    if not permissions.roles_of(actor).coordinator:
+    if not permissions.can_import_challenges(actor):
         raise PermissionDenied(_("Only coordinators import challenges."))
     organisations = list(Organisation.objects.filter(status=Organisation.Status.ADMITTED))
     topics, regions = list(Topic.objects.all()), list(Region.objects.all())

@@ -17,9 +17,8 @@ from django.utils import timezone
 
 from core.reference_data import ensure_reference_data
 from core.models import Membership, Organisation, Region, TargetGroup, Topic, User, WorkingGroup
-from notifications.services import preference_for
 
-from . import services
+from . import hooks, services
 from .models import Challenge, Event, GoodPractice
 
 DEMO_PASSWORD = "willkommen2026"
@@ -303,10 +302,7 @@ def seed_demo(*, log: Callable[[str], None] = print) -> dict[str, int]:
                 if groups[person.group].lead_id is None:
                     groups[person.group].lead = user
                     groups[person.group].save(update_fields=["lead"])
-            preference = preference_for(user)
-            if person.stakeholder and preference.digest != "weekly":
-                preference.digest = "weekly"
-                preference.save(update_fields=["digest"])
+            hooks.demo_person_seeded(user)  # e.g. mail preferences, by the notifications app
             people[person.email] = user
         # Every admitted organisation has somebody who can file for it.
         for name, org in orgs.items():

@@ -16,9 +16,9 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core import permissions
 from core.exceptions import ConcurrentChange, MissingInput, NotFound, PermissionDenied
 
+from . import permissions
 from .models import Evaluation, GoodPractice
 from .models_editorial import GoodPracticeVersion
 

@@ -8,9 +8,9 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from core import permissions
 from core.models import Organisation, Region, TargetGroup, Topic, WorkingGroup
 
+from . import permissions
 from .models import Challenge, State, Visibility
 from .transitions import TransitionSpec
 

@@ -10,8 +10,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
-from core import permissions
 from core.models import Organisation, Region, TargetGroup, Topic, WorkingGroup
+from workflows import permissions
 
 
 class State(models.TextChoices):

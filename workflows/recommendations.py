@@ -16,7 +16,6 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from core import permissions
 from core.exceptions import (
     ConcurrentChange,
     MissingInput,
@@ -26,6 +25,7 @@ from core.exceptions import (
 )
 from core.models import TargetGroup
 
+from . import permissions
 from .editorial import changes_between
 from .models import GoodPractice
 from .models_editorial import Recommendation, RecommendationVersion

@@ -9,9 +9,9 @@ from typing import Any
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 
-from core import permissions
 from core.exceptions import NotFound
 
+from . import hooks, permissions
 from .models import (
     OPEN_STATES,
     Approach,
@@ -112,8 +112,6 @@ class MyWork:
 
 def my_work_for(user: Any, *, size: int = 15) -> MyWork:
     """What needs ``user`` now, each list at most ``size`` long (a fixed number of queries)."""
-    from notifications.selectors import stale_q
-
     roles = permissions.roles_of(user)
     visible = challenges_visible_to(user).prefetch_related(None)
     waiting: list[Challenge] = []
@@ -128,7 +126,7 @@ def my_work_for(user: Any, *, size: int = 15) -> MyWork:
             visible.filter(state=State.REPORTED, working_group__isnull=True)
             .order_by("created_at", "id")[:size]
         )
-    stale = visible.filter(stale_q())
+    stale = visible.filter(hooks.stale_q())
     if not permissions.can_see_stale_list(user):
         stale = stale.filter(
             Q(working_group_id__in=roles.group_ids) | Q(organisation_id__in=roles.organisation_ids)

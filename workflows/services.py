@@ -19,7 +19,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_fsm import ConcurrentTransition, can_proceed
 
-from core import permissions
 from core.exceptions import (
     ConcurrentChange,
     MissingInput,
@@ -28,9 +27,8 @@ from core.exceptions import (
     TransitionNotAllowed,
 )
 from core.models import Organisation, Region, TargetGroup, Topic, WorkingGroup
-from notifications import dispatch
 
-from . import editorial, good_practices
+from . import editorial, good_practices, hooks, permissions
 from .models import (
     Analysis,
     Approach,
@@ -75,7 +73,7 @@ def _raise_if(errors: dict[str, list[str]]) -> None:
 
 def _record_event(*, kind: str, actor: Any, **links: Any) -> Event:
     event = Event.objects.create(kind=kind, actor=actor, **links)
-    dispatch.event_recorded(event.id)
+    hooks.event_recorded(event.id)
     return event
 
 

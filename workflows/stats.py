@@ -14,9 +14,9 @@ from typing import Any
 
 from django.db.models import Count, QuerySet
 
-from core import permissions
 from core.models import Region, Topic
 
+from . import permissions
 from .models import Challenge, State
 from .stats_window import completed_stay_days
 

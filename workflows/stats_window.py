@@ -23,10 +23,10 @@ from django.db.models import Count, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core import permissions
 from core.exceptions import MissingInput
 from core.models import Region, TargetGroup, Topic
 
+from . import permissions
 from .models import Challenge, State, TransitionLog
 
 SECONDS_PER_DAY = 86_400

@@ -274,7 +274,7 @@ def parse_transition_input(
             "lessons_learned": _text(data, "lessons_learned", errors),
         }
     elif name == "close":
-        from core.permissions import can_view_challenge
+        from workflows.permissions import can_view_challenge
 
         reason = data.get("reason") or ""
         if not isinstance(reason, str):

@@ -23,12 +23,11 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from core import permissions
 from core.exceptions import DomainError, MissingInput, NotFound
 from core.forms import copy_field_errors
 from core.models import TargetGroup
 
-from . import editorial, recommendations, selectors, services, views_editorial
+from . import editorial, permissions, recommendations, selectors, services, views_editorial
 from .forms import (
     AssignForm,
     ChallengeFilterForm,

@@ -13,11 +13,10 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from core import permissions
 from core.exceptions import DomainError, NotFound
 from core.forms import copy_field_errors
 
-from . import editorial, selectors, services, similarity
+from . import editorial, permissions, selectors, services, similarity
 from .forms_editorial import GoodPracticeEditForm, PublishForm, UnpublishForm
 from .models import GoodPractice
 

@@ -16,11 +16,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
-from core import organisation_import, permissions
+from core import organisation_import
+from core import permissions as network_permissions
 from core.exceptions import DomainError
 from core.sheets import read_rows
 
-from . import challenge_import
+from . import challenge_import, permissions
 
 KINDS = {
     "challenges": (challenge_import.COLUMNS, challenge_import.challenges_import),
@@ -46,7 +47,8 @@ class UploadForm(forms.Form):
 @require_http_methods(["GET", "POST"])
 def import_sheet(request: HttpRequest) -> HttpResponse:
     user = request.user
-    if not permissions.roles_of(user).coordinator:
+    if not (permissions.can_import_challenges(user)
+            and network_permissions.can_admit_organisation(user)):
         raise Http404()
     report, payload, kind, status = None, "", None, 200
     form = UploadForm()

@@ -16,11 +16,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from core import permissions
 from core.exceptions import DomainError, NotFound
 from core.forms import copy_field_errors
 from core.models import TargetGroup
 
+from . import permissions
 from . import recommendations as service
 from .forms_editorial import PublishForm, RecommendationForm, UnpublishForm
 from .models import GoodPractice

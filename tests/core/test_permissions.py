@@ -3,7 +3,7 @@ of the selector every surface reads through."""
 
 import pytest
 
-from core import permissions
+from workflows import permissions
 from core.models import Membership, Organisation
 from tests.builders import advance, file_challenge
 from tests.factories import OrganisationFactory, UserFactory

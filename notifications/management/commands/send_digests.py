@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand
 
 from notifications import services
-from notifications.management.commands._dry_run import maybe_rolled_back
+from core.management.commands._dry_run import maybe_rolled_back
 
 
 class Command(BaseCommand):

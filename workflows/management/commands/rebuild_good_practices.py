@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from notifications.management.commands._dry_run import maybe_rolled_back
+from core.management.commands._dry_run import maybe_rolled_back
 from workflows.good_practices import good_practices_rebuild
 from workflows.models import GoodPractice
 

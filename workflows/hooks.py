@@ -1,0 +1,103 @@
+"""Where the layers above ``workflows`` plug in.
+
+Layers point down: ``workflows`` never imports ``notifications`` or ``api``. What a higher layer
+adds to what happens here (mail about recorded events, the reminder policy's notion of "stale",
+the demo's mail preferences) it registers in its ``AppConfig.ready``, and ``workflows`` calls
+whatever is registered. With nothing registered, ``workflows`` works on its own: events are
+recorded and nobody is told, nothing counts as stale.
+"""
+
+from __future__ import annotations
+
+import datetime
+import logging
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Q
+
+logger = logging.getLogger(__name__)
+
+EventSubscriber = Callable[[int], None]
+StaleFilter = Callable[..., Q]
+DemoPersonHook = Callable[[Any], None]
+
+_event_subscribers: list[EventSubscriber] = []
+_stale_filter: list[StaleFilter] = []  # at most one
+_demo_person_hooks: list[DemoPersonHook] = []
+
+_quiet: ContextVar[bool] = ContextVar("wkn_events_quiet", default=False)
+
+
+# --- recorded events ----------------------------------------------------------------------------
+
+
+def subscribe_event_recorded(subscriber: EventSubscriber) -> None:
+    """Call ``subscriber(event_id)`` after the commit of every transaction that recorded an
+    event. Registering the same function twice (``ready()`` may run twice in tests) is a no-op."""
+    if subscriber not in _event_subscribers:
+        _event_subscribers.append(subscriber)
+
+
+def event_recorded(event_id: int) -> None:
+    """Tell the subscribers of ``event_id`` once the recording transaction commits (never if it
+    rolls back). A failing subscriber is logged and never fails the person's committed action:
+    subscribers must catch up from the database (the outbox scan) anyway."""
+    if _quiet.get():
+        return
+    for subscriber in _event_subscribers:
+        transaction.on_commit(_bound(subscriber, event_id), robust=True)
+
+
+def _bound(subscriber: EventSubscriber, event_id: int) -> Callable[[], None]:
+    # A function, not functools.partial: Django logs a robust callback's failure by __qualname__.
+    def tell() -> None:
+        subscriber(event_id)
+
+    tell.__qualname__ = f"{getattr(subscriber, '__qualname__', subscriber)!s}({event_id})"
+    return tell
+
+
+@contextmanager
+def events_quiet() -> Iterator[None]:
+    """Record events without telling subscribers: for bulk loads of history (seed_demo), whose
+    events are marked notified at the end. The events themselves are still written."""
+    token = _quiet.set(True)
+    try:
+        yield
+    finally:
+        _quiet.reset(token)
+
+
+# --- what counts as stale -----------------------------------------------------------------------
+
+
+def provide_stale_filter(stale_filter: StaleFilter) -> None:
+    """Register the rule for "stale" (``stale_filter(now=...) -> Q`` over challenges): the
+    reminder policy owns the ages. A second registration replaces the first."""
+    _stale_filter[:] = [stale_filter]
+
+
+def stale_q(*, now: datetime.datetime | None = None) -> Q:
+    """A filter for the challenges past their state's age; matches nothing without a rule."""
+    if not _stale_filter:
+        return Q(pk__in=[])
+    return _stale_filter[0](now=now)
+
+
+# --- the demo -----------------------------------------------------------------------------------
+
+
+def on_demo_person(hook: DemoPersonHook) -> None:
+    """Call ``hook(user)`` for every person of the demo network as it is seeded (inside the
+    seeding transaction), e.g. to give them mail preferences."""
+    if hook not in _demo_person_hooks:
+        _demo_person_hooks.append(hook)
+
+
+def demo_person_seeded(user: Any) -> None:
+    for hook in _demo_person_hooks:
+        hook(user)
