@@ -33,7 +33,9 @@ class StatsView(APIView):
         (cases per state at the end of each week), cycle time and waiting time per state
         (median, 80th percentile), throughput per week, and breakdowns by topic, region,
         organisation and target group; over the challenges you may see."""
-        query = StatsWindowQuerySerializer(data=request.query_params)
+        # A plain dict, not the QueryDict: DRF treats an empty form value ("?to=") of an
+        # optional field as absent, but an empty date is invalid input (400).
+        query = StatsWindowQuerySerializer(data=request.query_params.dict())
         query.is_valid(raise_exception=True)
         window = query.validated_data["window"]
         payload = window_payload(

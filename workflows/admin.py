@@ -25,6 +25,7 @@ from .models import (
     TransitionLog,
     Trial,
 )
+from .models_editorial import GoodPracticeVersion, Recommendation, RecommendationVersion
 
 
 class ReadOnlyInline(admin.TabularInline):
@@ -150,3 +151,29 @@ class GoodPracticeAdmin(admin.ModelAdmin):
             "good_practice",
             _("%(n)d unpublished."),
         )
+
+
+# Versions are written by the services only; recommendations are written and published on
+# their pages (preview, confirmation, reason), so the admin shows them read-only.
+
+
+@admin.register(GoodPracticeVersion)
+class GoodPracticeVersionAdmin(ReadOnlyAdmin):
+    list_display = ["good_practice", "number", "kind", "actor", "created_at"]
+    list_filter = ["kind"]
+    list_select_related = ["good_practice", "actor"]
+
+
+@admin.register(Recommendation)
+class RecommendationAdmin(ReadOnlyAdmin):
+    list_display = ["title", "target_group", "status", "published_at"]
+    list_filter = ["status", "target_group"]
+    search_fields = ["title", "text"]
+    list_select_related = ["target_group"]
+
+
+@admin.register(RecommendationVersion)
+class RecommendationVersionAdmin(ReadOnlyAdmin):
+    list_display = ["recommendation", "number", "kind", "actor", "created_at"]
+    list_filter = ["kind"]
+    list_select_related = ["recommendation", "actor"]
