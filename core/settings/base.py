@@ -32,6 +32,12 @@ SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 # Printed on recommendations (page, print, PDF) and stated as publisher in the open-data feed.
 NETWORK_NAME = os.environ.get("NETWORK_NAME", "Willkommensnetz Sachsen-Anhalt")
 
+# Retention (DSGVO, see core/retention.py): accounts unused this long are flagged to the
+# coordinators; sent mails and events older than this are pruned daily (at least 32 days).
+RETENTION_INACTIVE_ACCOUNT_DAYS = int(os.environ.get("RETENTION_INACTIVE_ACCOUNT_DAYS", "730"))
+RETENTION_SENT_MAIL_DAYS = int(os.environ.get("RETENTION_SENT_MAIL_DAYS", "180"))
+RETENTION_EVENT_DAYS = int(os.environ.get("RETENTION_EVENT_DAYS", "365"))
+
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
