@@ -107,7 +107,9 @@ def digests_catch_up(*, now: datetime.datetime | None = None) -> dict[str, int]:
     """Rebuild from the database the digest work the broker lost. A period whose scheduled
     start passed less than ``DIGEST_CATCH_UP_HOURS`` ago and has no run gets its run started
     (later than that the next digest covers the time: digests start where the last one ended,
-    so nothing is lost). Every batch not done within ``DIGEST_BATCH_LEASE_SECONDS`` of being
+    so nothing is lost), provided an earlier run of that period exists: a fresh installation
+    (or the demo of ``make run``) gets its first digest from beat at the scheduled time, not the
+    moment it starts. Every batch not done within ``DIGEST_BATCH_LEASE_SECONDS`` of being
     handed out is handed out again. Returns the counts; harmless to run at any time, twice or
     concurrently."""
     from .services import DIGEST_PERIODS, digest_key
@@ -119,7 +121,8 @@ def digests_catch_up(*, now: datetime.datetime | None = None) -> dict[str, int]:
         window = datetime.timedelta(hours=settings.DIGEST_CATCH_UP_HOURS)
         if not start <= now < start + window:
             continue
-        if DigestRun.objects.filter(key=digest_key(period, now)).exists():
+        runs = DigestRun.objects.filter(period=period)
+        if not runs.exists() or runs.filter(key=digest_key(period, now)).exists():
             continue
         if digest_run_start(period=period, now=now) is not None:
             logger.warning("Digest run %s was not started by beat; started by the catch-up", period)

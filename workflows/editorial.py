@@ -21,6 +21,7 @@ from core.exceptions import ConcurrentChange, MissingInput, NotFound, Permission
 from . import permissions
 from .models import Evaluation, GoodPractice
 from .models_editorial import GoodPracticeVersion
+from .search import index as search_index
 
 TEXT_FIELDS = (
     "title",
@@ -149,6 +150,7 @@ def good_practice_edit(
                 good_practice=record, kind=GoodPracticeVersion.Kind.EDITED, actor=actor,
                 before=before,
             )
+            search_index.good_practice_refresh(record.pk)
     return record
 
 

@@ -19,6 +19,7 @@ from core.models import Organisation
 from . import editorial, similarity
 from .models import Approach, Evaluation, GoodPractice, Outcome
 from .models_editorial import GoodPracticeVersion
+from .search import index as search_index
 
 SUCCESSFUL_OUTCOMES = (Outcome.SUCCESSFUL, Outcome.PARTLY)
 
@@ -136,6 +137,7 @@ def good_practice_recompute(*, good_practice_id: int) -> GoodPractice:
                 ),
                 before=before,
             )
+        search_index.good_practice_refresh(record.pk)
     return record
 
 

@@ -516,10 +516,16 @@ class Event(models.Model):
         return f"{self.get_kind_display()} ({self.created_at:%Y-%m-%d %H:%M})"
 
 
-# Editorial models (versions, recommendations) live in their own module; importing them here
-# registers them with the app.
+# Editorial models (versions, recommendations) and search tables live in modules of their own;
+# importing them here registers them with the app.
 from .models_editorial import (  # noqa: E402,F401
     GoodPracticeVersion,
     Recommendation,
     RecommendationVersion,
+)
+from .search.models import (  # noqa: E402,F401
+    ChallengeSearch,
+    GoodPracticeSearch,
+    SearchTerm,
+    Synonym,
 )

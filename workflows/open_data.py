@@ -35,6 +35,7 @@ from core.models import Region, TargetGroup, Topic
 from . import editorial
 from .models import GoodPractice
 from .models_editorial import GoodPracticeVersion, Recommendation
+from .search import index as search_index
 
 SCHEMA_VERSION = "1.0"
 LICENCE = {
@@ -323,6 +324,7 @@ def good_practices_import(*, data: dict[str, Any], source_url: str = "") -> Impo
             else:
                 unchanged += 1
             if changed:
+                search_index.good_practice_refresh(record.pk)
                 editorial.version_record(
                     good_practice=record, kind=GoodPracticeVersion.Kind.IMPORTED, before=before,
                     note=source["source_url"] or source_name,

@@ -87,10 +87,17 @@ def test_the_catch_up_hands_out_again_a_batch_lost_with_its_worker(readers, sett
 )
 def test_the_catch_up_starts_a_run_beat_never_started_while_it_is_still_that_morning(readers, settings, now, started):
     settings.DIGEST_CATCH_UP_HOURS = 12
+    start(now=now - datetime.timedelta(days=1))  # yesterday's run: digests are running here
     with time_machine.travel(now, tick=False):
         assert digest_runs.digests_catch_up()["runs_started"] == started
         assert digest_runs.digests_catch_up()["runs_started"] == 0  # never twice
-    assert DigestRun.objects.filter(period="daily").count() == started
+    assert DigestRun.objects.filter(period="daily").count() == 1 + started
+
+
+def test_a_fresh_installation_gets_its_first_digest_from_beat_not_from_the_catch_up(readers):
+    with time_machine.travel(TUESDAY_9, tick=False):
+        assert digest_runs.digests_catch_up()["runs_started"] == 0
+    assert not DigestRun.objects.exists()
 
 
 def test_the_weekly_run_is_due_from_monday_morning(network):

@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('core', '0002_seed_reference_data'),
-        ('workflows', '0002_editorial_versions_and_sources'),
+        ('workflows', '0003_editorial_versions_and_sources'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('workflows', '0001_initial'),
+        ('workflows', '0002_search'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
