@@ -2,7 +2,7 @@ from django.urls import include, path, re_path
 from csp.decorators import csp_update
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from . import views, views_history, views_personal_data, views_search, views_transitions
+from . import views, views_history, views_personal_data, views_search, views_stats, views_transitions
 
 v1 = [
     path("auth/token/", views.TokenView.as_view(), name="token"),
@@ -60,7 +60,7 @@ v1 = [
         views_transitions.ReferralBodyListView.as_view(),
         name="referral-body-list",
     ),
-    path("stats/", views.StatsView.as_view(), name="stats"),
+    path("stats/", views_stats.StatsView.as_view(), name="stats"),
     path("me/", views.MeView.as_view(), name="me"),
     path("me/export/", views_personal_data.MeExportView.as_view(), name="me-export"),
     path("me/erasure/", views_personal_data.MeErasureView.as_view(), name="me-erasure"),

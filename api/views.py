@@ -15,7 +15,7 @@ from django.contrib.auth import authenticate
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 from django_filters.rest_framework import DjangoFilterBackend
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, status
 from rest_framework.decorators import (
     api_view,
@@ -35,13 +35,11 @@ from core.models import Organisation, Region, TargetGroup, Topic, WorkingGroup
 from notifications import services as notification_services
 from workflows import permissions, selectors, services
 from workflows.models import Challenge, Comment
-from workflows.stats import challenge_stats_for
 
 from . import serializers as s
 from .filters import ChallengeFilter, StableOrderingFilter
 from .pagination import StandardPagination
 from .search import GermanSearchFilter
-from .schema import ErrorSerializer
 from core.auth_backends import was_locked_out
 from core.tokens import TOKEN_ENDPOINT_NAME, token_create
 
@@ -351,15 +349,6 @@ class WorkingGroupListView(_ReferenceList):
 
 
 # --- statistics and the caller ------------------------------------------------------------------
-
-
-@extend_schema(tags=["statistics"])
-class StatsView(APIView):
-    @extend_schema(responses={200: s.StatsSerializer})
-    def get(self, request: Request) -> Response:
-        """Counts per state, topic and region, and the median days challenges spent in each
-        state, over the challenges you may see."""
-        return Response(s.StatsSerializer(challenge_stats_for(request.user)).data)
 
 
 def _me_payload(user: Any) -> dict[str, Any]:

@@ -31,8 +31,13 @@ def file_challenge(*, actor, organisation, visibility="network", title="Anerkenn
     )
 
 
-def advance(challenge: Challenge, to_state: str, *, actor, group, partners=(), outcome="successful") -> Challenge:
-    """Move ``challenge`` along the main path to ``to_state`` (or to ``closed``)."""
+def advance(
+    challenge: Challenge, to_state: str, *, actor, group, partners=(), outcome="successful",
+    approach: str = "Lotsenprogramm",
+) -> Challenge:
+    """Move ``challenge`` along the main path to ``to_state`` (or to ``closed``). Approaches
+    with the same title join one good-practice record: give each its own ``approach`` title
+    for records of their own."""
     if to_state == State.CLOSED:
         return services.challenge_close(actor=actor, challenge=challenge, reason="out_of_scope")
     target = PATH.index(to_state)
@@ -46,7 +51,7 @@ def advance(challenge: Challenge, to_state: str, *, actor, group, partners=(), o
         elif state == State.ANALYSED:
             challenge = services.challenge_propose_approach(
                 actor=actor, challenge=challenge,
-                approaches=[services.ApproachInput("Lotsenprogramm", "Lotsen begleiten das Verfahren")],
+                approaches=[services.ApproachInput(approach, "Lotsen begleiten das Verfahren")],
                 selected=0,
             )
         elif state == State.APPROACH_PROPOSED:

@@ -5,6 +5,8 @@ shows them read-only and offers the lifecycle steps the coordinator may take as 
 with the same form and service as the pages (``workflows.admin_steps``).
 """
 
+import functools
+
 from django.contrib import admin
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
@@ -30,6 +32,7 @@ from .models import (
     TransitionLog,
     Trial,
 )
+from .models_editorial import GoodPracticeVersion, Recommendation, RecommendationVersion
 
 
 class ReadOnlyInline(admin.TabularInline):
@@ -181,7 +184,11 @@ class GoodPracticeAdmin(GermanSearchAdminMixin, admin.ModelAdmin):
     @admin.action(description=_("Take the selected good practices out of the catalogue"))
     def unpublish(self, request, queryset):
         run_service_action(
-            self, request, queryset, services.good_practice_unpublish, "good_practice",
+            self, request, queryset,
+            functools.partial(
+                services.good_practice_unpublish, reason=str(_("Withdrawn in the admin."))
+            ),
+            "good_practice",
             _("%(n)d unpublished."),
         )
 
@@ -194,3 +201,29 @@ class ReferralBodyAdmin(admin.ModelAdmin):
     list_display = ["name", "contact_email", "website", "is_active"]
     list_filter = ["is_active"]
     search_fields = ["name", "description"]
+
+
+# Versions are written by the services only; recommendations are written and published on
+# their pages (preview, confirmation, reason), so the admin shows them read-only.
+
+
+@admin.register(GoodPracticeVersion)
+class GoodPracticeVersionAdmin(ReadOnlyAdmin):
+    list_display = ["good_practice", "number", "kind", "actor", "created_at"]
+    list_filter = ["kind"]
+    list_select_related = ["good_practice", "actor"]
+
+
+@admin.register(Recommendation)
+class RecommendationAdmin(ReadOnlyAdmin):
+    list_display = ["title", "target_group", "status", "published_at"]
+    list_filter = ["status", "target_group"]
+    search_fields = ["title", "text"]
+    list_select_related = ["target_group"]
+
+
+@admin.register(RecommendationVersion)
+class RecommendationVersionAdmin(ReadOnlyAdmin):
+    list_display = ["recommendation", "number", "kind", "actor", "created_at"]
+    list_filter = ["kind"]
+    list_select_related = ["recommendation", "actor"]

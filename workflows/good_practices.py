@@ -16,7 +16,9 @@ from django.utils.text import slugify
 
 from core.models import Organisation
 
+from . import editorial, similarity
 from .models import Approach, Evaluation, GoodPractice, Outcome
+from .models_editorial import GoodPracticeVersion
 from .search import index as search_index
 
 SUCCESSFUL_OUTCOMES = (Outcome.SUCCESSFUL, Outcome.PARTLY)
@@ -46,6 +48,16 @@ def good_practice_record_for(*, approach_id: int) -> GoodPractice | None:
         if approach.good_practice_id is None:
             if not successful:
                 return None
+            # The same approach under a near-identical title joins the existing record
+            # instead of starting a second one: records grow without hand-linking.
+            match = next(iter(similarity.similar_good_practices(
+                approach.title, threshold=similarity.JOIN_THRESHOLD, limit=1
+            )), None)
+            if match is not None:
+                Approach.objects.filter(pk=approach.pk).update(
+                    good_practice_id=match.good_practice_id
+                )
+                return good_practice_recompute(good_practice_id=match.good_practice_id)
             challenge = approach.challenge
             now = timezone.now()
             record = GoodPractice.objects.create(
@@ -82,32 +94,61 @@ def good_practice_recompute(*, good_practice_id: int) -> GoodPractice:
             for e in evaluations
             if e.outcome in SUCCESSFUL_OUTCOMES
         ]
+        before = editorial.snapshot(record)
         record.trial_count = len(evaluations)
         record.success_count = sum(e.outcome == Outcome.SUCCESSFUL for e in evaluations)
         record.partial_count = sum(e.outcome == Outcome.PARTLY for e in evaluations)
         record.region_count = len({c.region_id for c in challenges.values()})
         record.typical_duration_days = int(statistics.median(durations)) if durations else None
-        if not record.evidence:
-            record.evidence = "\n\n".join(
-                e.evidence for e in evaluations if e.outcome in SUCCESSFUL_OUTCOMES
-            )
-        if not record.lessons_learnt:
-            record.lessons_learnt = "\n\n".join(e.lessons_learned for e in evaluations)
+        # Evidence and lessons of each trial join the editorial text once, in the order the
+        # trials were evaluated; what editors wrote meanwhile stays.
+        merged = set(record.merged_evaluations.values_list("id", flat=True))
+        joining = [e for e in evaluations if e.pk not in merged]
+        record.evidence = _joined(
+            record.evidence,
+            [e.evidence for e in joining if e.outcome in SUCCESSFUL_OUTCOMES],
+        )
+        record.lessons_learnt = _joined(record.lessons_learnt, [e.lessons_learned for e in joining])
         record.updated_at = timezone.now()
         record.save()
-        record.regions.set({c.region_id for c in challenges.values()})
-        record.topics.set({c.topic_id for c in challenges.values()})
-        record.target_groups.set(_target_group_ids(challenges.keys()))
-        record.partners.set(
-            set(
-                Organisation.objects.filter(trials__evaluation__in=evaluations).values_list(
-                    "id", flat=True
+        if joining:
+            record.merged_evaluations.add(*joining)
+        # Facts from the trials are added; what an editor added by hand stays.
+        record.regions.add(*{c.region_id for c in challenges.values()})
+        record.topics.add(*{c.topic_id for c in challenges.values()})
+        record.target_groups.add(*_target_group_ids(challenges.keys()))
+        record.partners.add(
+            *(
+                set(
+                    Organisation.objects.filter(trials__evaluation__in=evaluations).values_list(
+                        "id", flat=True
+                    )
                 )
+                | {c.organisation_id for c in challenges.values()}
             )
-            | {c.organisation_id for c in challenges.values()}
         )
+        if editorial.changes_between(before, editorial.snapshot(record)):
+            editorial.version_record(
+                good_practice=record,
+                kind=(
+                    GoodPracticeVersion.Kind.AGGREGATED
+                    if record.versions.exists()
+                    else GoodPracticeVersion.Kind.CREATED
+                ),
+                before=before,
+            )
         search_index.good_practice_refresh(record.pk)
     return record
+
+
+def _joined(text: str, additions: list[str]) -> str:
+    """``text`` followed by each addition not already in it (records aggregated before trials
+    were tracked hold the first trials' text already)."""
+    joined = text.strip()
+    for addition in (a.strip() for a in additions):
+        if addition and addition not in joined:
+            joined = f"{joined}\n\n{addition}" if joined else addition
+    return joined
 
 
 def _target_group_ids(challenge_ids) -> set[int]:

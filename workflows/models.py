@@ -517,6 +517,18 @@ class GoodPractice(models.Model):
         related_name="+",
         verbose_name=_("published by"),
     )
+    # Evaluations whose evidence and lessons already joined the editorial text: later trials
+    # are appended once, and a coordinator's edits of the text are never overwritten.
+    merged_evaluations = models.ManyToManyField(
+        "Evaluation", blank=True, related_name="+", verbose_name=_("trials merged into the text")
+    )
+    # Records imported from another network's open-data feed keep where they came from.
+    source_name = models.CharField(_("source"), max_length=200, blank=True)
+    source_url = models.URLField(_("source address"), max_length=500, blank=True)
+    source_uri = models.CharField(
+        _("identifier at the source"), max_length=500, null=True, blank=True, unique=True
+    )
+    licence = models.CharField(_("licence"), max_length=200, blank=True)
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     updated_at = models.DateTimeField(_("updated at"), default=timezone.now)
 
@@ -574,8 +586,13 @@ class Event(models.Model):
         return f"{self.get_kind_display()} ({self.created_at:%Y-%m-%d %H:%M})"
 
 
-# Search keeps its tables in a module of its own (workflows/search/); importing them here
-# registers them with the app.
+# Editorial models (versions, recommendations) and search tables live in modules of their own;
+# importing them here registers them with the app.
+from .models_editorial import (  # noqa: E402,F401
+    GoodPracticeVersion,
+    Recommendation,
+    RecommendationVersion,
+)
 from .search.models import (  # noqa: E402,F401
     ChallengeSearch,
     GoodPracticeSearch,

@@ -148,3 +148,30 @@ def can_view_good_practice(user: Any, good_practice: GoodPractice) -> bool:
 
 def can_publish_good_practice(user: Any, good_practice: GoodPractice | None = None) -> bool:
     return roles_of(user).coordinator
+
+
+def can_edit_good_practice(user: Any, good_practice: GoodPractice) -> bool:
+    """Coordinators edit every record; the authoring working group edits its drafts."""
+    roles = roles_of(user)
+    if roles.coordinator:
+        return True
+    return good_practice.status == "draft" and good_practice.working_group_id in roles.group_ids
+
+
+# --- recommendations ----------------------------------------------------------------------------
+
+
+def can_write_recommendation(user: Any) -> bool:
+    """Coordinators write, edit, publish and withdraw recommendations."""
+    return roles_of(user).coordinator
+
+
+def can_view_recommendation(user: Any, recommendation: Any) -> bool:
+    return recommendation.status == "published" or roles_of(user).coordinator
+
+
+# --- imports ------------------------------------------------------------------------------------
+
+
+def can_import_challenges(user: Any) -> bool:
+    return roles_of(user).coordinator

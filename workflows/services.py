@@ -28,7 +28,7 @@ from core.exceptions import (
 )
 from core.models import Organisation, Region, TargetGroup, Topic, WorkingGroup
 
-from . import good_practices, history, hooks, permissions
+from . import editorial, good_practices, history, hooks, permissions
 from .personal_data import personal_data_errors
 from .search import index as search_index
 from .models import (
@@ -48,6 +48,7 @@ from .models import (
     Trial,
     Visibility,
 )
+from .models_editorial import GoodPracticeVersion
 
 EDITABLE_FIELDS = ("title", "description", "topic", "target_groups", "region", "visibility")
 TITLE_MAX = 200
@@ -898,6 +899,7 @@ def good_practice_publish(*, actor: Any, good_practice: GoodPractice | int) -> G
             raise PermissionDenied(_("Only coordinators publish good practices."))
         if locked.status == GoodPractice.Status.PUBLISHED:
             return locked
+        before = editorial.snapshot(locked)
         now = timezone.now()
         locked.status = GoodPractice.Status.PUBLISHED
         locked.validation = GoodPractice.Validation.VALIDATED
@@ -907,14 +909,23 @@ def good_practice_publish(*, actor: Any, good_practice: GoodPractice | int) -> G
         locked.save(
             update_fields=["status", "validation", "published_at", "published_by", "updated_at"]
         )
+        editorial.version_record(
+            good_practice=locked, kind=GoodPracticeVersion.Kind.PUBLISHED, actor=actor,
+            before=before,
+        )
         _record_event(
             kind=Event.Kind.GOOD_PRACTICE_PUBLISHED, actor=actor, good_practice=locked
         )
     return locked
 
 
-def good_practice_unpublish(*, actor: Any, good_practice: GoodPractice | int) -> GoodPractice:
-    """Take a record out of the public catalogue again (coordinators only)."""
+def good_practice_unpublish(
+    *, actor: Any, good_practice: GoodPractice | int, reason: str
+) -> GoodPractice:
+    """Take a record out of the public catalogue again (coordinators only), saying why; the
+    reason is kept in the record's versions. Withdrawing a draft changes nothing. Raises
+    ``NotFound``, ``PermissionDenied``, ``MissingInput`` (no reason)."""
+    reason = (reason or "").strip()
     pk = good_practice.pk if isinstance(good_practice, GoodPractice) else good_practice
     with transaction.atomic():
         locked = GoodPractice.objects.select_for_update().filter(pk=pk).first()
@@ -922,8 +933,16 @@ def good_practice_unpublish(*, actor: Any, good_practice: GoodPractice | int) ->
             raise NotFound(_("Good practice not found."))
         if not permissions.can_publish_good_practice(actor, locked):
             raise PermissionDenied(_("Only coordinators publish good practices."))
+        if not reason:
+            raise MissingInput(fields={"reason": [_("Please say why the record is withdrawn.")]})
         if locked.status != GoodPractice.Status.DRAFT:
+            before = editorial.snapshot(locked)
             locked.status = GoodPractice.Status.DRAFT
+            locked.validation = GoodPractice.Validation.CHANGES_REQUESTED
             locked.updated_at = timezone.now()
-            locked.save(update_fields=["status", "updated_at"])
+            locked.save(update_fields=["status", "validation", "updated_at"])
+            editorial.version_record(
+                good_practice=locked, kind=GoodPracticeVersion.Kind.UNPUBLISHED, actor=actor,
+                before=before, note=reason,
+            )
     return locked

@@ -9,9 +9,6 @@ taxonomies, and the transition log read once and replayed in Python.
 
 from __future__ import annotations
 
-import datetime
-import statistics
-from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,7 +17,8 @@ from django.db.models import Count, QuerySet
 from core.models import Region, Topic
 
 from . import permissions
-from .models import Challenge, State, TransitionLog
+from .models import Challenge, State
+from .stats_window import completed_stay_days
 
 SECONDS_PER_DAY = 86_400
 
@@ -63,20 +61,6 @@ def _visible(user: Any) -> QuerySet[Challenge]:
     return qs.order_by()
 
 
-def state_stays(log_rows: list[tuple[int, str, datetime.datetime]]) -> dict[str, list[float]]:
-    """Completed stays per state, in days, from log rows ``(challenge_id, to_state, at)`` sorted
-    by challenge and time. A stay starts when a row enters the state and ends at the challenge's
-    next row; the current stay of each challenge has not ended and is not counted."""
-    stays: dict[str, list[float]] = defaultdict(list)
-    previous: tuple[int, str, datetime.datetime] | None = None
-    for row in log_rows:
-        if previous is not None and previous[0] == row[0]:
-            seconds = (row[2] - previous[2]).total_seconds()
-            stays[previous[1]].append(max(seconds, 0.0) / SECONDS_PER_DAY)
-        previous = row
-    return stays
-
-
 def challenge_stats_for(user: Any) -> ChallengeStats:
     """Counts per state, topic and region, and the median days spent in each state, over the
     challenges ``user`` may see."""
@@ -85,12 +69,7 @@ def challenge_stats_for(user: Any) -> ChallengeStats:
     per_topic = dict(visible.values_list("topic_id").annotate(n=Count("id")).order_by())
     per_region = dict(visible.values_list("region_id").annotate(n=Count("id")).order_by())
 
-    log_rows = list(
-        TransitionLog.objects.filter(challenge__in=visible.values("pk"))
-        .order_by("challenge_id", "at", "id")
-        .values_list("challenge_id", "to_state", "at")
-    )
-    stays = state_stays(log_rows)
+    stays = completed_stay_days(visible)
 
     return ChallengeStats(
         total=sum(per_state.values()),
@@ -110,8 +89,8 @@ def challenge_stats_for(user: Any) -> ChallengeStats:
             StateDuration(
                 state=state.value,
                 label=str(state.label),
-                median_days=round(statistics.median(stays[state]), 2) if stays.get(state) else None,
-                stays=len(stays.get(state, ())),
+                median_days=stays[state][1] if state in stays else None,
+                stays=stays[state][0] if state in stays else 0,
             )
             for state in State
         ],

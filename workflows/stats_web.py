@@ -1,9 +1,6 @@
-"""The statistics page's own figure, the cumulative flow, and the geometry of its
-server-rendered SVG charts (no JavaScript, CSP-friendly). Counts per topic and region and the
-median days per state come from ``workflows.stats`` (shared with the API's ``/stats/``).
-
-The flow costs one query whatever the number of challenges: the log is read once and replayed.
-"""
+"""The geometry of the statistics page's server-rendered SVG charts (no JavaScript,
+CSP-friendly). The figures come from ``workflows.stats`` and ``workflows.stats_window``
+(shared with the API's ``/stats/``)."""
 
 from __future__ import annotations
 
@@ -11,10 +8,8 @@ import datetime
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import QuerySet
-from django.utils import timezone
 
-from .models import Challenge, State, TransitionLog
+from .models import State
 
 # Bottom to top in the cumulative flow: finished work at the bottom, new work on top.
 FLOW_ORDER = (
@@ -33,36 +28,6 @@ DURATION_STATES = (State.REPORTED, State.ANALYSED, State.APPROACH_PROPOSED, Stat
 class FlowPoint:
     day: datetime.date
     counts: dict[str, int]
-
-
-def cumulative_flow(
-    challenges: QuerySet[Challenge], *, weeks: int = 12, today: datetime.date | None = None
-) -> list[FlowPoint]:
-    """How many challenges were in each state at the end of each of the last ``weeks`` weeks
-    (the last point is today)."""
-    today = today or timezone.localdate()
-    days = [today - datetime.timedelta(weeks=weeks - 1 - i) for i in range(weeks)]
-    rows = (
-        TransitionLog.objects.filter(challenge__in=challenges.values("pk"))
-        .order_by("at", "id")
-        .values_list("challenge_id", "to_state", "at")
-    )
-    tz = timezone.get_current_timezone()
-    current: dict[int, str] = {}
-    points: list[FlowPoint] = []
-    rows_iter = iter(rows)
-    pending = next(rows_iter, None)
-    for day in days:
-        end = datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time.min, tz)
-        while pending is not None and pending[2] < end:
-            current[pending[0]] = pending[1]
-            pending = next(rows_iter, None)
-        counts = {state: 0 for state in FLOW_ORDER}
-        for state in current.values():
-            if state in counts:
-                counts[state] += 1
-        points.append(FlowPoint(day=day, counts=counts))
-    return points
 
 
 # --- chart geometry ---------------------------------------------------------------------------
@@ -147,7 +112,7 @@ class FlowChart:
 
 
 def flow_chart(points: list[FlowPoint], *, width: int = 640, height: int = 280) -> FlowChart:
-    """Stacked areas, one polygon per state, from the points of :func:`cumulative_flow`."""
+    """Stacked areas, one polygon per state, from the weeks of the cumulative flow."""
     left, right, top, bottom_pad = 40, 10, 10, 30
     plot_w, plot_h = width - left - right, height - top - bottom_pad
     total_max = max([sum(p.counts.values()) for p in points] or [0]) or 1

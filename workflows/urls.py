@@ -2,7 +2,15 @@
 
 from django.urls import path
 
-from . import views, views_board
+from . import (
+    views,
+    views_board,
+    views_editorial,
+    views_import,
+    views_open_data,
+    views_recommendations,
+    views_statistics,
+)
 from .search import views as search_views
 
 urlpatterns = [
@@ -32,12 +40,67 @@ urlpatterns = [
         name="challenge-move",
     ),
     path("good-practices/", views.good_practice_catalogue, name="good-practice-catalogue"),
-    path("good-practices/<slug:slug>/", views.good_practice_detail, name="good-practice-detail"),
+    path(
+        "good-practices/similar/",
+        views_editorial.good_practice_similar,
+        name="good-practice-similar",
+    ),
+    path(
+        "good-practices/<slug:slug>/edit/",
+        views_editorial.good_practice_edit,
+        name="good-practice-edit",
+    ),
+    path(
+        "good-practices/<slug:slug>/preview/",
+        views_editorial.good_practice_preview,
+        name="good-practice-preview",
+    ),
     path(
         "good-practices/<slug:slug>/publish/",
-        views.good_practice_publish,
+        views_editorial.good_practice_publish,
         name="good-practice-publish",
     ),
-    path("recommendations/<slug:slug>/", views.recommendations, name="recommendations"),
-    path("statistics/", views.statistics, name="statistics"),
+    path(
+        "good-practices/<slug:slug>/unpublish/",
+        views_editorial.good_practice_unpublish,
+        name="good-practice-unpublish",
+    ),
+    path("good-practices/<slug:slug>/", views.good_practice_detail, name="good-practice-detail"),
+    path(
+        "recommendations/new/", views_recommendations.recommendation_new,
+        name="recommendation-new",
+    ),
+    path(
+        "recommendations/<slug:slug>/", views_recommendations.target_group_recommendations,
+        name="recommendations",
+    ),
+    path(
+        "recommendation/<slug:slug>/", views_recommendations.recommendation_detail,
+        name="recommendation-detail",
+    ),
+    path(
+        "recommendation/<slug:slug>/pdf/", views_recommendations.recommendation_pdf_view,
+        name="recommendation-pdf",
+    ),
+    path(
+        "recommendation/<slug:slug>/edit/", views_recommendations.recommendation_edit,
+        name="recommendation-edit",
+    ),
+    path(
+        "recommendation/<slug:slug>/publish/", views_recommendations.recommendation_publish,
+        name="recommendation-publish",
+    ),
+    path(
+        "recommendation/<slug:slug>/unpublish/", views_recommendations.recommendation_unpublish,
+        name="recommendation-unpublish",
+    ),
+    path("import/", views_import.import_sheet, name="import-sheet"),
+    path("open-data/", views_open_data.open_data_page, name="open-data"),
+    path("open-data/good-practices.json", views_open_data.feed_json, name="open-data-json"),
+    path("open-data/good-practices.csv", views_open_data.feed_csv, name="open-data-csv"),
+    path("statistics/", views_statistics.statistics, name="statistics"),
+    path(
+        "statistics/csv/<slug:table>/", views_statistics.statistics_csv,
+        name="statistics-csv",
+    ),
 ]

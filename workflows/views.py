@@ -13,9 +13,9 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -24,7 +24,7 @@ from core.exceptions import DomainError, NotFound
 from core.forms import copy_field_errors
 from core.models import TargetGroup
 
-from . import history, permissions, selectors, services, stats, stats_web
+from . import editorial, history, permissions, recommendations, selectors, services, views_editorial
 from .forms import (
     AssignForm,
     ChallengeFilterForm,
@@ -33,7 +33,7 @@ from .forms import (
     GoodPracticeFilterForm,
     NewChallengeForm,
 )
-from .models import Challenge, ClosureReason, Event, Follow, GoodPractice, State
+from .models import Challenge, ClosureReason, Event, Follow, State
 from .search import query as search_query
 from .search import suggest as search_suggest
 from .search.models import Scope
@@ -86,6 +86,10 @@ def my_work(request: HttpRequest) -> HttpResponse:
             "followed": work.followed,
             "activity": work.activity,
             "can_file": permissions.can_file_challenge(user),
+            "drafts": editorial.good_practice_drafts_for(user, limit=MY_WORK_SIZE),
+            "recommendation_drafts": recommendations.recommendation_drafts_for(
+                user, limit=MY_WORK_SIZE
+            ),
         },
     )
 
@@ -513,94 +517,11 @@ def good_practice_detail(request: HttpRequest, slug: str) -> HttpResponse:
         record = selectors.good_practice_detail_for(request.user, slug=slug)
     except NotFound:
         raise Http404() from None
-    sources = [
-        a.challenge for a in record.approaches.all()
-        if permissions.can_view_challenge(request.user, a.challenge)
-    ]
     return render(
         request,
         "workflows/good_practice_detail.html",
-        {
-            "record": record,
-            "sources": sources,
-            "source_count": len({a.challenge_id for a in record.approaches.all()}),
-            "can_publish": permissions.can_publish_good_practice(request.user, record),
-        },
-    )
-
-
-@login_required
-@require_POST
-def good_practice_publish(request: HttpRequest, slug: str) -> HttpResponse:
-    record = get_object_or_404(GoodPractice, slug=slug)
-    unpublish = request.POST.get("action") == "unpublish"
-    try:
-        if unpublish:
-            services.good_practice_unpublish(actor=request.user, good_practice=record)
-        else:
-            services.good_practice_publish(actor=request.user, good_practice=record)
-    except NotFound:
-        raise Http404() from None
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(
-            request,
-            _("The record is back in draft.") if unpublish
-            else _("The record is published in the public catalogue."),
-        )
-    return redirect("good-practice-detail", slug=record.slug)
-
-
-def recommendations(request: HttpRequest, slug: str) -> HttpResponse:
-    """Recommendations for one target group: every published record for it, printable."""
-    target_group = get_object_or_404(TargetGroup, slug=slug)
-    records = list(
-        GoodPractice.objects.filter(
-            status=GoodPractice.Status.PUBLISHED, target_groups=target_group
-        )
-        .prefetch_related("topics", "regions", "partners")
-        .order_by("-success_count", "title")
-    )
-    return render(
-        request,
-        "workflows/recommendations.html",
-        {"target_group": target_group, "records": records,
-         "target_groups": TargetGroup.objects.all()},
+        views_editorial.detail_context(request.user, record),
     )
 
 
 # --- statistics -------------------------------------------------------------------------------
-
-
-@login_required
-def statistics(request: HttpRequest) -> HttpResponse:
-    """Charts for the network meeting, over the challenges the person may see."""
-    figures = stats.challenge_stats_for(request.user)
-    flow_points = stats_web.cumulative_flow(
-        selectors.challenges_visible_to(request.user).prefetch_related(None)
-    )
-    state_labels = dict(State.choices)
-    flow_order = list(reversed(stats_web.FLOW_ORDER))
-    medians = [
-        (state_labels[d.state], None if d.median_days is None else round(d.median_days, 1))
-        for d in figures.median_days_in_state
-        if d.state in stats_web.DURATION_STATES
-    ]
-
-    def largest_first(counts):
-        return [(c.name, c.count) for c in sorted(counts, key=lambda c: -c.count) if c.count]
-
-    return render(
-        request,
-        "workflows/statistics.html",
-        {
-            "flow": stats_web.flow_chart(flow_points),
-            "flow_states": [state_labels[s] for s in flow_order],
-            "flow_rows": [(p.day, [p.counts[s] for s in flow_order]) for p in flow_points],
-            "medians": stats_web.bar_chart(medians),
-            "per_topic": stats_web.bar_chart(largest_first(figures.by_topic)),
-            "per_region": stats_web.bar_chart(largest_first(figures.by_region)),
-            "total": figures.total,
-        },
-    )

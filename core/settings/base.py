@@ -34,6 +34,8 @@ SITE_URL = (
     os.environ.get("SITE_URL")
     or f"http://{os.environ.get('HOST') or '127.0.0.1'}:{os.environ.get('PORT') or '8000'}"
 ).rstrip("/")
+# Printed on recommendations (page, print, PDF) and stated as publisher in the open-data feed.
+NETWORK_NAME = os.environ.get("NETWORK_NAME", "Willkommensnetz Sachsen-Anhalt")
 
 # Retention (DSGVO, see core/retention.py): accounts unused this long are flagged to the
 # coordinators; sent mails and events older than this are pruned daily (at least 32 days).

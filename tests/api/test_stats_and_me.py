@@ -11,7 +11,6 @@ from notifications.models import Preference
 from tests.builders import file_challenge
 from tests.factories import region, topic
 from workflows import services
-from workflows.stats import state_stays
 
 from .conftest import client_for
 
@@ -101,14 +100,6 @@ def test_stats_count_only_what_the_caller_may_see(network, history):
 
 def test_stats_need_a_signed_in_caller(network):
     assert client_for(None).get("/api/v1/stats/").status_code == 401
-
-
-def test_state_stays_ignore_the_stay_that_has_not_ended():
-    t = [DAY0 + datetime.timedelta(days=d) for d in (0, 1, 3)]
-    rows = [(1, "reported", t[0]), (1, "analysed", t[1]), (2, "reported", t[0]), (1, "closed", t[2])]
-    rows.sort(key=lambda r: (r[0], r[2]))
-
-    assert dict(state_stays(rows)) == {"reported": [1.0], "analysed": [2.0]}
 
 
 def test_me_shows_roles_memberships_groups_and_preferences(network):

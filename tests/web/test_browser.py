@@ -169,7 +169,9 @@ def test_file_a_challenge_and_take_it_to_the_public_catalogue(browser, live_serv
     page = coordinator.sign_in(network.coordinator.email)
     coordinator.shot("my-work-coordinator")
     coordinator.go(f"/good-practices/{record.slug}/")
-    page.click('form[action$="/publish/"] button[type=submit]')
+    page.click(f'a[href="/good-practices/{record.slug}/publish/"]')
+    page.check("#id_confirmed")
+    page.click("main form button[type=submit]")
     page.wait_for_selector(".message-success")
     record.refresh_from_db()
     assert record.status == GoodPractice.Status.PUBLISHED

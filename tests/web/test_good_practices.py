@@ -30,26 +30,40 @@ def test_drafts_are_hidden_from_the_public_and_shown_to_coordinators(network, si
     assert group_page.status_code == 200 and "Veröffentlichen" not in group_page.content.decode()
 
 
-def test_a_coordinator_publishes_a_draft(network, sign_in, evaluated):
+def test_a_coordinator_publishes_a_draft_after_confirming(network, sign_in, evaluated):
     record = GoodPractice.objects.get()
-    response = sign_in(network.coordinator).post(f"/good-practices/{record.slug}/publish/")
+    coordinator = sign_in(network.coordinator)
+    confirm = coordinator.get(f"/good-practices/{record.slug}/publish/").content.decode()
+    assert "Jetzt veröffentlichen" in confirm and record.title in confirm
+    # Without the box ticked nothing is published.
+    assert coordinator.post(f"/good-practices/{record.slug}/publish/").status_code == 400
+    record.refresh_from_db()
+    assert record.status == GoodPractice.Status.DRAFT
+    response = coordinator.post(f"/good-practices/{record.slug}/publish/", {"confirmed": "on"})
     assert response.status_code == 302
     record.refresh_from_db()
     assert record.status == GoodPractice.Status.PUBLISHED
     assert record.title in Client().get("/good-practices/").content.decode()
 
 
-def test_a_coordinator_withdraws_a_record(network, sign_in, published):
-    sign_in(network.coordinator).post(
-        f"/good-practices/{published.slug}/publish/", {"action": "unpublish"}
-    )
+def test_a_coordinator_withdraws_a_record_with_a_reason(network, sign_in, published):
+    coordinator = sign_in(network.coordinator)
+    url = f"/good-practices/{published.slug}/unpublish/"
+    assert coordinator.post(url, {"reason": " "}).status_code == 400
+    published.refresh_from_db()
+    assert published.status == GoodPractice.Status.PUBLISHED
+    coordinator.post(url, {"reason": "Zahlen veraltet"})
     published.refresh_from_db()
     assert published.status == GoodPractice.Status.DRAFT
+    page = coordinator.get(f"/good-practices/{published.slug}/").content.decode()
+    assert "Zahlen veraltet" in page
 
 
 def test_a_group_member_may_not_publish(network, sign_in, evaluated):
     record = GoodPractice.objects.get()
-    response = sign_in(network.group_member).post(f"/good-practices/{record.slug}/publish/", follow=True)
+    response = sign_in(network.group_member).post(
+        f"/good-practices/{record.slug}/publish/", {"confirmed": "on"}, follow=True
+    )
     assert "Nur die Koordination veröffentlicht" in response.content.decode()
     record.refresh_from_db()
     assert record.status == GoodPractice.Status.DRAFT

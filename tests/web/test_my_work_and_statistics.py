@@ -10,8 +10,8 @@ from django.test import Client
 from django.utils import timezone
 
 from tests.builders import advance, file_challenge
-from workflows import services, stats_web
-from workflows.models import Challenge, State
+from workflows import services, stats_web, stats_window
+from workflows.models import State
 
 pytestmark = pytest.mark.django_db
 
@@ -105,9 +105,10 @@ def test_cumulative_flow_counts_each_state_per_week(network):
     with time_machine.travel(timezone.now() - datetime.timedelta(days=3), tick=False):
         advance(challenge, State.ANALYSED, actor=network.group_member, group=network.group)
     file_challenge(actor=network.partner, organisation=network.org)
-    points = stats_web.cumulative_flow(Challenge.objects.all(), weeks=4, today=today)
-    assert [p.day for p in points][-1] == today
-    assert [(p.counts[State.REPORTED], p.counts[State.ANALYSED]) for p in points] == [
+    window = stats_window.Window(today - datetime.timedelta(days=27), today)
+    weeks = stats_window.window_stats_for(network.coordinator, window).weeks
+    assert weeks[-1].week_ending == today
+    assert [(w.counts[State.REPORTED], w.counts[State.ANALYSED]) for w in weeks] == [
         (0, 0), (1, 0), (1, 0), (1, 1),
     ]
 

@@ -5,6 +5,7 @@ Common to every signed-in page: 1 session, 1 user, 2 roles (memberships, working
 """
 
 import datetime
+import hashlib
 
 import pytest
 import time_machine
@@ -51,20 +52,24 @@ def test_challenge_pages(network, sign_in, many_challenges, django_assert_num_qu
     # session, user, 2 roles, counts per state, 6 columns, 4 filter choices
     with django_assert_num_queries(15):
         assert client.get("/challenges/board/").status_code == 200
-    # session, user, 2 roles, reminder policy, waiting, stale, followed, activity
-    with django_assert_num_queries(9):
+    # session, user, 2 roles, reminder policy, waiting, stale, followed, activity, drafts of
+    # the group's good practices
+    with django_assert_num_queries(10):
         assert client.get("/").status_code == 200
-    # session, user, 2 roles; workflows.stats: counts per state, topic, region, the log,
-    # topics, regions; the log again for the cumulative flow
-    with django_assert_num_queries(11):
+    # session, user, 2 roles; workflows.stats: counts per state, topic, region, the median
+    # stays, topics, regions; workflows.stats_window: flow, cycle time, waiting time,
+    # throughput, 3 taxonomies, filed and finished per topic, region, target group and
+    # organisation (8)
+    with django_assert_num_queries(25):
         assert client.get("/statistics/").status_code == 200
 
 
 @pytest.mark.parametrize("many_challenges", ROWS, indirect=True)
 def test_coordinator_my_work(network, sign_in, many_challenges, django_assert_num_queries):
     client = sign_in(network.coordinator)
-    # session, user, 2 roles, triage, reminder policy, stale, followed, activity
-    with django_assert_num_queries(9):
+    # session, user, 2 roles, triage, reminder policy, stale, followed, activity, good
+    # practices and recommendations to review
+    with django_assert_num_queries(11):
         assert client.get("/").status_code == 200
 
 
@@ -92,7 +97,10 @@ def many_records(network, request):
         challenge = file_challenge(
             actor=network.partner, organisation=network.org, title=f"Fall {n}"
         )
-        challenge = advance(challenge, State.TRIALLED, actor=network.group_member, group=network.group)
+        challenge = advance(
+            challenge, State.TRIALLED, actor=network.group_member, group=network.group,
+            approach=hashlib.sha1(str(n).encode()).hexdigest()[:16],
+        )
         services.challenge_evaluate(
             actor=network.group_member, challenge=challenge, outcome="successful",
             evidence="Wirkt", lessons_learned="Gut",
@@ -110,6 +118,7 @@ def test_good_practice_pages(client, many_records, django_assert_num_queries):
     # target groups (recommendation links)
     with django_assert_num_queries(10):
         assert client.get("/good-practices/").status_code == 200
-    # target group, records, topics, regions, partners, other target groups
-    with django_assert_num_queries(6):
+    # target group, written recommendations, records, topics, regions, partners, other
+    # target groups
+    with django_assert_num_queries(7):
         assert client.get("/recommendations/employers/").status_code == 200
