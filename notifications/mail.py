@@ -47,12 +47,13 @@ def unsubscribe_url(user: Any, scope: str) -> str:
 
 
 def render(user: Any, template: str, build: Callable[[], tuple[str, dict[str, Any]]], *,
-           unsubscribe_scope: str | None = None) -> RenderedMail:
+           unsubscribe_scope: str | None = None, reply_to: str | None = None) -> RenderedMail:
     """Render ``notifications/mail/<template>.{txt,html}`` for ``user`` in their language.
 
     ``build`` returns ``(subject, context)``; it is called inside the language override so that
     every string it formats is in the recipient's language. With ``unsubscribe_scope`` the mail
-    carries the one-click unsubscribe link (RFC 8058) in the body and in the headers."""
+    carries the one-click unsubscribe link (RFC 8058) in the body and in the headers; with
+    ``reply_to`` (``notifications.inbound``) a reply to the mail becomes a comment."""
     with translation.override(user.preferred_language or settings.LANGUAGE_CODE):
         subject, context = build()
         headers: dict[str, str] = {}
@@ -65,6 +66,9 @@ def render(user: Any, template: str, build: Callable[[], tuple[str, dict[str, An
                 "List-Unsubscribe": f"<{url}>",
                 "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
             }
+        if reply_to:
+            headers["Reply-To"] = reply_to
+            ctx["reply_by_mail"] = True
         subject_text = " ".join(str(subject).split())[:300]  # one header line
         ctx["subject"] = subject_text
         return RenderedMail(

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 
 from core.exceptions import NotFound
 
-from . import dispatch, mail, selectors
+from . import dispatch, inbound, mail, selectors
 from .models import OutgoingMail, Preference, Reminder, ReminderPolicy
 from .selectors import LEVEL_ESCALATE, LEVEL_REMIND
 
@@ -232,7 +232,8 @@ def event_fan_out(*, event_id: int, now: datetime.datetime | None = None) -> lis
         if event.created_at >= now - IMMEDIATE_MAX_AGE:
             for user in selectors.immediate_recipients(event):
                 rendered = mail.render(
-                    user, "event", lambda e=event: _event_mail(e), unsubscribe_scope="immediate"
+                    user, "event", lambda e=event: _event_mail(e), unsubscribe_scope="immediate",
+                    reply_to=inbound.reply_to_for(user, event.challenge),
                 )
                 outgoing = mail_queue(
                     kind=OutgoingMail.Kind.EVENT, recipient=user, key=f"event:{event.pk}",
