@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core import permissions
 
-from .models import OutgoingMail, Preference, Reminder, ReminderPolicy
+from .models import InboundMail, OutgoingMail, Preference, Reminder, ReminderPolicy
 
 
 @admin.register(ReminderPolicy)
@@ -73,3 +73,14 @@ class ReminderAdmin(ReadOnly):
     list_display = ["created_at", "challenge", "state", "state_entered_at", "level"]
     list_filter = ["level", "state"]
     list_select_related = ["challenge"]
+
+
+@admin.register(InboundMail)
+class InboundMailAdmin(ReadOnly):
+    """Replies by mail as received: what became a comment, and what was refused and why."""
+
+    list_display = ["received_at", "sender", "status", "reason", "challenge", "size"]
+    list_filter = ["status", "reason"]
+    search_fields = ["sender", "message_id"]
+    list_select_related = ["challenge"]
+    date_hierarchy = "received_at"

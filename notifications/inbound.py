@@ -245,17 +245,18 @@ def inbound_reply_receive(*, envelope_sender: str, recipients: list[str], data: 
         return InboundOutcome(status="unknown_sender")
 
     address = next((r for r in recipients if is_reply_address(r)), recipients[0] if recipients else "")
-    try:
-        with transaction.atomic():
-            inbound = InboundMail.objects.create(
-                message_id=_message_id(message, data), sender=sender, user=user,
-                recipient=address[:254], size=len(data),
-            )
-            outcome = _comment_or_refusal(inbound, user, address, message, len(data))
-    except IntegrityError:  # this Message-ID was received before (or is right now)
-        logger.info("Ignored a second delivery of %s", _message_id(message, data))
-        return InboundOutcome(status="duplicate")
-    return outcome
+    message_id = _message_id(message, data)
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                inbound = InboundMail.objects.create(
+                    message_id=message_id, sender=sender, user=user,
+                    recipient=address[:254], size=len(data),
+                )
+        except IntegrityError:  # this Message-ID was received before (or is right now)
+            logger.info("Ignored a second delivery of %s", message_id)
+            return InboundOutcome(status="duplicate")
+        return _comment_or_refusal(inbound, user, address, message, len(data))
 
 
 def _comment_or_refusal(inbound: InboundMail, user: Any, address: str, message: EmailMessage,

@@ -165,6 +165,41 @@ def test_the_same_message_delivered_twice_is_one_comment(network, challenge, rec
     assert refusals_to(network.partner) == []
 
 
+def test_two_deliveries_of_one_message_at_the_same_moment_are_one_comment(
+    network, challenge, settings
+):
+    import threading
+
+    from django.db import connection
+
+    settings.INBOUND_MAIL_DOMAIN = DOMAIN
+    to = inbound.reply_address(network.partner, challenge.pk)
+    data = (
+        f"From: {network.partner.email}\r\nTo: {to}\r\nSubject: Re\r\n"
+        f"Message-ID: <same@client.example.org>\r\n\r\nGleichzeitig.\r\n"
+    ).encode()
+    barrier = threading.Barrier(2)
+    outcomes = []
+
+    def deliver():
+        try:
+            barrier.wait()
+            outcomes.append(inbound.inbound_reply_receive(
+                envelope_sender=network.partner.email, recipients=[to], data=data
+            ).status)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=deliver) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert sorted(outcomes) == ["accepted", "duplicate"]
+    assert Comment.objects.get().body == "Gleichzeitig."
+
+
 def test_a_forged_token_is_refused_and_the_sender_told(network, challenge, receiver):
     genuine = inbound.reply_address(network.partner, challenge.pk)
     local, domain = genuine.split("@")
