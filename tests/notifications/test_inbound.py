@@ -115,7 +115,9 @@ def refusals_to(user) -> list[OutgoingMail]:
     return list(OutgoingMail.objects.filter(kind=OutgoingMail.Kind.REPLY_REFUSED, recipient=user))
 
 
-pytestmark = pytest.mark.django_db(transaction=True)  # the receiver works in its own threads
+# The receiver works in its own threads; serialized like the other transactional tests here, so
+# the content types and reference data survive the flush for the tests after these.
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
 @pytest.mark.parametrize(
