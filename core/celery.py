@@ -51,4 +51,11 @@ app.conf.beat_schedule = {
         "task": "workflows.rebuild_good_practices",
         "schedule": crontab(hour=3, minute=15),
     },
+    # Retention (DSGVO): sent mails and events older than RETENTION_SENT_MAIL_DAYS /
+    # RETENTION_EVENT_DAYS are deleted at 03:45, after the rebuild. Daily is enough for ages
+    # counted in months; it selects by age only, so a repeated run deletes nothing more.
+    "prune-personal-data": {
+        "task": "core.prune_personal_data",
+        "schedule": crontab(hour=3, minute=45),
+    },
 }

@@ -30,6 +30,12 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 # Absolute base address used in mail links (mail is rendered by workers, not in a request).
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
+# Retention (DSGVO, see core/retention.py): accounts unused this long are flagged to the
+# coordinators; sent mails and events older than this are pruned daily (at least 32 days).
+RETENTION_INACTIVE_ACCOUNT_DAYS = int(os.environ.get("RETENTION_INACTIVE_ACCOUNT_DAYS", "730"))
+RETENTION_SENT_MAIL_DAYS = int(os.environ.get("RETENTION_SENT_MAIL_DAYS", "180"))
+RETENTION_EVENT_DAYS = int(os.environ.get("RETENTION_EVENT_DAYS", "365"))
+
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",

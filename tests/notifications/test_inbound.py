@@ -439,3 +439,24 @@ def test_receive_mail_without_a_domain_says_it_is_off():
     )
     assert result.returncode == 0, result.stderr
     assert "Reply by mail is off" in result.stdout
+
+
+@pytest.mark.django_db
+def test_replies_by_mail_are_exported_and_erased_with_the_person(network, challenge, settings):
+    from core.personal_data import person_erase, personal_data_export
+
+    settings.INBOUND_MAIL_DOMAIN = DOMAIN
+    to = inbound.reply_address(network.partner, challenge.pk)
+    data = (
+        f"From: {network.partner.email}\r\nTo: {to}\r\nSubject: Re\r\n"
+        f"Message-ID: <export@client.example.org>\r\n\r\nDanke.\r\n"
+    ).encode()
+    inbound.inbound_reply_receive(envelope_sender="", recipients=[to], data=data)
+
+    exported = personal_data_export(actor=network.coordinator, person=network.partner)
+    assert [r["sender"] for r in exported["replies_by_mail"]] == [network.partner.email]
+
+    person_erase(actor=network.coordinator, person=network.partner)
+
+    assert not InboundMail.objects.exists()
+    assert Comment.objects.count() == 1  # the contribution stays, under "former member"
