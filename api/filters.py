@@ -103,6 +103,10 @@ class StableOrderingFilter(OrderingFilter):
     """``ordering=`` with the id as tie-breaker, so pages never overlap or skip rows."""
 
     def get_ordering(self, request, queryset, view):
+        if not request.query_params.get(self.ordering_param) and request.query_params.get(
+            "search", ""
+        ).strip():
+            return None  # search results keep their order by relevance
         ordering = super().get_ordering(request, queryset, view)
         if ordering and not any(field.lstrip("-") == "id" for field in ordering):
             ordering = [*ordering, "-id" if ordering[0].startswith("-") else "id"]

@@ -2,11 +2,14 @@ from django.urls import include, path, re_path
 from csp.decorators import csp_update
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from . import views, views_personal_data
+from . import views, views_personal_data, views_search
 
 v1 = [
     path("auth/token/", views.TokenView.as_view(), name="token"),
     path("challenges/", views.ChallengeListView.as_view(), name="challenge-list"),
+    path(
+        "challenges/similar/", views_search.SimilarChallengesView.as_view(), name="challenge-similar"
+    ),
     path("challenges/<str:pk>/", views.ChallengeDetailView.as_view(), name="challenge-detail"),
     path(
         "challenges/<str:pk>/transitions/",

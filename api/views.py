@@ -24,7 +24,6 @@ from rest_framework.decorators import (
     permission_classes,
 )
 from rest_framework.authtoken.models import Token
-from rest_framework.filters import SearchFilter
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -44,6 +43,7 @@ from workflows.transitions import TRANSITIONS
 from . import serializers as s
 from .filters import ChallengeFilter, StableOrderingFilter
 from .pagination import StandardPagination
+from .search import GermanSearchFilter
 from .schema import ErrorSerializer
 from core.lockout import clear_failed_logins, is_locked_out, record_failed_login
 
@@ -150,11 +150,10 @@ class ChallengeListView(generics.GenericAPIView):
     pagination_class = StandardPagination
     filter_backends = [
         DjangoFilterBackend,
-        SearchFilter,
+        GermanSearchFilter,
         StableOrderingFilter,
     ]
     filterset_class = ChallengeFilter
-    search_fields = ["title", "description"]
     ordering_fields = ["created_at", "updated_at", "state_entered_at", "title", "state", "id"]
     ordering = ["-created_at", "-id"]
 
@@ -314,6 +313,8 @@ class GoodPracticeListView(generics.ListAPIView):
     permission_classes = [AllowAny]
     serializer_class = s.GoodPracticeSerializer
     pagination_class = StandardPagination
+    filter_backends = [GermanSearchFilter]
+    search_scope = "good_practice"
 
     def get_queryset(self):
         return selectors.good_practices_visible_to(self.request.user).order_by(

@@ -11,6 +11,9 @@ from django.utils.translation import gettext_lazy as _
 from core.admin import run_service_action
 
 from . import services
+from .search import index as search_index
+from .search.admin import GermanSearchAdminMixin
+from .search.models import Scope
 from .models import (
     Analysis,
     Approach,
@@ -64,10 +67,9 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 
 @admin.register(Challenge)
-class ChallengeAdmin(ReadOnlyAdmin):
+class ChallengeAdmin(GermanSearchAdminMixin, ReadOnlyAdmin):
     list_display = ["title", "state", "organisation", "working_group", "visibility", "state_entered_at"]
     list_filter = ["state", "visibility", "topic", "region", "working_group"]
-    search_fields = ["title", "description"]
     date_hierarchy = "created_at"
     inlines = [ApproachInline, TransitionLogInline, CommentInline]
     list_select_related = ["organisation", "working_group"]
@@ -111,10 +113,10 @@ class EventAdmin(ReadOnlyAdmin):
 
 
 @admin.register(GoodPractice)
-class GoodPracticeAdmin(admin.ModelAdmin):
+class GoodPracticeAdmin(GermanSearchAdminMixin, admin.ModelAdmin):
     list_display = ["title", "status", "validation", "working_group", "trial_count", "success_count", "published_at"]
     list_filter = ["status", "validation", "working_group", "topics", "target_groups"]
-    search_fields = ["title", "problem", "approach"]
+    search_scope = Scope.GOOD_PRACTICE
     prepopulated_fields = {"slug": ["title"]}
     filter_horizontal = ["regions", "target_groups", "topics", "partners"]
     readonly_fields = [
@@ -130,6 +132,11 @@ class GoodPracticeAdmin(admin.ModelAdmin):
         (_("Aggregate over all trials"), {"fields": ("trial_count", "success_count", "partial_count", "region_count", "typical_duration_days")}),
         (_("Publication"), {"fields": ("published_at", "published_by", "created_at", "updated_at")}),
     )
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # The admin edits the record's texts directly: keep its search terms current.
+        search_index.good_practice_refresh(form.instance.pk)
 
     @admin.action(description=_("Publish the selected good practices"))
     def publish(self, request, queryset):

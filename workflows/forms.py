@@ -87,6 +87,7 @@ class AssignForm(forms.Form):
 
 class ChallengeFilterForm(forms.Form):
     SORTS = {
+        "relevance": ("-search_rank", "-created_at", "-id"),
         "newest": ("-created_at", "-id"),
         "oldest": ("created_at", "id"),
         "updated": ("-updated_at", "-id"),
@@ -123,6 +124,8 @@ class ChallengeFilterForm(forms.Form):
         label=_("Sort by"),
         required=False,
         choices=[
+            ("", _("relevance when searching, else newest")),
+            ("relevance", _("relevance")),
             ("newest", _("newest first")),
             ("oldest", _("oldest first")),
             ("updated", _("recently changed")),
@@ -133,6 +136,7 @@ class ChallengeFilterForm(forms.Form):
 
 
 class GoodPracticeFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False, max_length=200)
     topic = forms.ModelChoiceField(
         label=_("Topic"), required=False, queryset=Topic.objects.all(), empty_label=_("All topics")
     )

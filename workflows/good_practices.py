@@ -17,6 +17,7 @@ from django.utils.text import slugify
 from core.models import Organisation
 
 from .models import Approach, Evaluation, GoodPractice, Outcome
+from .search import index as search_index
 
 SUCCESSFUL_OUTCOMES = (Outcome.SUCCESSFUL, Outcome.PARTLY)
 
@@ -105,6 +106,7 @@ def good_practice_recompute(*, good_practice_id: int) -> GoodPractice:
             )
             | {c.organisation_id for c in challenges.values()}
         )
+        search_index.good_practice_refresh(record.pk)
     return record
 
 

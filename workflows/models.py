@@ -502,3 +502,13 @@ class Event(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} ({self.created_at:%Y-%m-%d %H:%M})"
+
+
+# Search keeps its tables in a module of its own (workflows/search/); importing them here
+# registers them with the app.
+from .search.models import (  # noqa: E402,F401
+    ChallengeSearch,
+    GoodPracticeSearch,
+    SearchTerm,
+    Synonym,
+)

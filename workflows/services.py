@@ -30,6 +30,7 @@ from core.models import Organisation, Region, TargetGroup, Topic, WorkingGroup
 
 from . import good_practices, hooks, permissions
 from .personal_data import personal_data_errors
+from .search import index as search_index
 from .models import (
     Analysis,
     Approach,
@@ -176,6 +177,7 @@ def challenge_file(
         )
         challenge.target_groups.set(target_groups)
         Follow.objects.get_or_create(user=actor, challenge=challenge)
+        search_index.challenge_refresh(challenge.pk)
         log = TransitionLog.objects.create(
             challenge=challenge,
             transition="file",
@@ -244,6 +246,8 @@ def challenge_update(
         if changed:
             locked.updated_at = timezone.now()
             locked.save(update_fields=[f for f in changed if f != "target_groups"] + ["updated_at"])
+            if {"title", "description"} & set(changed):
+                search_index.challenge_refresh(locked.pk)
             _record_event(kind=Event.Kind.CHALLENGE_EDITED, actor=actor, challenge=locked)
     return locked
 
@@ -314,6 +318,7 @@ def _transition(
             )
         except ConcurrentTransition as exc:  # pragma: no cover - the row lock prevents it
             raise ConcurrentChange() from exc
+        search_index.challenge_refresh(locked.pk)  # the step's records are searched too
         log = TransitionLog.objects.create(
             challenge=locked,
             transition=name,

@@ -3,12 +3,23 @@
 from django.urls import path
 
 from . import views
+from .search import views as search_views
 
 urlpatterns = [
     path("", views.my_work, name="my-work"),
     path("challenges/", views.challenge_list, name="challenge-list"),
     path("challenges/board/", views.challenge_board, name="challenge-board"),
     path("challenges/new/", views.challenge_new, name="challenge-new"),
+    path(
+        "challenges/suggestions/",
+        search_views.challenge_suggestions,
+        name="challenge-suggestions",
+    ),
+    path(
+        "challenges/<int:pk>/close-as-duplicate/",
+        search_views.challenge_close_as_duplicate,
+        name="challenge-close-duplicate",
+    ),
     path("challenges/<int:pk>/", views.challenge_detail, name="challenge-detail"),
     path("challenges/<int:pk>/edit/", views.challenge_edit, name="challenge-edit"),
     path("challenges/<int:pk>/comment/", views.challenge_comment, name="challenge-comment"),

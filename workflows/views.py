@@ -8,14 +8,11 @@ whatever the number of rows (pinned in tests/web/test_queries.py).
 
 from __future__ import annotations
 
-import operator
-from functools import reduce
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db import connection
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -38,6 +35,9 @@ from .forms import (
     StepForm,
 )
 from .models import Challenge, Event, Follow, GoodPractice, State
+from .search import query as search_query
+from .search import suggest as search_suggest
+from .search.models import Scope
 from .transitions import TRANSITIONS
 
 PAGE_SIZE = 25
@@ -92,46 +92,37 @@ def my_work(request: HttpRequest) -> HttpResponse:
 # --- challenges -------------------------------------------------------------------------------
 
 
-def _search(qs: QuerySet[Challenge], text: str) -> QuerySet[Challenge]:
-    """Full-text search in title and description: PostgreSQL's German text search (stems, so
-    "Anerkennungen" finds "Anerkennung") plus a substring match; elsewhere every word must
-    occur as a substring."""
-    words = text.split()
-    if not words:
-        return qs
-    substring = reduce(
-        operator.and_, (Q(title__icontains=w) | Q(description__icontains=w) for w in words)
-    )
-    if connection.vendor == "postgresql":
-        from django.contrib.postgres.search import SearchQuery, SearchVector
-
-        vector = SearchVector("title", weight="A", config="german") + SearchVector(
-            "description", weight="B", config="german"
-        )
-        query = SearchQuery(text, config="german", search_type="websearch")
-        return qs.annotate(search=vector).filter(Q(search=query) | substring)
-    return qs.filter(substring)
-
-
-def _filtered(request: HttpRequest) -> tuple[ChallengeFilterForm, QuerySet[Challenge]]:
+def _filtered(
+    request: HttpRequest,
+) -> tuple[ChallengeFilterForm, QuerySet[Challenge], search_query.PreparedQuery | None]:
+    """The visible challenges narrowed by the filter form; with search words, matched and
+    ranked by ``workflows.search`` (relevance first unless another order is chosen)."""
     form = ChallengeFilterForm(request.GET or None)
     qs = selectors.challenges_visible_to(request.user).prefetch_related(None)
     sort = ChallengeFilterForm.SORTS["newest"]
+    prepared = None
     if form.is_bound and form.is_valid():
         data = form.cleaned_data
         for field in ("state", "topic", "region", "working_group", "organisation"):
             if data.get(field):
                 qs = qs.filter(**{field: data[field]})
+        chosen = data.get("sort") or ("relevance" if data.get("q") else "newest")
         if data.get("q"):
-            qs = _search(qs, data["q"])
-        sort = ChallengeFilterForm.SORTS.get(data.get("sort") or "newest", sort)
-    return form, qs.order_by(*sort)
+            prepared = search_query.prepare(data["q"])
+            qs = prepared.apply(qs)
+        elif chosen == "relevance":
+            chosen = "newest"
+        sort = ChallengeFilterForm.SORTS.get(chosen, sort)
+    return form, qs.order_by(*sort), prepared
 
 
 @login_required
 def challenge_list(request: HttpRequest) -> HttpResponse:
-    form, qs = _filtered(request)
+    form, qs, prepared = _filtered(request)
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    if prepared is not None:
+        for challenge in page.object_list:
+            challenge.snippet = prepared.snippet(challenge.description)
     query = request.GET.copy()
     query.pop("page", None)
     context = {"form": form, "page": page, "query": query.urlencode()}
@@ -143,7 +134,7 @@ def challenge_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def challenge_board(request: HttpRequest) -> HttpResponse:
     """One column per state; each shows the challenges that waited longest first."""
-    form, qs = _filtered(request)
+    form, qs, _prepared = _filtered(request)
     counts = dict(qs.order_by().values_list("state").annotate(n=Count("id")))
     columns = []
     for state, label in State.choices:
@@ -256,6 +247,7 @@ def _render_detail(
             if permissions.can_assign_working_group(user, challenge) else None
         ),
         "target_groups": list(challenge.target_groups.all()),
+        **search_suggest.detail_context(user, challenge),
     }
     return render(request, "workflows/challenge_detail.html", context, status=status)
 
@@ -441,6 +433,7 @@ def good_practice_catalogue(request: HttpRequest) -> HttpResponse:
     qs = selectors.good_practices_visible_to(request.user).prefetch_related(
         "target_groups", "topics", "regions"
     )
+    prepared = None
     if form.is_bound and form.is_valid():
         data = form.cleaned_data
         if data.get("topic"):
@@ -449,8 +442,21 @@ def good_practice_catalogue(request: HttpRequest) -> HttpResponse:
             qs = qs.filter(target_groups=data["target_group"])
         if data.get("region"):
             qs = qs.filter(regions=data["region"])
-    qs = qs.order_by("status", "-published_at", "title").distinct()
+        if data.get("q"):
+            prepared = search_query.prepare(data["q"], scope=Scope.GOOD_PRACTICE)
+    if prepared is not None:
+        # Filters on many-to-many fields may repeat a row: rank the distinct records.
+        qs = prepared.apply(
+            qs.model.objects.filter(pk__in=qs.values("pk")).prefetch_related(
+                "target_groups", "topics", "regions"
+            )
+        ).order_by("-search_rank", "status", "-published_at", "title")
+    else:
+        qs = qs.order_by("status", "-published_at", "title").distinct()
     page = Paginator(qs, 20).get_page(request.GET.get("page"))
+    if prepared is not None:
+        for record in page.object_list:
+            record.snippet = prepared.snippet(record.approach or record.problem)
     query = request.GET.copy()
     query.pop("page", None)
     return render(

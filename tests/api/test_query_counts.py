@@ -44,8 +44,8 @@ def test_challenge_list_with_every_filter(network, django_assert_num_queries, ro
 
     # + organisation, topic and region looked up by their filters (3), + reminder policy (stale)
     # + count, + page, + target groups; coordinators see everything, so their role queries are
-    # the same two.
-    with django_assert_num_queries(AUTH + ROLES + 3 + 1 + 3):
+    # the same two. Search: + the synonym groups, + the vocabulary (term weights).
+    with django_assert_num_queries(AUTH + ROLES + 3 + 1 + 3 + 2):
         response = client.get(f"/api/v1/challenges/?{query}")
 
     assert response.status_code == 200, response.content

@@ -20,6 +20,7 @@ def test_the_schema_validates_without_warnings(tmp_path):
     assert {
         "/api/v1/auth/token/",
         "/api/v1/challenges/",
+        "/api/v1/challenges/similar/",
         "/api/v1/challenges/{id}/",
         "/api/v1/challenges/{id}/transitions/",
         "/api/v1/challenges/{id}/transitions/{name}/",

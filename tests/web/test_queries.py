@@ -41,10 +41,11 @@ def test_challenge_pages(network, sign_in, many_challenges, django_assert_num_qu
     # organisations)
     with django_assert_num_queries(10):
         assert client.get("/challenges/?sort=title").status_code == 200
-    # ... the same with every filter set: + 4 lookups of the chosen topic, region, group, org
+    # ... the same with every filter set: + 4 lookups of the chosen topic, region, group, org,
+    # + search: synonym groups, vocabulary (term weights)
     query = (f"?state=analysed&topic={topic().pk}&region={region().pk}"
              f"&working_group={network.group.pk}&organisation={network.org.pk}&q=Herausforderung")
-    with django_assert_num_queries(14):
+    with django_assert_num_queries(16):
         response = client.get("/challenges/" + query)
     assert response.content.decode().count('<td><a href="/challenges/') == min(many_challenges // 10, 25)
     # session, user, 2 roles, counts per state, 6 columns, 4 filter choices
@@ -75,8 +76,9 @@ def test_challenge_detail(network, sign_in, rows, django_assert_num_queries):
         services.comment_add(actor=network.partner, challenge=challenge, body=f"Kommentar {n}")
     client = sign_in(network.coordinator)
     # session, user, 2 roles, challenge, target groups, approaches, trials, trial partners,
-    # log, comments, follow, working groups (assign form)
-    with django_assert_num_queries(13):
+    # log, comments, follow, working groups (assign form); suggestions: synonym groups,
+    # vocabulary + related challenges, vocabulary + helpful good practices, its duplicates
+    with django_assert_num_queries(19):
         response = client.get(f"/challenges/{challenge.pk}/")
     assert response.content.decode().count("Kommentar ") >= rows
 

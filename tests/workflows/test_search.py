@@ -1,0 +1,136 @@
+"""Search finds what people mean: compounds, umlauts, typos, synonyms, abbreviations; ranked by
+relevance; kept current by the services."""
+
+import pytest
+
+from tests.builders import advance, file_challenge
+from workflows import services
+from workflows.models import Challenge, State
+from workflows.search import index, query
+from workflows.search.models import ChallengeSearch, SearchTerm, Synonym
+
+pytestmark = pytest.mark.django_db
+
+
+def found(text, qs=None):
+    qs = Challenge.objects.all() if qs is None else qs
+    prepared = query.prepare(text)
+    return list(
+        prepared.apply(qs).order_by("-search_rank", "-created_at", "-id").values_list(
+            "title", flat=True
+        )
+    )
+
+
+@pytest.fixture
+def corpus(network):
+    def make(title, description="Beschreibung folgt."):
+        return file_challenge(
+            actor=network.partner, organisation=network.org, title=title, description=description
+        )
+
+    return make
+
+
+def test_compound_query_finds_its_parts_and_parts_find_the_compound(corpus):
+    corpus("Fachkräfte in der Pflege fehlen")
+    corpus("Pflegefachkräfte aus Vietnam einarbeiten")
+    corpus("Busverbindung zum Gewerbegebiet")
+    assert set(found("Pflegefachkräfte")) == {
+        "Fachkräfte in der Pflege fehlen", "Pflegefachkräfte aus Vietnam einarbeiten"
+    }
+    assert found("Pflege") == found("Pflege")  # stable
+    assert "Pflegefachkräfte aus Vietnam einarbeiten" in found("Pflege")
+
+
+def test_umlaut_and_sharp_s_written_either_way(corpus):
+    corpus("Ärzte aus Syrien warten auf Approbation")
+    corpus("Wohnung in der Hauptstraße zu teuer")
+    assert found("Aerzte") == ["Ärzte aus Syrien warten auf Approbation"]
+    assert found("Hauptstrasse") == ["Wohnung in der Hauptstraße zu teuer"]
+
+
+def test_typo_finds_the_word_meant(corpus):
+    corpus("Anerkennung dauert zu lange")
+    corpus("Kita-Plätze fehlen")
+    assert found("Anerkenung") == ["Anerkennung dauert zu lange"]
+
+
+def test_synonym_finds_the_other_word(corpus):
+    corpus("Unterkunft für Saisonkräfte fehlt")
+    corpus("Anerkennung dauert zu lange")
+    assert found("Wohnung") == ["Unterkunft für Saisonkräfte fehlt"]
+
+
+def test_abbreviation_finds_what_it_stands_for_and_back(corpus):
+    corpus("Beratung bei der Industrie- und Handelskammer überlastet")
+    corpus("Anerkennung dauert zu lange")
+    assert found("IHK") == ["Beratung bei der Industrie- und Handelskammer überlastet"]
+    corpus("HWK prüft Meisterbriefe langsam")
+    # "Kammer" alone also matches the other chamber, further down.
+    assert found("Handwerkskammer")[0] == "HWK prüft Meisterbriefe langsam"
+
+
+def test_a_synonym_added_by_a_coordinator_counts_at_once(corpus):
+    corpus("Probleme mit dem Jobticket")
+    assert found("Deutschlandticket") == []
+    Synonym.objects.create(words="Jobticket\nDeutschlandticket")
+    assert found("Deutschlandticket") == ["Probleme mit dem Jobticket"]
+
+
+def test_title_matches_rank_above_description_matches(corpus):
+    corpus("Busverbindung fehlt", "Auch die Anerkennung ist schwierig.")
+    corpus("Anerkennung dauert zu lange", "Neun Monate Wartezeit.")
+    assert found("Anerkennung") == ["Anerkennung dauert zu lange", "Busverbindung fehlt"]
+
+
+def test_rare_terms_weigh_more_than_common_ones(corpus):
+    for n in range(4):
+        corpus(f"Fachkräfte gesucht {n}")
+    corpus("Fachkräfte für Schweißtechnik")
+    assert found("Fachkräfte Schweißtechnik")[0] == "Fachkräfte für Schweißtechnik"
+
+
+def test_filters_combine_with_search(network, corpus):
+    corpus("Anerkennung dauert zu lange")
+    file_challenge(actor=network.other_partner, organisation=network.other_org,
+                   title="Anerkennung in Halle")
+    qs = Challenge.objects.filter(organisation=network.other_org)
+    assert found("Anerkennung", qs) == ["Anerkennung in Halle"]
+
+
+def test_edit_and_lifecycle_steps_keep_the_terms_current(network, corpus):
+    challenge = corpus("Busverbindung fehlt")
+    services.challenge_update(actor=network.partner, challenge=challenge, title="Nachtbus fehlt")
+    assert found("Nachtbus") == ["Nachtbus fehlt"]
+    assert found("Busverbindung") == []
+    # The analysis, approaches and lessons learned are searched too.
+    advance(challenge, State.EVALUATED, actor=network.coordinator, group=network.group)
+    assert found("Lotsenprogramm") == ["Nachtbus fehlt"]  # the approach's title
+    assert found("Unterlagen") == ["Nachtbus fehlt"]  # the analysis' root causes
+
+
+def test_rebuild_gives_the_same_terms_and_counts(corpus):
+    corpus("Fachkräfte in der Pflege fehlen")
+    corpus("Pflegefachkräfte aus Vietnam einarbeiten")
+    before_entries = set(ChallengeSearch.objects.values_list("challenge_id", "terms"))
+    before_terms = set(SearchTerm.objects.values_list("scope", "term", "documents"))
+    index.rebuild()
+    assert set(ChallengeSearch.objects.values_list("challenge_id", "terms")) == before_entries
+    assert set(SearchTerm.objects.values_list("scope", "term", "documents")) == before_terms
+    assert SearchTerm.objects.get(scope="challenge", term="").documents == 2
+
+
+def test_empty_or_stop_word_query_finds_nothing(corpus):
+    corpus("Anerkennung dauert zu lange")
+    assert found("und die der") == []
+
+
+def test_search_reindex_command_fills_missing_entries(corpus):
+    from django.core.management import call_command
+
+    challenge = corpus("Anerkennung dauert zu lange")
+    ChallengeSearch.objects.all().delete()
+    assert found("Anerkennung") == []
+    call_command("search_reindex", stdout=__import__("io").StringIO())
+    assert found("Anerkennung") == [challenge.title]

@@ -1,0 +1,183 @@
+"""Keeps the stored search terms current. The services call ``challenge_refresh`` and
+``good_practice_refresh`` inside the transaction of every change to the texts they index;
+``rebuild`` (``manage.py search_reindex`` and the data migration) fills everything anew.
+
+The vocabulary (``SearchTerm``) counts in how many documents each term occurs. Its rows are
+locked in term order, so two concurrent changes never wait on each other in a circle.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+
+from django.apps import apps as global_apps
+from django.db.models import F
+from django.utils import timezone
+
+from .analysis import terms
+from .models import Scope
+
+DOCUMENT_COUNT = ""  # the vocabulary row that counts documents
+
+
+def _join(values: Iterable[str]) -> str:
+    values = list(values)
+    return f" {' '.join(values)} " if values else ""
+
+
+def challenge_texts(challenge) -> tuple[str, list[str]]:
+    """Title and every other text of a challenge that search reads."""
+    body = [challenge.description]
+    analysis = getattr(challenge, "analysis", None) if _has(challenge, "analysis") else None
+    if analysis is not None:
+        body += [analysis.root_causes, analysis.affected]
+    for approach in challenge.approaches.all():
+        body += [approach.title, approach.description]
+    for trial in challenge.trials.all():
+        body += [trial.plan, trial.abandoned_reason]
+    for evaluation in challenge.evaluations.all():
+        body += [evaluation.evidence, evaluation.lessons_learned]
+    return challenge.title, body
+
+
+GOOD_PRACTICE_TEXT_FIELDS = (
+    "problem", "approach", "context", "contact", "resources_cost", "resources_staff",
+    "resources_time", "timescale", "evidence", "difficulties", "lessons_learnt",
+    "transferability",
+)
+
+
+def good_practice_texts(record) -> tuple[str, list[str]]:
+    return record.title, [getattr(record, name) or "" for name in GOOD_PRACTICE_TEXT_FIELDS]
+
+
+def _has(obj, name: str) -> bool:
+    try:
+        getattr(obj, name)
+    except Exception:  # RelatedObjectDoesNotExist of a missing one-to-one row
+        return False
+    return True
+
+
+def _analysed(title: str, body: list[str]) -> tuple[list[str], list[str]]:
+    title_terms = terms(title)
+    all_terms = dict.fromkeys(title_terms)
+    for text in body:
+        for term in terms(text or ""):
+            all_terms.setdefault(term, None)
+    return title_terms, list(all_terms)
+
+
+def _count(registry, scope: str, added: set[str], removed: set[str], new_document: bool) -> None:
+    SearchTerm = registry.get_model("workflows", "SearchTerm")
+    if new_document:
+        added = added | {DOCUMENT_COUNT}
+    if not added and not removed:
+        return
+    SearchTerm.objects.bulk_create(
+        [SearchTerm(scope=scope, term=term[:100], documents=0) for term in sorted(added)],
+        ignore_conflicts=True,
+    )
+    changed = sorted(t[:100] for t in added | removed)
+    # Lock in term order before changing counts (see the module docstring).
+    list(
+        SearchTerm.objects.select_for_update()
+        .filter(scope=scope, term__in=changed)
+        .order_by("term")
+        .values_list("pk", flat=True)
+    )
+    if added:
+        SearchTerm.objects.filter(scope=scope, term__in=[t[:100] for t in added]).update(
+            documents=F("documents") + 1
+        )
+    if removed:
+        SearchTerm.objects.filter(scope=scope, term__in=[t[:100] for t in removed]).update(
+            documents=F("documents") - 1
+        )
+
+
+def _store(registry, model_name: str, key: str, obj, scope: str, title: str, body: list[str]):
+    Entry = registry.get_model("workflows", model_name)
+    title_terms, all_terms = _analysed(title, body)
+    entry = Entry.objects.filter(**{key: obj.pk}).first()
+    old = set((entry.terms if entry else "").split())
+    new = set(all_terms)
+    values = {
+        "title_terms": _join(title_terms),
+        "terms": _join(all_terms),
+        "indexed_at": timezone.now(),
+    }
+    if entry is None:
+        Entry.objects.create(**{key: obj.pk}, **values)
+    else:
+        Entry.objects.filter(**{key: obj.pk}).update(**values)
+    _count(registry, scope, new - old, old - new, new_document=entry is None)
+
+
+def challenge_refresh(challenge_id: int, *, registry=global_apps) -> None:
+    """Re-analyse one challenge (title, description, analysis, approaches, trials, lessons)."""
+    Challenge = registry.get_model("workflows", "Challenge")
+    challenge = Challenge.objects.filter(pk=challenge_id).first()
+    if challenge is None:
+        return
+    title, body = challenge_texts(challenge)
+    _store(registry, "ChallengeSearch", "challenge_id", challenge, Scope.CHALLENGE, title, body)
+
+
+def good_practice_refresh(good_practice_id: int, *, registry=global_apps) -> None:
+    """Re-analyse one good-practice record (every text field)."""
+    GoodPractice = registry.get_model("workflows", "GoodPractice")
+    record = GoodPractice.objects.filter(pk=good_practice_id).first()
+    if record is None:
+        return
+    title, body = good_practice_texts(record)
+    _store(
+        registry, "GoodPracticeSearch", "good_practice_id", record, Scope.GOOD_PRACTICE, title, body
+    )
+
+
+def rebuild(*, registry=global_apps, progress=None) -> dict[str, int]:
+    """Analyse every challenge and good practice anew and recount the vocabulary. Running it
+    twice gives the same tables."""
+    Challenge = registry.get_model("workflows", "Challenge")
+    GoodPractice = registry.get_model("workflows", "GoodPractice")
+    SearchTerm = registry.get_model("workflows", "SearchTerm")
+    counts: dict[str, int] = {}
+    for scope, model, entry_name, key, texts in (
+        (Scope.CHALLENGE, Challenge, "ChallengeSearch", "challenge_id", challenge_texts),
+        (Scope.GOOD_PRACTICE, GoodPractice, "GoodPracticeSearch", "good_practice_id",
+         good_practice_texts),
+    ):
+        Entry = registry.get_model("workflows", entry_name)
+        Entry.objects.all().delete()
+        vocabulary: Counter[str] = Counter()
+        batch = []
+        n = 0
+        queryset = model.objects.order_by("pk")
+        if model is Challenge:
+            queryset = queryset.select_related("analysis").prefetch_related(
+                "approaches", "trials", "evaluations"
+            )
+        for obj in queryset.iterator(chunk_size=500):
+            title_terms, all_terms = _analysed(*texts(obj))
+            vocabulary.update(all_terms)
+            batch.append(
+                Entry(**{key: obj.pk}, title_terms=_join(title_terms), terms=_join(all_terms))
+            )
+            n += 1
+            if len(batch) >= 500:
+                Entry.objects.bulk_create(batch)
+                batch = []
+                if progress:
+                    progress(scope, n)
+        Entry.objects.bulk_create(batch)
+        vocabulary[DOCUMENT_COUNT] = n
+        SearchTerm.objects.filter(scope=scope).delete()
+        SearchTerm.objects.bulk_create(
+            [SearchTerm(scope=scope, term=t[:100], documents=c) for t, c in vocabulary.items()],
+            batch_size=1000,
+            ignore_conflicts=True,
+        )
+        counts[scope] = n
+    return counts

@@ -1,0 +1,102 @@
+"""What search stores: the analysed terms of each challenge and good-practice record, the
+vocabulary (for typo tolerance and term weights), and the coordinators' synonym list.
+
+Kept current by ``workflows.search.index``, which the services call in the same transaction as
+the change; ``manage.py search_reindex`` rebuilds everything.
+"""
+
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class Scope(models.TextChoices):
+    CHALLENGE = "challenge", _("challenges")
+    GOOD_PRACTICE = "good_practice", _("good practices")
+
+
+class ChallengeSearch(models.Model):
+    """The analysed terms of one challenge, each wrapped in spaces (`` arzt anerkenn ``) so a
+    term matches as a whole word on every database."""
+
+    challenge = models.OneToOneField(
+        "workflows.Challenge",
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="search_entry",
+    )
+    title_terms = models.TextField(blank=True)
+    terms = models.TextField(blank=True)  # title, description, analysis, approaches, lessons
+    indexed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("search entry of a challenge")
+        verbose_name_plural = _("search entries of challenges")
+
+
+class GoodPracticeSearch(models.Model):
+    good_practice = models.OneToOneField(
+        "workflows.GoodPractice",
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="search_entry",
+    )
+    title_terms = models.TextField(blank=True)
+    terms = models.TextField(blank=True)  # every text field of the record
+    indexed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("search entry of a good practice")
+        verbose_name_plural = _("search entries of good practices")
+
+
+class SearchTerm(models.Model):
+    """A term of the vocabulary and in how many documents of its scope it occurs. The row with
+    the empty term counts the documents. Typo tolerance looks for similar terms here."""
+
+    scope = models.CharField(max_length=16, choices=Scope.choices)
+    term = models.CharField(max_length=100)
+    documents = models.IntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("search term")
+        verbose_name_plural = _("search terms")
+        constraints = [
+            models.UniqueConstraint(fields=["scope", "term"], name="unique_search_term")
+        ]
+
+    def __str__(self) -> str:
+        return self.term
+
+
+class Synonym(models.Model):
+    """One group of words that mean the same to the network: synonyms ("Wohnung",
+    "Unterkunft") or an abbreviation and what it stands for ("IHK", "Industrie- und
+    Handelskammer"). Searching for one finds the others. Coordinators edit them in the admin."""
+
+    class Kind(models.TextChoices):
+        SYNONYM = "synonym", _("synonyms")
+        ABBREVIATION = "abbreviation", _("abbreviation")
+
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices, default=Kind.SYNONYM)
+    words = models.TextField(
+        _("words"),
+        help_text=_(
+            "One word or phrase per line (or separated by commas). Searching for any of them "
+            "finds every other."
+        ),
+    )
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    updated_at = models.DateTimeField(_("updated at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("synonym or abbreviation")
+        verbose_name_plural = _("synonyms and abbreviations")
+        ordering = ["words"]
+
+    def __str__(self) -> str:
+        return ", ".join(self.entries())
+
+    def entries(self) -> list[str]:
+        raw = self.words.replace("\r", "").replace(",", "\n").split("\n")
+        return [entry.strip() for entry in raw if entry.strip()]

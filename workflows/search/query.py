@@ -1,0 +1,335 @@
+"""From what someone typed to a filtered, ranked queryset.
+
+A query is analysed like a document (``analysis``). Each word becomes a *concept* that a
+document satisfies with any of its *alternatives*: the word's own stem, the other entries of
+its synonym or abbreviation group, and, for a word the vocabulary does not know, the most
+similar known terms (trigram similarity: typos). The parts of a compound are concepts of their
+own at half weight, so "Pflegefachkräfte" also finds "Fachkräfte in der Pflege".
+
+A document matches when it holds any alternative of any concept. Its rank adds, per concept,
+the best of its alternatives, weighted by where it occurs (title 3, elsewhere 1) and by how rare
+the term is (inverse document frequency from the vocabulary). PostgreSQL finds the candidates
+through a GIN index on the terms (``simple`` configuration); SQLite matches the same terms as
+space-delimited words. Both compute the same rank, so both give the same order.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+from functools import reduce
+from operator import or_
+
+from django.db import connection
+from django.db.models import (
+    BooleanField,
+    Case,
+    Expression,
+    F,
+    FloatField,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+from . import analysis
+from .models import Scope, SearchTerm, Synonym
+
+TITLE_WEIGHT = 3.0
+BODY_WEIGHT = 1.0
+PART_WEIGHT = 0.5
+SYNONYM_WEIGHT = 0.9
+TYPO_WEIGHT = 0.8
+TYPO_MIN_SIMILARITY = 0.4
+TYPO_CANDIDATES = 3
+MAX_QUERY_LENGTH = 500
+MAX_TYPO_LOOKUPS = 3  # one query each
+
+
+@dataclass(frozen=True)
+class Alternative:
+    terms: tuple[str, ...]  # all must occur
+    weight: float = 1.0
+
+
+@dataclass
+class Concept:
+    key: str
+    weight: float
+    alternatives: list[Alternative] = field(default_factory=list)
+
+    def add(self, terms: tuple[str, ...], weight: float) -> None:
+        for existing in self.alternatives:
+            if existing.terms == terms:
+                return
+        self.alternatives.append(Alternative(terms, weight))
+
+
+def _synonym_groups() -> list[list[tuple[str, ...]]]:
+    """Each group's entries as tuples of word stems ("Industrie- und Handelskammer" ->
+    (industri, handelskamm))."""
+    groups = []
+    for synonym in Synonym.objects.only("words"):
+        entries = []
+        for entry in synonym.entries():
+            stems = tuple(dict.fromkeys(w.stem for w in analysis.words(entry)))
+            if stems:
+                entries.append(stems)
+        if len(entries) > 1:
+            groups.append(entries)
+    return groups
+
+
+def _concepts(text: str, groups: list[list[tuple[str, ...]]]) -> list[Concept]:
+    words = analysis.words(text[:MAX_QUERY_LENGTH])
+    concepts: dict[str, Concept] = {}
+
+    def concept_for(term: str, weight: float) -> Concept:
+        concept = concepts.get(term)
+        if concept is None:
+            concept = concepts[term] = Concept(term, weight)
+            concept.add((term,), 1.0)
+        else:
+            concept.weight = max(concept.weight, weight)
+        for entries in groups:
+            if (term,) in entries:
+                for entry in entries:
+                    concept.add(entry, SYNONYM_WEIGHT)
+        return concept
+
+    for word in words:
+        concept_for(word.stem, 1.0)
+        for part in word.parts:
+            concept_for(part, PART_WEIGHT)
+    # A phrase of several words that is an entry of a group ("Anerkennung ausländischer
+    # Abschlüsse") brings the group's other entries along.
+    stems = {w.stem for w in words}
+    for entries in groups:
+        for entry in entries:
+            if len(entry) > 1 and set(entry) <= stems:
+                concept = concepts.setdefault(" ".join(entry), Concept(" ".join(entry), 1.0))
+                for other in entries:
+                    concept.add(other, 1.0 if other == entry else SYNONYM_WEIGHT)
+    return list(concepts.values())
+
+
+def _similar_terms(scope: str, term: str) -> list[tuple[str, float]]:
+    """Known terms like ``term`` (a typo): pg_trgm on PostgreSQL, the same measure in Python
+    over terms of a similar length elsewhere."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT term, similarity(term, %s) AS sim FROM workflows_searchterm "
+                "WHERE scope = %s AND documents > 0 AND term %% %s "
+                "ORDER BY sim DESC, term LIMIT %s",
+                [term, scope, term, TYPO_CANDIDATES * 2],
+            )
+            found = [(t, float(s)) for t, s in cursor.fetchall()]
+    else:
+        candidates = SearchTerm.objects.filter(
+            scope=scope, documents__gt=0, term__regex=rf"^.{{{max(len(term) - 3, 1)},{len(term) + 3}}}$"
+        ).values_list("term", flat=True)
+        found = sorted(
+            ((t, analysis.similarity(term, t)) for t in candidates), key=lambda p: (-p[1], p[0])
+        )
+    return [(t, s) for t, s in found if s >= TYPO_MIN_SIMILARITY and t != term][:TYPO_CANDIDATES]
+
+
+@dataclass
+class PreparedQuery:
+    """A query ready to narrow and rank querysets of its scope (and to mark snippets)."""
+
+    scope: str
+    concepts: list[Concept]
+    idf: dict[str, float]
+
+    @property
+    def empty(self) -> bool:
+        return not self.concepts
+
+    def terms(self) -> set[str]:
+        return {t for c in self.concepts for a in c.alternatives for t in a.terms}
+
+    def _alt_idf(self, alternative: Alternative) -> float:
+        return sum(self.idf.get(t, 0.0) for t in alternative.terms) / len(alternative.terms)
+
+    def _condition(self, prefix: str, column: str, alternative: Alternative) -> Q:
+        return reduce(
+            lambda a, b: a & b,
+            (Q(**{f"{prefix}{column}__contains": f" {t} "}) for t in alternative.terms),
+        )
+
+    def rank_expression(self, prefix: str) -> Expression:
+        total: Expression = Value(0.0, output_field=FloatField())
+        for concept in self.concepts:
+            options = []
+            for alternative in concept.alternatives:
+                base = concept.weight * alternative.weight * self._alt_idf(alternative)
+                if base <= 0:
+                    continue
+                options.append((base * TITLE_WEIGHT, "title_terms", alternative))
+                options.append((base * BODY_WEIGHT, "terms", alternative))
+            if not options:
+                continue
+            options.sort(key=lambda o: -o[0])
+            total = total + Case(
+                *[
+                    When(self._condition(prefix, column, alt), then=Value(round(score, 4)))
+                    for score, column, alt in options
+                ],
+                default=Value(0.0),
+                output_field=FloatField(),
+            )
+        return total
+
+    def match_expression(self, prefix: str) -> Q | Expression:
+        alternatives = [a for c in self.concepts for a in c.alternatives]
+        if connection.vendor == "postgresql":
+            tsquery = " | ".join(
+                "(" + " & ".join(f"'{t}'" for t in a.terms) + ")" for a in alternatives
+            )
+            return TermsMatch(F(f"{prefix}terms"), tsquery)
+        return reduce(or_, (self._condition(prefix, "terms", a) for a in alternatives))
+
+    def apply(self, queryset: QuerySet, *, prefix: str = "search_entry__") -> QuerySet:
+        """``queryset`` narrowed to matching rows, annotated with ``search_rank``."""
+        if self.empty:
+            return queryset.none().annotate(search_rank=Value(0.0, output_field=FloatField()))
+        return queryset.filter(self.match_expression(prefix)).annotate(
+            search_rank=self.rank_expression(prefix)
+        )
+
+    def snippet(self, text: str, *, words: int = 30) -> SafeString:
+        """An escaped excerpt of ``text`` around the first match, matches in ``<mark>``."""
+        return highlight(text, self.terms(), words=words)
+
+
+class TermsMatch(Expression):
+    """PostgreSQL: the stored terms (as the GIN index reads them) match a ``tsquery``."""
+
+    output_field = BooleanField()
+    conditional = True
+
+    def __init__(self, column: F, tsquery: str) -> None:
+        super().__init__()
+        self.column = column
+        self.tsquery = tsquery
+
+    def resolve_expression(self, query=None, allow_joins=True, reuse=None, summarize=False, for_save=False):
+        clone = self.copy()
+        clone.column = self.column.resolve_expression(query, allow_joins, reuse, summarize, for_save)
+        return clone
+
+    def get_source_expressions(self):
+        return [self.column]
+
+    def set_source_expressions(self, exprs):
+        (self.column,) = exprs
+
+    def as_sql(self, compiler, connection):
+        column_sql, params = compiler.compile(self.column)
+        return (
+            f"to_tsvector('simple'::regconfig, {column_sql}) @@ "
+            "to_tsquery('simple'::regconfig, %s)",
+            [*params, self.tsquery],
+        )
+
+
+def synonym_groups() -> list[list[tuple[str, ...]]]:
+    """The synonym groups as ``prepare`` reads them (one query; pass them on to ``prepare``
+    to analyse several texts with one read)."""
+    return _synonym_groups()
+
+
+def prepare(text: str, *, scope: str = Scope.CHALLENGE, max_concepts: int | None = None,
+            title: str = "", typos: bool = True,
+            groups: list[list[tuple[str, ...]]] | None = None) -> PreparedQuery:
+    """Analyse ``text`` (and, for suggestions, a ``title`` weighted double) into concepts with
+    their term weights; ``max_concepts`` keeps only the most telling ones (the rarest);
+    ``typos`` looks up similar terms for unknown words (at most ``MAX_TYPO_LOOKUPS``)."""
+    groups = _synonym_groups() if groups is None else groups
+    concepts = _concepts(f"{title} {text}" if title else text, groups)
+    if title:
+        title_stems = {w.stem for w in analysis.words(title)}
+        for concept in concepts:
+            if concept.key in title_stems:
+                concept.weight *= 2
+    wanted = {t for c in concepts for a in c.alternatives for t in a.terms}
+    known = dict(
+        SearchTerm.objects.filter(scope=scope, term__in=[*wanted, ""]).values_list(
+            "term", "documents"
+        )
+    )
+    # Typos: a whole word the vocabulary does not know gains its nearest known terms.
+    unknown = [
+        c for c in concepts
+        if typos and c.weight >= 1.0 and len(c.key) >= 4 and " " not in c.key
+        and not known.get(c.key)
+    ]
+    for concept in unknown[:MAX_TYPO_LOOKUPS]:
+        for term, sim in _similar_terms(scope, concept.key):
+            concept.add((term,), TYPO_WEIGHT * sim)
+            known.setdefault(term, None)
+    missing = [t for t, n in known.items() if n is None]
+    if missing:
+        known.update(
+            SearchTerm.objects.filter(scope=scope, term__in=missing).values_list(
+                "term", "documents"
+            )
+        )
+    total = max(known.get("") or 0, 1)
+
+    def idf(term: str) -> float:
+        df = known.get(term) or 0
+        return math.log(1 + (total - df + 0.5) / (df + 0.5))
+
+    idfs = {t: idf(t) for c in concepts for a in c.alternatives for t in a.terms}
+    if max_concepts is not None and len(concepts) > max_concepts:
+        # Only concepts some document holds can tell documents apart.
+        def telling(c: Concept) -> float:
+            present = [idfs[a.terms[0]] for a in c.alternatives if known.get(a.terms[0])]
+            return c.weight * max(present) if present else 0.0
+
+        concepts = sorted(concepts, key=telling, reverse=True)[:max_concepts]
+        concepts = [c for c in concepts if telling(c) > 0]
+    return PreparedQuery(scope=scope, concepts=concepts, idf=idfs)
+
+
+_WORD_SPLIT = re.compile(r"([^\W\d_]+|\d+)")
+
+
+def highlight(text: str, terms: set[str], *, words: int = 30) -> SafeString:
+    """An escaped excerpt of ``text`` (about ``words`` words) around the first word whose
+    terms meet ``terms``; such words are wrapped in ``<mark>``."""
+    pieces = _WORD_SPLIT.split(text or "")
+    # pieces alternate: separator, word, separator, word, ...
+    marked: list[bool] = []
+    first = None
+    for index, piece in enumerate(pieces):
+        hit = False
+        if index % 2 == 1:
+            analysed = analysis.words(piece)
+            hit = bool(analysed) and bool(
+                ({analysed[0].stem, *analysed[0].parts}) & terms
+            )
+            if hit and first is None:
+                first = index
+        marked.append(hit)
+    start = 0
+    if first is not None:
+        start = max(first - words // 3 * 2, 0)
+        start -= start % 2
+    end = min(start + words * 2, len(pieces))
+    out = []
+    if start > 0:
+        out.append("… ")
+    for index in range(start, end):
+        piece = escape(pieces[index])
+        out.append(f"<mark>{piece}</mark>" if marked[index] else piece)
+    if end < len(pieces):
+        out.append(" …")
+    return mark_safe("".join(out).strip())

@@ -1,0 +1,71 @@
+"""Pages of search-driven suggestions: what the filing form shows while a partner types, and
+the coordinator's one-click close of a case as the duplicate of a suggested one."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from core.exceptions import DomainError, NotFound
+
+from .. import selectors, services
+from ..models import ClosureReason
+from . import query
+from .suggest import helpful_good_practices, similar_challenges
+
+MAX_TEXT = 5_000
+
+
+@login_required
+@require_GET
+def challenge_suggestions(request: HttpRequest) -> HttpResponse:
+    """Similar challenges and helpful good practices for the title and description typed so
+    far (the filing form asks for it through htmx while the person types)."""
+    title = request.GET.get("title", "")[:200]
+    description = request.GET.get("description", "")[:MAX_TEXT]
+    groups = query.synonym_groups()
+    context = {
+        "related": similar_challenges(
+            request.user, title=title, description=description, groups=groups
+        ),
+        "helpful": helpful_good_practices(
+            request.user, title=title, description=description, groups=groups
+        ),
+        "while_filing": True,
+    }
+    return render(request, "workflows/_suggestions.html", context)
+
+
+@login_required
+@require_POST
+def challenge_close_as_duplicate(request: HttpRequest, pk: int) -> HttpResponse:
+    """Close challenge ``pk`` as a duplicate of the challenge named in ``original`` through
+    the close service (which decides who may and when)."""
+    try:
+        challenge = selectors.challenge_detail_for(request.user, pk)
+    except NotFound:
+        raise Http404() from None
+    try:
+        original = selectors.challenge_detail_for(request.user, request.POST.get("original"))
+    except NotFound:
+        messages.error(request, _("Choose a challenge you can see as the original."))
+        return redirect("challenge-detail", pk=challenge.pk)
+    try:
+        services.challenge_close(
+            actor=request.user,
+            challenge=challenge,
+            reason=ClosureReason.DUPLICATE,
+            duplicate_of=original,
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(
+            request,
+            _("Closed as a duplicate of #%(pk)d.") % {"pk": original.pk},
+        )
+    return redirect("challenge-detail", pk=challenge.pk)
