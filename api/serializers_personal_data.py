@@ -8,7 +8,7 @@ from django.conf import settings
 from rest_framework import serializers
 
 from core.models import ErasureRequest
-from notifications.models import OutgoingMail, Preference
+from notifications.models import InboundMail, OutgoingMail, Preference
 from workflows.models import State, Visibility
 
 
@@ -95,6 +95,13 @@ class ExportMailSerializer(serializers.Serializer):
     sent_at = serializers.DateTimeField(allow_null=True)
 
 
+class ExportReplyByMailSerializer(serializers.Serializer):
+    sender = serializers.EmailField()
+    status = serializers.ChoiceField(choices=InboundMail.Status.choices)
+    reason = serializers.CharField(allow_blank=True)
+    received_at = serializers.DateTimeField()
+
+
 class PersonalDataExportSerializer(serializers.Serializer):
     format = serializers.CharField()
     exported_at = serializers.DateTimeField()
@@ -109,6 +116,7 @@ class PersonalDataExportSerializer(serializers.Serializer):
     follows = ExportFollowSerializer(many=True)
     preferences = ExportPreferencesSerializer()
     mails = ExportMailSerializer(many=True)
+    replies_by_mail = ExportReplyByMailSerializer(many=True)
 
 
 class ErasureStatusSerializer(serializers.Serializer):

@@ -11,6 +11,7 @@ from core.admin import run_service_action
 from .models import (
     DigestBatch,
     DigestRun,
+    InboundMail,
     OutgoingMail,
     Preference,
     ReferralHandover,
@@ -182,3 +183,14 @@ class ReferralHandoverAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+@admin.register(InboundMail)
+class InboundMailAdmin(ReadOnly):
+    """Replies by mail as received: what became a comment, and what was refused and why."""
+
+    list_display = ["received_at", "sender", "status", "reason", "challenge", "size"]
+    list_filter = ["status", "reason"]
+    search_fields = ["sender", "message_id"]
+    list_select_related = ["challenge"]
+    date_hierarchy = "received_at"

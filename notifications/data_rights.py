@@ -13,7 +13,7 @@ from django.utils import timezone
 from core.personal_data import ErasedPerson, register, scrub_fields
 from core.retention import retention_days
 
-from .models import OutgoingMail, Preference
+from .models import InboundMail, OutgoingMail, Preference
 
 
 def export(person: Any) -> dict[str, Any]:
@@ -35,6 +35,10 @@ def export(person: Any) -> dict[str, Any]:
             }
             for m in OutgoingMail.objects.filter(recipient=person).order_by("created_at", "id")
         ],
+        "replies_by_mail": [
+            {"sender": r.sender, "status": r.status, "reason": r.reason, "received_at": r.received_at}
+            for r in InboundMail.objects.filter(user=person).order_by("received_at", "id")
+        ],
     }
 
 
@@ -42,6 +46,8 @@ def erase(person: ErasedPerson) -> None:
     Preference.objects.filter(user=person.user).delete()
     # Pending and sent mails to the person: pending ones must not go out any more.
     OutgoingMail.objects.filter(recipient=person.user).delete()
+    # Replies by mail: the comments they became stay (as the person's other contributions do).
+    InboundMail.objects.filter(user=person.user).delete()
     scrub_fields(person, OutgoingMail, ["subject", "body_text", "body_html", "last_error"])
 
 

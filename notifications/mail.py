@@ -65,13 +65,15 @@ def unsubscribe_url(user: Any, scope: str) -> str:
 
 
 def render(user: Any, template: str, build: Callable[[], tuple[str, dict[str, Any]]], *,
-           unsubscribe_scope: str | None = None, thread: int | None = None) -> RenderedMail:
+           unsubscribe_scope: str | None = None, thread: int | None = None,
+           reply_to: str | None = None) -> RenderedMail:
     """Render ``notifications/mail/<template>.{txt,html}`` for ``user`` in their language.
 
     ``build`` returns ``(subject, context)``; it is called inside the language override so that
     every string it formats is in the recipient's language. With ``unsubscribe_scope`` the mail
     carries the one-click unsubscribe link (RFC 8058) in the body and in the headers; with
-    ``thread`` (a challenge's id) it joins that challenge's thread in the mail client."""
+    ``thread`` (a challenge's id) it joins that challenge's thread in the mail client; with
+    ``reply_to`` (``notifications.inbound``) a reply to the mail becomes a comment."""
     language = user.preferred_language or settings.LANGUAGE_CODE
     if language not in dict(settings.LANGUAGES):
         language = settings.LANGUAGE_CODE
@@ -85,6 +87,9 @@ def render(user: Any, template: str, build: Callable[[], tuple[str, dict[str, An
             ctx["unsubscribe_scope"] = unsubscribe_scope
             headers["List-Unsubscribe"] = f"<{url}>"
             headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+        if reply_to:
+            headers["Reply-To"] = reply_to
+            ctx["reply_by_mail"] = True
         subject_text = " ".join(str(subject).split())[:300]  # one header line
         ctx["subject"] = subject_text
         return RenderedMail(

@@ -82,6 +82,7 @@ class OutgoingMail(models.Model):
         EVENT = "event", _("immediate notification")
         REMINDER = "reminder", _("reminder")
         DIGEST = "digest", _("digest")
+        REPLY_REFUSED = "reply_refused", _("reply by mail refused")
 
     class Status(models.TextChoices):
         PENDING = "pending", _("pending")
@@ -249,3 +250,63 @@ class ReferralHandover(models.Model):
 
     def __str__(self) -> str:
         return f"{self.to_email}: {self.subject}"
+
+
+class InboundMail(models.Model):
+    """One reply by mail as received (``notifications.inbound``): unique per ``Message-ID``, so
+    the same message delivered twice becomes one comment. Kept with what became of it."""
+
+    class Status(models.TextChoices):
+        RECEIVED = "received", _("received")
+        ACCEPTED = "accepted", _("added as a comment")
+        REFUSED = "refused", _("refused")
+
+    class Reason(models.TextChoices):
+        BAD_ADDRESS = "bad_address", _("reply address not valid")
+        WRONG_SENDER = "wrong_sender", _("sender is not the addressee of the notification")
+        NOT_FOUND = "not_found", _("challenge not found")
+        NOT_ALLOWED = "not_allowed", _("sender may not comment")
+        EMPTY = "empty", _("no text above the quote")
+        TOO_LARGE = "too_large", _("message too large")
+        INVALID = "invalid", _("comment not valid")
+
+    message_id = models.CharField(_("Message-ID"), max_length=255, unique=True)
+    sender = models.EmailField(_("sender"), max_length=254)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="inbound_mails",
+        verbose_name=_("person"),
+    )
+    recipient = models.CharField(_("reply address"), max_length=254, blank=True)
+    size = models.PositiveIntegerField(_("size in bytes"), default=0)
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.RECEIVED
+    )
+    reason = models.CharField(_("reason"), max_length=16, choices=Reason.choices, blank=True)
+    detail = models.TextField(_("detail"), blank=True)
+    challenge = models.ForeignKey(
+        "workflows.Challenge",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("challenge"),
+    )
+    comment = models.OneToOneField(
+        "workflows.Comment",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="inbound_mail",
+        verbose_name=_("comment"),
+    )
+    received_at = models.DateTimeField(_("received at"), default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("reply by mail")
+        verbose_name_plural = _("replies by mail")
+        ordering = ["-received_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.sender}: {self.get_status_display()}"

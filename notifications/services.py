@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from core.exceptions import NotFound
 
-from . import digests, dispatch, mail, outbox, reminders, selectors, wording
+from . import digests, dispatch, inbound, mail, outbox, reminders, selectors, wording
 from .models import OutgoingMail, Preference
 from .reminders import ReminderOutcome
 from .selectors import LEVEL_ESCALATE, LEVEL_REMIND  # noqa: F401  (re-exported)
@@ -164,6 +164,7 @@ def event_fan_out(*, event_id: int, now: datetime.datetime | None = None) -> lis
                 rendered = mail.render(
                     user, "event", lambda e=event, r=reason: _event_mail(e, r),
                     unsubscribe_scope="immediate", thread=event.challenge_id,
+                    reply_to=inbound.reply_to_for(user, event.challenge),
                 )
                 outgoing = mail_queue(
                     kind=OutgoingMail.Kind.EVENT, recipient=user, key=f"event:{event.pk}",

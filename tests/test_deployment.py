@@ -26,7 +26,7 @@ def test_docker_compose_file_is_valid_and_has_the_whole_stack():
         capture_output=True, text=True, env=env, cwd=ROOT, timeout=60,
     )
     assert result.returncode == 0, result.stderr
-    assert {"db", "redis", "web", "worker", "beat", "mail"} <= set(result.stdout.split())
+    assert {"db", "redis", "web", "worker", "beat", "mail", "inbound"} <= set(result.stdout.split())
 
 
 def test_docker_compose_refuses_to_start_without_a_secret_key():

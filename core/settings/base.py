@@ -200,6 +200,14 @@ NOTIFICATIONS_DIGESTS_PER_DAY = int(os.environ.get("NOTIFICATIONS_DIGESTS_PER_DA
 # News one digest covers at most; the rest waits for the next digest.
 NOTIFICATIONS_DIGEST_MAX_NEWS = int(os.environ.get("NOTIFICATIONS_DIGEST_MAX_NEWS", "200"))
 NOTIFICATIONS_REMINDER_ITEMS = int(os.environ.get("NOTIFICATIONS_REMINDER_ITEMS", "20"))  # per urgency
+# Reply by mail (notifications/inbound.py): event mails carry a Reply-To of
+# reply+<token>@INBOUND_MAIL_DOMAIN, and `manage.py receive_mail` (SMTP, aiosmtpd) listens on
+# INBOUND_MAIL_HOST:INBOUND_MAIL_PORT for what the domain's MX forwards. Empty domain: off.
+INBOUND_MAIL_DOMAIN = os.environ.get("INBOUND_MAIL_DOMAIN", "").strip().lower()
+INBOUND_MAIL_HOST = os.environ.get("INBOUND_MAIL_HOST", "127.0.0.1")
+INBOUND_MAIL_PORT = int(os.environ.get("INBOUND_MAIL_PORT", "2525"))
+# A larger reply is answered with "too large"; ten times this is refused by SMTP itself.
+INBOUND_MAIL_MAX_BYTES = int(os.environ.get("INBOUND_MAIL_MAX_BYTES", "1000000"))
 
 # Celery: Redis when REDIS_URL is set, else a filesystem broker that needs no server (it works
 # across the web, worker and beat processes of `make run`).
