@@ -475,4 +475,5 @@ def _digest_mail(user, period, items, stale, since, now) -> tuple[str, dict[str,
         "sections": sections,
         "count": len(items),
         "stale": stale_rows,
+        "saved_views": selectors.saved_view_matches_for(user, since=since, until=now),
     }

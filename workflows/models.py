@@ -509,6 +509,7 @@ class Event(models.Model):
 from .search.models import (  # noqa: E402,F401
     ChallengeSearch,
     GoodPracticeSearch,
+    SavedView,
     SearchTerm,
     Synonym,
 )

@@ -36,6 +36,7 @@ from .forms import (
 )
 from .models import Challenge, Event, Follow, GoodPractice, State
 from .search import query as search_query
+from .search import saved_views
 from .search import suggest as search_suggest
 from .search.models import Scope
 from .transitions import TRANSITIONS
@@ -85,6 +86,7 @@ def my_work(request: HttpRequest) -> HttpResponse:
             "followed": work.followed,
             "activity": work.activity,
             "can_file": permissions.can_file_challenge(user),
+            "saved_views": saved_views.saved_views_of(user),
         },
     )
 
@@ -95,25 +97,7 @@ def my_work(request: HttpRequest) -> HttpResponse:
 def _filtered(
     request: HttpRequest,
 ) -> tuple[ChallengeFilterForm, QuerySet[Challenge], search_query.PreparedQuery | None]:
-    """The visible challenges narrowed by the filter form; with search words, matched and
-    ranked by ``workflows.search`` (relevance first unless another order is chosen)."""
-    form = ChallengeFilterForm(request.GET or None)
-    qs = selectors.challenges_visible_to(request.user).prefetch_related(None)
-    sort = ChallengeFilterForm.SORTS["newest"]
-    prepared = None
-    if form.is_bound and form.is_valid():
-        data = form.cleaned_data
-        for field in ("state", "topic", "region", "working_group", "organisation"):
-            if data.get(field):
-                qs = qs.filter(**{field: data[field]})
-        chosen = data.get("sort") or ("relevance" if data.get("q") else "newest")
-        if data.get("q"):
-            prepared = search_query.prepare(data["q"])
-            qs = prepared.apply(qs)
-        elif chosen == "relevance":
-            chosen = "newest"
-        sort = ChallengeFilterForm.SORTS.get(chosen, sort)
-    return form, qs.order_by(*sort), prepared
+    return saved_views.filtered_challenges(request.user, request.GET)
 
 
 @login_required
@@ -125,7 +109,8 @@ def challenge_list(request: HttpRequest) -> HttpResponse:
             challenge.snippet = prepared.snippet(challenge.description)
     query = request.GET.copy()
     query.pop("page", None)
-    context = {"form": form, "page": page, "query": query.urlencode()}
+    context = {"form": form, "page": page, "query": query.urlencode(),
+               "view_query": saved_views.normalised_query(query.urlencode())}
     if request.htmx and request.htmx.target == "results":
         return render(request, "workflows/_challenge_results.html", context)
     return render(request, "workflows/challenge_list.html", context)

@@ -51,8 +51,8 @@ def test_challenge_pages(network, sign_in, many_challenges, django_assert_num_qu
     # session, user, 2 roles, counts per state, 6 columns, 4 filter choices
     with django_assert_num_queries(15):
         assert client.get("/challenges/board/").status_code == 200
-    # session, user, 2 roles, reminder policy, waiting, stale, followed, activity
-    with django_assert_num_queries(9):
+    # session, user, 2 roles, reminder policy, waiting, stale, followed, activity, saved views
+    with django_assert_num_queries(10):
         assert client.get("/").status_code == 200
     # session, user, 2 roles; workflows.stats: counts per state, topic, region, the log,
     # topics, regions; the log again for the cumulative flow
@@ -63,8 +63,8 @@ def test_challenge_pages(network, sign_in, many_challenges, django_assert_num_qu
 @pytest.mark.parametrize("many_challenges", ROWS, indirect=True)
 def test_coordinator_my_work(network, sign_in, many_challenges, django_assert_num_queries):
     client = sign_in(network.coordinator)
-    # session, user, 2 roles, triage, reminder policy, stale, followed, activity
-    with django_assert_num_queries(9):
+    # session, user, 2 roles, triage, reminder policy, stale, followed, activity, saved views
+    with django_assert_num_queries(10):
         assert client.get("/").status_code == 200
 
 
