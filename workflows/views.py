@@ -106,6 +106,7 @@ def challenge_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     if prepared is not None:
         for challenge in page.object_list:
+            challenge.marked_title = prepared.snippet(challenge.title, words=200)
             challenge.snippet = prepared.snippet(challenge.description)
     query = request.GET.copy()
     query.pop("page", None)
