@@ -9,7 +9,7 @@ PORT ?= 8000
 # `make run DEBUG=1` shows Django's debug pages; by default people see the site's error pages.
 DEBUG ?= 0
 
-.PHONY: install run test bench messages check clean
+.PHONY: install run test faults bench messages check clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -30,6 +30,12 @@ run: install
 
 test: install
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# Exactly once under faults (tests/faults): a worker process SIGKILLed, Redis restarted, SMTP
+# refusing, beat's job started twice, each with 300 due digests, against DATABASE_URL
+# (PostgreSQL) and REDIS_URL. Prints one line per fault; `make test` leaves these out.
+faults: install
+	$(BIN)/python -m pytest -m faults -q -p no:cacheprovider tests/faults $(PYTEST_ARGS)
 
 bench: install
 	$(BIN)/python -m benchmarks.run

@@ -344,6 +344,15 @@ class ChallengeWriteSerializer(StrictJSONSerializer):
     )
     region = serializers.PrimaryKeyRelatedField(queryset=Region.objects.all())
     visibility = serializers.ChoiceField(choices=Visibility.choices)
+    confirm_personal_data = serializers.BooleanField(
+        required=False,
+        write_only=True,
+        help_text=_(
+            "Text that looks like it names a person (e-mail address, phone number, date of "
+            "birth, street address) is refused with a 400 naming what was found; send `true` "
+            "to save it anyway."
+        ),
+    )
 
 
 class ChallengeFileSerializer(ChallengeWriteSerializer):

@@ -2,7 +2,7 @@ from django.urls import include, path, re_path
 from csp.decorators import csp_update
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from . import views, views_search
+from . import views, views_personal_data, views_search
 
 v1 = [
     path("auth/token/", views.TokenView.as_view(), name="token"),
@@ -39,6 +39,8 @@ v1 = [
     path("target-groups/", views.TargetGroupListView.as_view(), name="target-group-list"),
     path("stats/", views.StatsView.as_view(), name="stats"),
     path("me/", views.MeView.as_view(), name="me"),
+    path("me/export/", views_personal_data.MeExportView.as_view(), name="me-export"),
+    path("me/erasure/", views_personal_data.MeErasureView.as_view(), name="me-erasure"),
 ]
 
 app_name = "api"

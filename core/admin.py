@@ -114,3 +114,6 @@ class MembershipAdmin(admin.ModelAdmin):
     list_filter = ["organisation"]
     search_fields = ["user__email", "user__display_name", "organisation__name"]
     autocomplete_fields = ["user", "organisation"]
+
+
+from core import privacy_admin  # noqa: E402,F401  (privacy notice, erasure requests, audit)

@@ -5,7 +5,7 @@ The challenge and good-practice pages are in ``workflows.urls``, the preferences
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from core import views
+from core import privacy_views, views
 from core.forms import SignInForm
 
 urlpatterns = [
@@ -37,5 +37,31 @@ urlpatterns = [
     path("applications/<int:pk>/admit/", views.application_admit, name="application-admit"),
     path(
         "applications/<int:pk>/decline/", views.application_decline, name="application-decline"
+    ),
+    path("privacy/", privacy_views.privacy, name="privacy"),
+    path("imprint/", privacy_views.imprint, name="imprint"),
+    path("my-data/", privacy_views.my_data, name="my-data"),
+    path("my-data/export/", privacy_views.my_data_export, name="my-data-export"),
+    path("my-data/erasure/", privacy_views.my_data_erasure, name="my-data-erasure"),
+    path(
+        "my-data/erasure/withdraw/",
+        privacy_views.my_data_erasure_withdraw,
+        name="my-data-erasure-withdraw",
+    ),
+    path("data-protection/", privacy_views.data_protection, name="data-protection"),
+    path(
+        "data-protection/people/<int:pk>/export/",
+        privacy_views.person_export,
+        name="data-protection-export",
+    ),
+    path(
+        "data-protection/requests/<int:pk>/confirm/",
+        privacy_views.erasure_confirm,
+        name="data-protection-confirm",
+    ),
+    path(
+        "data-protection/requests/<int:pk>/decline/",
+        privacy_views.erasure_decline,
+        name="data-protection-decline",
     ),
 ]

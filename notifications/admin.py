@@ -2,11 +2,13 @@
 the outbox and reminders as read-only records of what went out."""
 
 from django.contrib import admin
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from core import permissions
+from core.admin import run_service_action
 
-from .models import OutgoingMail, Preference, Reminder, ReminderPolicy
+from .models import DigestBatch, DigestRun, OutgoingMail, Preference, Reminder, ReminderPolicy
 
 
 @admin.register(ReminderPolicy)
@@ -55,17 +57,101 @@ class ReadOnly(admin.ModelAdmin):
         return False
 
 
+class AttemptsFilter(admin.SimpleListFilter):
+    """Mail that needed retries: where the mail server gave trouble."""
+
+    title = _("attempts")
+    parameter_name = "attempts"
+
+    def lookups(self, request, model_admin):
+        return [("0", _("not tried yet")), ("1", _("once")), ("retried", _("more than once"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "retried":
+            return queryset.filter(attempts__gt=1)
+        if self.value() in {"0", "1"}:
+            return queryset.filter(attempts=int(self.value()))
+        return queryset
+
+
+class ErrorFilter(admin.SimpleListFilter):
+    """Mail whose last attempt failed: still retrying (pending) or given up (failed)."""
+
+    title = _("last error")
+    parameter_name = "error"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("with an error")), ("no", _("without an error"))]
+
+    def queryset(self, request, queryset):
+        with_error = ~Q(last_error="")
+        if self.value() == "yes":
+            return queryset.filter(with_error)
+        if self.value() == "no":
+            return queryset.exclude(with_error)
+        return queryset
+
+
 @admin.register(OutgoingMail)
 class OutgoingMailAdmin(ReadOnly):
-    list_display = ["created_at", "kind", "to_email", "subject", "status", "attempts", "sent_at"]
-    list_filter = ["kind", "status"]
-    search_fields = ["to_email", "subject", "key"]
+    """The outbox, read-only: what went out, what is still retrying and why, what was given up.
+    Coordinators may have failed or retrying mail sent again now (a service, not an edit)."""
+
+    list_display = ["created_at", "kind", "to_email", "subject", "status", "attempts",
+                    "next_attempt_at", "last_error_short", "sent_at"]
+    list_filter = ["status", "kind", ErrorFilter, AttemptsFilter]
+    search_fields = ["to_email", "subject", "key", "last_error"]
     date_hierarchy = "created_at"
+    actions = ["retry_now"]
     fieldsets = (
         (None, {"fields": ("kind", "key", "recipient", "to_email", "subject", "status")}),
-        (_("Delivery"), {"fields": ("attempts", "last_error", "created_at", "sent_at", "window_end")}),
+        (_("Delivery"), {"fields": ("attempts", "last_error", "next_attempt_at", "lease_until",
+                                    "created_at", "sent_at", "window_end")}),
         (_("Content"), {"fields": ("headers", "body_text", "body_html")}),
     )
+
+    @admin.display(description=_("last error"))
+    def last_error_short(self, obj) -> str:
+        return obj.last_error[:80]
+
+    @admin.action(description=_("Send the selected mails again now"), permissions=["retry"])
+    def retry_now(self, request, queryset):
+        from .outbox import mail_retry_now
+
+        run_service_action(
+            self, request, queryset, mail_retry_now, "outgoing",
+            _("%(n)d mails will be sent again now."),
+        )
+
+    def has_retry_permission(self, request) -> bool:
+        return request.user.is_superuser or permissions.roles_of(request.user).coordinator
+
+
+class DigestBatchInline(admin.TabularInline):
+    model = DigestBatch
+    fields = ["first_user_id", "last_user_id", "enqueued_at", "done_at"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(DigestRun)
+class DigestRunAdmin(ReadOnly):
+    """Each digest run and its batches: a batch without "done at" is still to be built (the
+    catch-up job hands it out again once its lease is over)."""
+
+    list_display = ["key", "period", "window_end", "created_at", "finished_at"]
+    list_filter = ["period"]
+    inlines = [DigestBatchInline]
+
+
+@admin.register(DigestBatch)
+class DigestBatchAdmin(ReadOnly):
+    list_display = ["run", "first_user_id", "last_user_id", "enqueued_at", "done_at"]
+    list_select_related = ["run"]
 
 
 @admin.register(Reminder)

@@ -15,3 +15,8 @@ class NotificationsConfig(AppConfig):
         hooks.subscribe_event_recorded(dispatch.event_recorded)
         hooks.provide_stale_filter(selectors.stale_q)
         hooks.on_demo_person(demo.demo_person_preferences)
+
+        # Export, erasure and retention of what this app keeps about people (DSGVO).
+        from .data_rights import register_personal_data
+
+        register_personal_data()

@@ -81,15 +81,16 @@ def _tidy(text: str) -> str:
 
 
 def deliver(*, to_email: str, subject: str, body_text: str, body_html: str,
-            headers: dict[str, str]) -> None:
-    """Hand one mail to the configured backend; raises what the backend raises (SMTP errors)."""
+            headers: dict[str, str], connection: Any = None) -> None:
+    """Hand one mail to the configured backend; raises what the backend raises (SMTP errors).
+    With an already opened ``connection`` it stays open (the caller closes it)."""
     message = EmailMultiAlternatives(
         subject=subject,
         body=body_text,
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[to_email],
         headers=headers or None,
-        connection=get_connection(fail_silently=False),
+        connection=connection or get_connection(fail_silently=False),
     )
     if body_html:
         message.attach_alternative(body_html, "text/html")

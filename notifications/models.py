@@ -71,9 +71,11 @@ class OutgoingMail(models.Model):
     """One mail that must go out exactly once: the outbox.
 
     The row is created (rendered, in the recipient's language) in the transaction that decides
-    the mail is due; the unique (kind, recipient, key) makes a second decision a no-op. The send
-    task claims the row under a row lock, sends, and marks it sent in the same transaction, so a
-    retry or a concurrent worker finds nothing left to send.
+    the mail is due; the unique (kind, recipient, key) makes a second decision a no-op. Sending
+    (``notifications/outbox.py``) claims the row for a lease and commits, talks SMTP outside any
+    transaction, then marks it sent: a concurrent worker finds the row claimed, and a worker that
+    died mid-send leaves a lease that expires, so the scan sends it again (the only duplicate
+    possible: a crash between the server's acceptance and the commit; same ``Message-ID``).
     """
 
     class Kind(models.TextChoices):
@@ -83,6 +85,7 @@ class OutgoingMail(models.Model):
 
     class Status(models.TextChoices):
         PENDING = "pending", _("pending")
+        SENDING = "sending", _("being sent")
         SENT = "sent", _("sent")
         FAILED = "failed", _("failed (gave up)")
 
@@ -105,6 +108,10 @@ class OutgoingMail(models.Model):
     )
     attempts = models.PositiveIntegerField(_("attempts"), default=0)
     last_error = models.TextField(_("last error"), blank=True)
+    # While "sending": the claim holds until then; past it the worker is presumed dead.
+    lease_until = models.DateTimeField(_("claimed until"), null=True, blank=True)
+    # After a failed attempt: not before then (back-off); the outbox scan picks it up after.
+    next_attempt_at = models.DateTimeField(_("next attempt"), null=True, blank=True)
     # Digests: the end of the window this digest covers; the next one starts there.
     window_end = models.DateTimeField(_("covers until"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), default=timezone.now, db_index=True)
@@ -123,6 +130,14 @@ class OutgoingMail(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} → {self.to_email}: {self.subject}"
+
+    @property
+    def message_id(self) -> str:
+        """The row's own ``Message-ID``: the same on every attempt, so a receiver can drop the
+        one duplicate a crash after the server's acceptance may cause."""
+        from .outbox import message_id_for
+
+        return message_id_for(self)
 
 
 class Reminder(models.Model):
@@ -158,3 +173,47 @@ class Reminder(models.Model):
 
     def __str__(self) -> str:
         return f"{self.challenge_id} {self.state} L{self.level}"
+
+
+class DigestRun(models.Model):
+    """One period's digest run (e.g. the daily digest of 2026-11-24), created once by the
+    scheduled job or by the catch-up scan. Its subscribers are split into ``DigestBatch`` ranges
+    created in the same transaction, so the run survives a lost task, a lost queue or a killed
+    worker: the catch-up scan hands out again every batch not done in time."""
+
+    period = models.CharField(_("period"), max_length=8)
+    key = models.CharField(_("key"), max_length=64, unique=True)  # as OutgoingMail.key
+    window_end = models.DateTimeField(_("covers until"))
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("digest run")
+        verbose_name_plural = _("digest runs")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.key
+
+
+class DigestBatch(models.Model):
+    """The subscribers of a run with ids in [first_user_id, last_user_id]. Building it is
+    idempotent (one ``OutgoingMail`` per person and key), so handing it out twice is harmless."""
+
+    run = models.ForeignKey(
+        DigestRun, on_delete=models.CASCADE, related_name="batches", verbose_name=_("run")
+    )
+    first_user_id = models.BigIntegerField(_("first user id"))
+    last_user_id = models.BigIntegerField(_("last user id"))
+    # Handed to the broker then; not done by then plus the lease: handed out again.
+    enqueued_at = models.DateTimeField(_("enqueued at"), default=timezone.now)
+    done_at = models.DateTimeField(_("done at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("digest batch")
+        verbose_name_plural = _("digest batches")
+        ordering = ["run", "first_user_id"]
+        indexes = [models.Index(fields=["done_at", "enqueued_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.run.key} [{self.first_user_id}–{self.last_user_id}]"

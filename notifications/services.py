@@ -1,8 +1,8 @@
 """Writes of the notifications app: preferences, and the outbox through which every mail goes.
 
 Every mail is first a row in ``OutgoingMail`` (unique per kind, recipient and key), created in
-the transaction that decides it is due; its sending is enqueued on commit and claims the row, so
-no retry, restart or overlapping run sends anything twice.
+the transaction that decides it is due; its sending is enqueued on commit and claims the row
+(``notifications/outbox.py``), so no retry, restart or overlapping run sends anything twice.
 """
 
 from __future__ import annotations
@@ -15,13 +15,12 @@ from typing import Any
 
 from django.core import signing
 from django.db import IntegrityError, transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.exceptions import NotFound
 
-from . import dispatch, mail, selectors
+from . import dispatch, mail, outbox, selectors
 from .models import OutgoingMail, Preference, Reminder, ReminderPolicy
 from .selectors import LEVEL_ESCALATE, LEVEL_REMIND
 
@@ -86,11 +85,6 @@ def unsubscribe_token_load(token: str) -> tuple[Any, str]:
 
 # --- the outbox ---------------------------------------------------------------------------------
 
-# A mail still failing this long after it was queued is given up (status "failed", visible in
-# the admin with its last error); until then the send task and the outbox scan keep retrying it.
-GIVE_UP_AFTER = datetime.timedelta(days=3)
-
-
 def mail_queue(
     *,
     kind: str,
@@ -122,74 +116,10 @@ def mail_queue(
     return outgoing
 
 
-def mail_send(*, mail_id: int) -> bool:
-    """Send one pending mail exactly once. The row is claimed under a lock that other workers
-    skip, and marked sent in the same transaction as the send; a mail already sent, given up, or
-    being sent by someone else right now is left alone (returns ``False``). A backend error is
-    recorded on the row and re-raised, so the caller (the task) retries it."""
-    failure: Exception | None = None
-    with transaction.atomic():
-        outgoing = (
-            OutgoingMail.objects.select_for_update(skip_locked=True)
-            .filter(pk=mail_id, status=OutgoingMail.Status.PENDING)
-            .first()
-        )
-        if outgoing is None:
-            return False
-        try:
-            mail.deliver(
-                to_email=outgoing.to_email,
-                subject=outgoing.subject,
-                body_text=outgoing.body_text,
-                body_html=outgoing.body_html,
-                headers=outgoing.headers,
-            )
-        except Exception as exc:  # recorded below, outside this (then empty) transaction
-            failure = exc
-        else:
-            outgoing.status = OutgoingMail.Status.SENT
-            outgoing.sent_at = timezone.now()
-            outgoing.attempts += 1
-            outgoing.last_error = ""
-            outgoing.save(update_fields=["status", "sent_at", "attempts", "last_error"])
-            return True
-    give_up = outgoing.created_at < timezone.now() - GIVE_UP_AFTER
-    OutgoingMail.objects.filter(pk=mail_id, status=OutgoingMail.Status.PENDING).update(
-        attempts=F("attempts") + 1,
-        last_error=f"{type(failure).__name__}: {failure}"[:2000],
-        status=OutgoingMail.Status.FAILED if give_up else OutgoingMail.Status.PENDING,
-    )
-    raise failure
-
-
-def outbox_scan(*, now: datetime.datetime | None = None, grace: datetime.timedelta = datetime.timedelta(minutes=2)) -> dict[str, int]:
-    """The safety net: enqueue again what the broker may have lost. Events not fanned out and
-    mails not sent, older than ``grace`` (younger ones are still on their normal way). Both tasks
-    are idempotent, so enqueueing something twice is harmless."""
-    from workflows.models import Event
-
-    from .tasks import deliver_event, send_mail
-
-    now = now or timezone.now()
-    cutoff = now - grace
-    event_ids = list(
-        Event.objects.filter(notified_at=None, created_at__lte=cutoff)
-        .order_by("created_at", "pk")
-        .values_list("pk", flat=True)[:SCAN_BATCH]
-    )
-    mail_ids = list(
-        OutgoingMail.objects.filter(status=OutgoingMail.Status.PENDING, created_at__lte=cutoff)
-        .order_by("created_at", "pk")
-        .values_list("pk", flat=True)[:SCAN_BATCH]
-    )
-    for event_id in event_ids:
-        deliver_event.delay(event_id)
-    for mail_id in mail_ids:
-        send_mail.delay(mail_id)
-    return {"events": len(event_ids), "mails": len(mail_ids)}
-
-
-SCAN_BATCH = 500
+# Claim, send outside any transaction, mark sent: see notifications/outbox.py.
+mail_send = outbox.mail_send
+outbox_scan = outbox.outbox_scan
+SCAN_BATCH = outbox.SCAN_BATCH
 
 
 def send_now(mails: Iterable[OutgoingMail]) -> tuple[int, int]:
@@ -422,27 +352,37 @@ def digests_send(*, period: str, now: datetime.datetime | None = None) -> list[D
     key = digest_key(period, now)
     outcomes: list[DigestOutcome] = []
     for user in selectors.digest_subscribers(period):
-        if OutgoingMail.objects.filter(kind=OutgoingMail.Kind.DIGEST, recipient=user, key=key).exists():
-            continue
-        since = selectors.last_digest_end(user) or now - DIGEST_PERIODS[period]
-        since = max(since, now - DIGEST_MAX_LOOKBACK)
-        items = selectors.digest_items_for(user, since=since, until=now)
-        stale = selectors.stale_list_for(user, now=now)
-        newly_stale = bool(stale) and selectors.reminders_decided_between(since=since, until=now)
-        if not items and not newly_stale:
-            continue
-        rendered = mail.render(
-            user,
-            "digest",
-            lambda u=user, i=items, s=stale, b=since: _digest_mail(u, period, i, s, b, now),
-            unsubscribe_scope="digest",
-        )
-        outgoing = mail_queue(
-            kind=OutgoingMail.Kind.DIGEST, recipient=user, key=key, rendered=rendered, window_end=now
-        )
-        if outgoing is not None:
-            outcomes.append(DigestOutcome(user=user, items=items, stale=stale, mail=outgoing))
+        outcome = digest_queue(user=user, period=period, key=key, now=now)
+        if outcome is not None:
+            outcomes.append(outcome)
     return outcomes
+
+
+def digest_queue(*, user: Any, period: str, key: str, now: datetime.datetime) -> DigestOutcome | None:
+    """Queue ``user``'s digest ``key`` covering up to ``now``, unless it exists already or
+    nothing visible happened since their last digest. The unit of work of a digest run
+    (``notifications/digest_runs.py``): safe to repeat, by any number of workers at once."""
+    if OutgoingMail.objects.filter(kind=OutgoingMail.Kind.DIGEST, recipient=user, key=key).exists():
+        return None
+    since = selectors.last_digest_end(user) or now - DIGEST_PERIODS[period]
+    since = max(since, now - DIGEST_MAX_LOOKBACK)
+    items = selectors.digest_items_for(user, since=since, until=now)
+    stale = selectors.stale_list_for(user, now=now)
+    newly_stale = bool(stale) and selectors.reminders_decided_between(since=since, until=now)
+    if not items and not newly_stale:
+        return None
+    rendered = mail.render(
+        user,
+        "digest",
+        lambda: _digest_mail(user, period, items, stale, since, now),
+        unsubscribe_scope="digest",
+    )
+    outgoing = mail_queue(
+        kind=OutgoingMail.Kind.DIGEST, recipient=user, key=key, rendered=rendered, window_end=now
+    )
+    if outgoing is None:
+        return None
+    return DigestOutcome(user=user, items=items, stale=stale, mail=outgoing)
 
 
 def _digest_mail(user, period, items, stale, since, now) -> tuple[str, dict[str, Any]]:

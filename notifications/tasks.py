@@ -4,17 +4,10 @@ once. The periodic ones are scheduled in ``core/celery.py``."""
 
 from __future__ import annotations
 
-import smtplib
-
 from celery import shared_task
 from celery.utils.log import get_task_logger
 
 logger = get_task_logger(__name__)
-
-# Mail errors worth retrying: the SMTP server said "later" or could not be reached. Countdowns
-# stay short (2, 4, 8 … s, at most two minutes, with jitter) and far below Redis' visibility
-# timeout (see PITFALLS.md); after the retries the outbox scan keeps trying every few minutes.
-RETRYABLE = (smtplib.SMTPException, OSError)
 
 
 @shared_task(name="notifications.deliver_event", acks_late=True)
@@ -27,26 +20,36 @@ def deliver_event(event_id: int) -> int:
 
 @shared_task(
     name="notifications.send_mail",
+    bind=True,
     acks_late=True,
-    autoretry_for=RETRYABLE,
-    retry_backoff=2,
-    retry_backoff_max=120,
-    retry_jitter=True,
-    max_retries=8,
-    soft_time_limit=90,
-    time_limit=120,
+    max_retries=None,  # the row decides when to give up (notifications/outbox.py)
+    # Well inside the claim's lease (MAIL_SEND_LEASE_SECONDS), so a live worker never loses it.
+    soft_time_limit=45,
+    time_limit=60,
 )
-def send_mail(mail_id: int) -> bool:
-    """Send one mail of the outbox (claimed under a lock, marked sent in the same transaction)."""
-    from .services import mail_send
+def send_mail(self, mail_id: int) -> bool:
+    """Send one mail of the outbox (claim, send outside any transaction, mark sent). After a
+    failure the row holds the time of the next attempt (back-off); this task comes back then,
+    with a countdown kept below the broker's visibility timeout. Given up: nothing more."""
+    from django.utils import timezone
 
-    return mail_send(mail_id=mail_id)
+    from core.celery import bounded_countdown
+
+    from .outbox import MailNotSent, mail_send
+
+    try:
+        return mail_send(mail_id=mail_id)
+    except MailNotSent as failure:
+        if failure.retry_at is None:
+            return False  # given up: "failed" in the admin, with the error, and logged
+        wait = (failure.retry_at - timezone.now()).total_seconds()
+        raise self.retry(countdown=bounded_countdown(wait)) from None
 
 
 @shared_task(name="notifications.scan_outbox")
 def scan_outbox() -> dict:
     """Safety net: re-enqueue events not fanned out and mails not sent (a lost message)."""
-    from .services import outbox_scan
+    from .outbox import outbox_scan
 
     found = outbox_scan()
     if any(found.values()):
@@ -70,12 +73,33 @@ def send_reminders() -> int:
 
 @shared_task(name="notifications.send_digests")
 def send_digests(period: str) -> int:
-    """Queue this period's digests ("daily" or "weekly")."""
-    from .services import digests_send
+    """Start this period's digest run ("daily" or "weekly"): its batches go out as
+    ``build_digest_batch`` tasks. Run twice, the second finds the run and does nothing."""
+    from .digest_runs import digest_run_start
 
-    outcomes = digests_send(period=period)
-    logger.info("%d %s digests queued", len(outcomes), period)
-    return len(outcomes)
+    run = digest_run_start(period=period)
+    return 0 if run is None else run.batches.count()
+
+
+@shared_task(name="notifications.build_digest_batch", acks_late=True)
+def build_digest_batch(batch_id: int) -> int:
+    """Queue the digests of one batch of subscribers (idempotent: one mail per person and key)."""
+    from .digest_runs import digest_batch_build
+
+    return digest_batch_build(batch_id=batch_id)
+
+
+@shared_task(name="notifications.catch_up")
+def catch_up() -> dict:
+    """Safety net for digests: start a run beat's message never brought, hand out again the
+    batches whose message or worker was lost."""
+    from .digest_runs import digests_catch_up
+
+    found = digests_catch_up()
+    if any(found.values()):
+        logger.warning("Digest catch-up: %(runs_started)d runs started, "
+                       "%(batches_handed_out)d batches handed out again", found)
+    return found
 
 
 @shared_task(name="workflows.rebuild_good_practices", time_limit=1800, soft_time_limit=1700)

@@ -43,6 +43,17 @@ class ChallengeForm(forms.Form):
         initial=Visibility.NETWORK,
         widget=forms.RadioSelect,
     )
+    # Hidden until the service finds text that looks like it names a person; then it asks.
+    confirm_personal_data = forms.BooleanField(
+        label=_("These details are not about an individual person: save anyway"),
+        required=False,
+        widget=forms.HiddenInput,
+    )
+
+    def add_error(self, field: str | None, error: Any) -> None:
+        super().add_error(field, error)
+        if field == "confirm_personal_data":
+            self.fields[field].widget = forms.CheckboxInput()
 
 
 class NewChallengeForm(ChallengeForm):

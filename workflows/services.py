@@ -29,6 +29,7 @@ from core.exceptions import (
 from core.models import Organisation, Region, TargetGroup, Topic, WorkingGroup
 
 from . import good_practices, hooks, permissions
+from .personal_data import personal_data_errors
 from .search import index as search_index
 from .models import (
     Analysis,
@@ -131,9 +132,12 @@ def challenge_file(
     target_groups: Sequence[TargetGroup],
     region: Region,
     visibility: str = Visibility.NETWORK,
+    confirm_personal_data: bool = False,
 ) -> Challenge:
     """File a new challenge in state ``reported`` for an admitted organisation of the actor
-    (coordinators: any admitted organisation). Raises ``PermissionDenied``, ``MissingInput``."""
+    (coordinators: any admitted organisation). Text that looks like it names a person (see
+    ``workflows.personal_data``) is refused until ``confirm_personal_data``. Raises
+    ``PermissionDenied``, ``MissingInput``."""
     if not permissions.can_file_challenge(actor, organisation.pk if organisation else None):
         raise PermissionDenied(_("You may not file challenges for this organisation."))
     errors = _validate_challenge_fields(
@@ -151,6 +155,11 @@ def challenge_file(
         errors.setdefault("organisation", []).append(
             _("This organisation has not been admitted to the network yet.")
         )
+    errors.update(
+        personal_data_errors(
+            {"title": title, "description": description}, confirmed=confirm_personal_data
+        )
+    )
     _raise_if(errors)
     now = timezone.now()
     with transaction.atomic():
@@ -193,9 +202,11 @@ def challenge_update(
     target_groups: Sequence[TargetGroup] | None = None,
     region: Region | None = None,
     visibility: str | None = None,
+    confirm_personal_data: bool = False,
 ) -> Challenge:
     """Edit the descriptive fields (``None`` leaves a field as it is). The reporting
-    organisation may edit while ``reported``; the assigned group and coordinators always."""
+    organisation may edit while ``reported``; the assigned group and coordinators always.
+    Changed text that looks like it names a person is refused until ``confirm_personal_data``."""
     errors = _validate_challenge_fields(
         title=title,
         description=description,
@@ -209,6 +220,12 @@ def challenge_update(
         locked = _lock_visible(actor, challenge)
         if not permissions.can_edit_challenge(actor, locked):
             raise PermissionDenied(_("You may not edit this challenge."))
+        changed_text = {
+            field: value
+            for field, value in (("title", title), ("description", description))
+            if value is not None and value.strip() != getattr(locked, field)
+        }
+        errors.update(personal_data_errors(changed_text, confirmed=confirm_personal_data))
         _raise_if(errors)
         changed: list[str] = []
         for field, value in (

@@ -158,6 +158,7 @@ def challenge_new(request: HttpRequest) -> HttpResponse:
                     target_groups=list(data["target_groups"]),
                     region=data["region"],
                     visibility=data["visibility"],
+                    confirm_personal_data=data["confirm_personal_data"],
                 )
             except DomainError as exc:
                 copy_field_errors(form, exc.fields, exc.message)
@@ -264,6 +265,7 @@ def challenge_edit(request: HttpRequest, pk: int) -> HttpResponse:
                     target_groups=list(data["target_groups"]),
                     region=data["region"],
                     visibility=data["visibility"],
+                    confirm_personal_data=data["confirm_personal_data"],
                 )
             except NotFound:
                 raise Http404() from None

@@ -30,6 +30,12 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 # Absolute base address used in mail links (mail is rendered by workers, not in a request).
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
+# Retention (DSGVO, see core/retention.py): accounts unused this long are flagged to the
+# coordinators; sent mails and events older than this are pruned daily (at least 32 days).
+RETENTION_INACTIVE_ACCOUNT_DAYS = int(os.environ.get("RETENTION_INACTIVE_ACCOUNT_DAYS", "730"))
+RETENTION_SENT_MAIL_DAYS = int(os.environ.get("RETENTION_SENT_MAIL_DAYS", "180"))
+RETENTION_EVENT_DAYS = int(os.environ.get("RETENTION_EVENT_DAYS", "365"))
+
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
@@ -179,10 +185,12 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # Celery: Redis when REDIS_URL is set, else a filesystem broker that needs no server (it works
 # across the web, worker and beat processes of `make run`).
 CELERY_BROKER_URL = REDIS_URL or "filesystem://"
+# Redis hands a message not acknowledged within this many seconds to another worker. No
+# countdown or ETA may come near it (core.celery.bounded_countdown; tests/test_countdowns.py
+# reads the code base for it): far-off work is found by periodic database scans, see PITFALLS.md.
+BROKER_VISIBILITY_TIMEOUT = int(os.environ.get("BROKER_VISIBILITY_TIMEOUT", "3600"))
 CELERY_BROKER_TRANSPORT_OPTIONS: dict = (
-    # Redis redelivers unacknowledged messages after the visibility timeout; we never schedule
-    # ETAs near it (far-off work is found by periodic database scans), see PITFALLS.md.
-    {"visibility_timeout": 3600}
+    {"visibility_timeout": BROKER_VISIBILITY_TIMEOUT}
     if REDIS_URL
     else {
         "data_folder_in": str(VAR_DIR / "broker" / "out"),
@@ -204,12 +212,34 @@ CELERY_TASK_TIME_LIMIT = 300
 CELERY_TASK_SOFT_TIME_LIMIT = 240
 CELERY_TIMEZONE = TIME_ZONE  # the beat schedule (core/celery.py) is in local time
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-# A worker that loses the broker connection cancels what it was running instead of finishing
-# it unacknowledged; the message is redelivered and the task (idempotent) runs again.
-CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
+# A worker that loses the broker connection lets what it is running finish (unacknowledged, so
+# the message may come again: every task is idempotent). Cancelling instead crashed the prefork
+# worker for good on reconnection ("Unrecoverable error: AttributeError ... 'hostname'",
+# celery#9250) when Redis restarted: `make faults` (redis-restart) caught it, 0 of 300 sent.
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = False
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
-# Retries (mail errors) use short countdowns with jitter, set per task in notifications/tasks.py.
+
+# Delivery of the outbox under faults (notifications/outbox.py, notifications/digest_runs.py).
+# A claimed mail is someone's for this long; past it, its worker is presumed dead and the outbox
+# scan sends it again. Longer than EMAIL_TIMEOUT and the send task's time limit (60 s).
+MAIL_SEND_LEASE_SECONDS = int(os.environ.get("MAIL_SEND_LEASE_SECONDS", "300"))
+# Back-off between attempts when the mail server refuses: base · 2ⁿ⁻¹, at most the maximum.
+MAIL_RETRY_BASE_SECONDS = float(os.environ.get("MAIL_RETRY_BASE_SECONDS", "2"))
+MAIL_RETRY_MAX_SECONDS = float(os.environ.get("MAIL_RETRY_MAX_SECONDS", "600"))
+# A mail still failing this long after it was queued is given up: "failed" in the admin, with
+# its error, where a coordinator can send it again.
+MAIL_GIVE_UP_AFTER_HOURS = float(os.environ.get("MAIL_GIVE_UP_AFTER_HOURS", "72"))
+# The outbox scan re-enqueues pending mail and events older than this (younger ones are still
+# on their normal way through the broker).
+OUTBOX_SCAN_GRACE_SECONDS = int(os.environ.get("OUTBOX_SCAN_GRACE_SECONDS", "120"))
+# Message-ID domain; empty: the host of SITE_URL.
+MAIL_MESSAGE_ID_DOMAIN = os.environ.get("MAIL_MESSAGE_ID_DOMAIN", "")
+# Digest runs: people per batch task, how long a handed-out batch may take before the catch-up
+# scan hands it out again, and how long after its scheduled time a missing run is started.
+DIGEST_BATCH_SIZE = int(os.environ.get("DIGEST_BATCH_SIZE", "100"))
+DIGEST_BATCH_LEASE_SECONDS = int(os.environ.get("DIGEST_BATCH_LEASE_SECONDS", "600"))
+DIGEST_CATCH_UP_HOURS = float(os.environ.get("DIGEST_CATCH_UP_HOURS", "12"))
 
 # Django REST framework
 REST_FRAMEWORK = {

@@ -36,6 +36,8 @@ def test_the_schema_validates_without_warnings(tmp_path):
         "/api/v1/target-groups/",
         "/api/v1/stats/",
         "/api/v1/me/",
+        "/api/v1/me/export/",
+        "/api/v1/me/erasure/",
     } == paths
     transition = schema["paths"]["/api/v1/challenges/{id}/transitions/{name}/"]["post"]
     assert {"200", "400", "401", "403", "404", "409"} <= set(transition["responses"])

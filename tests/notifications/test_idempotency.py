@@ -11,7 +11,7 @@ import time_machine
 from django.core import mail
 from django.db import OperationalError, connection
 
-from notifications import services
+from notifications import outbox, services
 from notifications.models import OutgoingMail, Reminder
 from tests.builders import advance, file_challenge
 from workflows import services as workflow_services
@@ -108,14 +108,17 @@ def test_a_failed_send_stays_pending_with_its_error_and_goes_out_on_the_next_try
         raise smtplib.SMTPDataError(451, b"try again later")
 
     monkeypatch.setattr(services.mail, "deliver", refuse)
-    with pytest.raises(smtplib.SMTPDataError):
+    with pytest.raises(outbox.MailNotSent) as failure:
         services.mail_send(mail_id=outgoing.pk)
     outgoing.refresh_from_db()
     assert (outgoing.status, outgoing.attempts) == (OutgoingMail.Status.PENDING, 1)
     assert "451" in outgoing.last_error
+    assert outgoing.next_attempt_at == failure.value.retry_at  # back-off: not before then
+    assert services.mail_send(mail_id=outgoing.pk) is False  # too early: nothing happens
 
     monkeypatch.setattr(services.mail, "deliver", real_deliver)
-    assert services.mail_send(mail_id=outgoing.pk) is True
+    with time_machine.travel(outgoing.next_attempt_at, tick=False):
+        assert services.mail_send(mail_id=outgoing.pk) is True
     assert len(mail.outbox) == 1
 
 
