@@ -197,7 +197,7 @@ def digest_queue(*, user: Any, period: str, key: str, now: datetime.datetime) ->
     rendered = mail.render(
         user,
         "digest",
-        lambda: _digest_mail(period, counts, shown, stale, stale_count, since, until, now),
+        lambda: _digest_mail(user, period, counts, shown, stale, stale_count, since, until, now),
         unsubscribe_scope="digest",
     )
     outgoing = mail_queue(
@@ -227,7 +227,7 @@ def _more_urls() -> dict[str, str]:
     }
 
 
-def _digest_mail(period, counts, shown, stale, stale_count, since, until, now) -> tuple[str, dict[str, Any]]:
+def _digest_mail(user, period, counts, shown, stale, stale_count, since, until, now) -> tuple[str, dict[str, Any]]:
     more = _more_urls()
     sections = {
         name: {
@@ -257,4 +257,5 @@ def _digest_mail(period, counts, shown, stale, stale_count, since, until, now) -
         "stale": stale_rows,
         "stale_more": max(0, stale_count - len(stale_rows)),
         "stale_url": more["stale"],
+        "saved_views": selectors.saved_view_matches_for(user, since=since, until=until),
     }

@@ -229,6 +229,20 @@ def digest_items_for(user, *, since: datetime.datetime, until: datetime.datetime
     )
 
 
+def saved_view_matches_for(user, *, since: datetime.datetime, until: datetime.datetime) -> list:
+    """The new matches of ``user``'s subscribed saved views in (since, until], as
+    ``(view, [{"title", "url"}, …])`` pairs (``workflows.search.saved_views``). They are new
+    challenges, so they are also among ``digest_items_for``: they never make a digest alone."""
+    from workflows.search.saved_views import new_matches_for
+
+    from .mail import challenge_url
+
+    return [
+        (view, [{"title": c.title, "url": challenge_url(c.pk)} for c in challenges])
+        for view, challenges in new_matches_for(user, since=since, until=until)
+    ]
+
+
 def stale_list_for(user, *, now: datetime.datetime) -> list:
     """The stale challenges (level 1 or worse), for those who may see the stale list."""
     from workflows.models import Challenge

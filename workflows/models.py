@@ -596,6 +596,7 @@ from .models_editorial import (  # noqa: E402,F401
 from .search.models import (  # noqa: E402,F401
     ChallengeSearch,
     GoodPracticeSearch,
+    SavedView,
     SearchTerm,
     Synonym,
 )

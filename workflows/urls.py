@@ -23,6 +23,10 @@ urlpatterns = [
         search_views.challenge_suggestions,
         name="challenge-suggestions",
     ),
+    path("challenges/views/", search_views.saved_view_create, name="saved-view-create"),
+    path(
+        "challenges/views/<int:pk>/", search_views.saved_view_change, name="saved-view-change"
+    ),
     path(
         "challenges/<int:pk>/close-as-duplicate/",
         search_views.challenge_close_as_duplicate,

@@ -35,6 +35,7 @@ from .forms import (
 )
 from .models import Challenge, ClosureReason, Event, Follow, State
 from .search import query as search_query
+from .search import saved_views
 from .search import suggest as search_suggest
 from .search.models import Scope
 from .step_forms import StepForm
@@ -90,6 +91,7 @@ def my_work(request: HttpRequest) -> HttpResponse:
             "recommendation_drafts": recommendations.recommendation_drafts_for(
                 user, limit=MY_WORK_SIZE
             ),
+            "saved_views": saved_views.saved_views_of(user),
         },
     )
 
@@ -100,25 +102,7 @@ def my_work(request: HttpRequest) -> HttpResponse:
 def _filtered(
     request: HttpRequest,
 ) -> tuple[ChallengeFilterForm, QuerySet[Challenge], search_query.PreparedQuery | None]:
-    """The visible challenges narrowed by the filter form; with search words, matched and
-    ranked by ``workflows.search`` (relevance first unless another order is chosen)."""
-    form = ChallengeFilterForm(request.GET or None)
-    qs = selectors.challenges_visible_to(request.user).prefetch_related(None)
-    sort = ChallengeFilterForm.SORTS["newest"]
-    prepared = None
-    if form.is_bound and form.is_valid():
-        data = form.cleaned_data
-        for field in ("state", "topic", "region", "working_group", "organisation"):
-            if data.get(field):
-                qs = qs.filter(**{field: data[field]})
-        chosen = data.get("sort") or ("relevance" if data.get("q") else "newest")
-        if data.get("q"):
-            prepared = search_query.prepare(data["q"])
-            qs = prepared.apply(qs)
-        elif chosen == "relevance":
-            chosen = "newest"
-        sort = ChallengeFilterForm.SORTS.get(chosen, sort)
-    return form, qs.order_by(*sort), prepared
+    return saved_views.filtered_challenges(request.user, request.GET)
 
 
 @login_required
@@ -127,10 +111,12 @@ def challenge_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     if prepared is not None:
         for challenge in page.object_list:
+            challenge.marked_title = prepared.snippet(challenge.title, words=200)
             challenge.snippet = prepared.snippet(challenge.description)
     query = request.GET.copy()
     query.pop("page", None)
-    context = {"form": form, "page": page, "query": query.urlencode()}
+    context = {"form": form, "page": page, "query": query.urlencode(),
+               "view_query": saved_views.normalised_query(query.urlencode())}
     if request.htmx and request.htmx.target == "results":
         return render(request, "workflows/_challenge_results.html", context)
     return render(request, "workflows/challenge_list.html", context)

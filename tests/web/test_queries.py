@@ -53,8 +53,8 @@ def test_challenge_pages(network, sign_in, many_challenges, django_assert_num_qu
     with django_assert_num_queries(15):
         assert client.get("/challenges/board/").status_code == 200
     # session, user, 2 roles, reminder policy, waiting, stale, followed, activity, drafts of
-    # the group's good practices
-    with django_assert_num_queries(10):
+    # the group's good practices, saved views
+    with django_assert_num_queries(11):
         assert client.get("/").status_code == 200
     # session, user, 2 roles; workflows.stats: counts per state, topic, region, the median
     # stays, topics, regions; workflows.stats_window: flow, cycle time, waiting time,
@@ -68,8 +68,8 @@ def test_challenge_pages(network, sign_in, many_challenges, django_assert_num_qu
 def test_coordinator_my_work(network, sign_in, many_challenges, django_assert_num_queries):
     client = sign_in(network.coordinator)
     # session, user, 2 roles, triage, reminder policy, stale, followed, activity, good
-    # practices and recommendations to review
-    with django_assert_num_queries(11):
+    # practices and recommendations to review, saved views
+    with django_assert_num_queries(12):
         assert client.get("/").status_code == 200
 
 

@@ -5,7 +5,7 @@ from django.contrib import admin
 from django.utils import timezone
 
 from . import query
-from .models import ChallengeSearch, GoodPracticeSearch, Scope, SearchTerm, Synonym
+from .models import ChallengeSearch, GoodPracticeSearch, SavedView, Scope, SearchTerm, Synonym
 
 
 class GermanSearchAdminMixin:
@@ -55,3 +55,12 @@ class SearchTermAdmin(_DerivedAdmin):
 @admin.register(ChallengeSearch, GoodPracticeSearch)
 class SearchEntryAdmin(_DerivedAdmin):
     list_display = ["pk", "title_terms", "indexed_at"]
+
+
+@admin.register(SavedView)
+class SavedViewAdmin(_DerivedAdmin):
+    """People's own saved views, for support; they change them on their work page."""
+
+    list_display = ["name", "owner", "query", "subscribed", "created_at"]
+    list_filter = ["subscribed"]
+    list_select_related = ["owner"]

@@ -5,6 +5,7 @@ Kept current by ``workflows.search.index``, which the services call in the same 
 the change; ``manage.py search_reindex`` rebuilds everything.
 """
 
+from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -100,3 +101,32 @@ class Synonym(models.Model):
     def entries(self) -> list[str]:
         raw = self.words.replace("\r", "").replace(",", "\n").split("\n")
         return [entry.strip() for entry in raw if entry.strip()]
+
+
+class SavedView(models.Model):
+    """A person's named combination of search words and filters of the challenge list. The
+    query is the list's own address query (``q=…&state=…``), so the view is also a link that
+    anyone can open (each sees only what they may see). Subscribed: its new matches appear in
+    the person's digest."""
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="saved_views",
+        verbose_name=_("owner"),
+    )
+    name = models.CharField(_("name"), max_length=100)
+    query = models.CharField(_("search and filters"), max_length=1000, blank=True)
+    subscribed = models.BooleanField(_("new matches in my digest"), default=False)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("saved view")
+        verbose_name_plural = _("saved views")
+        ordering = ["name", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["owner", "name"], name="unique_saved_view_name")
+        ]
+
+    def __str__(self) -> str:
+        return self.name

@@ -40,7 +40,8 @@ def similar_challenges(
         return []
     qs = selectors.challenges_visible_to(user).prefetch_related(None)
     if exclude is not None:
-        qs = qs.exclude(pk=exclude)
+        # Neither the challenge itself nor those already closed as its duplicates.
+        qs = qs.exclude(pk=exclude).exclude(duplicate_of_id=exclude)
     return list(prepared.apply(qs).order_by("-search_rank", "-created_at", "-id")[:limit])
 
 

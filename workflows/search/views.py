@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -14,7 +15,7 @@ from core.exceptions import DomainError, NotFound
 
 from .. import selectors, services
 from ..models import ClosureReason
-from . import query
+from . import query, saved_views
 from .suggest import helpful_good_practices, similar_challenges
 
 MAX_TEXT = 5_000
@@ -69,3 +70,50 @@ def challenge_close_as_duplicate(request: HttpRequest, pk: int) -> HttpResponse:
             _("Closed as a duplicate of #%(pk)d.") % {"pk": original.pk},
         )
     return redirect("challenge-detail", pk=challenge.pk)
+
+
+# --- saved views --------------------------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def saved_view_create(request: HttpRequest) -> HttpResponse:
+    """Save the challenge list's current search and filters under a name."""
+    query_string = saved_views.normalised_query(request.POST.get("query", ""))
+    try:
+        view = saved_views.saved_view_create(
+            actor=request.user, name=request.POST.get("name", ""), query=query_string,
+            subscribed=request.POST.get("subscribed") == "on",
+        )
+    except DomainError as exc:
+        messages.error(request, " ".join(m for ms in exc.fields.values() for m in ms) or exc.message)
+    else:
+        messages.success(
+            request, _("Saved as “%(name)s”. You find it on your work page.") % {"name": view.name}
+        )
+    return redirect(reverse("challenge-list") + (f"?{query_string}" if query_string else ""))
+
+
+@login_required
+@require_POST
+def saved_view_change(request: HttpRequest, pk: int) -> HttpResponse:
+    """Subscribe, unsubscribe or delete one's own saved view (others': 404)."""
+    action = request.POST.get("action")
+    try:
+        if action == "delete":
+            saved_views.saved_view_delete(actor=request.user, saved_view=pk)
+            messages.success(request, _("The saved view is deleted."))
+        elif action in ("subscribe", "unsubscribe"):
+            saved_views.saved_view_subscribe(
+                actor=request.user, saved_view=pk, subscribed=action == "subscribe"
+            )
+            messages.success(
+                request,
+                _("Its new matches will be in your digest.") if action == "subscribe"
+                else _("Its new matches will no longer be in your digest."),
+            )
+        else:
+            messages.error(request, _("Unknown action."))
+    except NotFound:
+        raise Http404() from None
+    return redirect(reverse("my-work") + "#saved-views")
