@@ -86,7 +86,9 @@ def immediate_audience(event) -> list[tuple]:
     from . import wording
 
     challenge = event.challenge
-    if challenge is None:
+    # A referral's own event feeds the hand-over mail to the body (notifications.referrals);
+    # the people learn of the referral from the close that comes with it, once.
+    if challenge is None or event.kind == Event.Kind.CHALLENGE_REFERRED:
         return []
     reasons: dict[int, str] = {}
 

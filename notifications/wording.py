@@ -208,14 +208,18 @@ def _transition(event, actor: str) -> Happening:
         happening.short = _("closed")
         reason = challenge.closure_reason if challenge.state == "closed" else ""
         if reason == ClosureReason.REFERRED:
-            happening.short = _("referred to %(body)s") % {"body": challenge.referred_to}
+            body = challenge.referral_body  # a record the coordinators keep, or free text
+            body_name = body.name if body is not None else challenge.referred_to
+            happening.short = _("referred to %(body)s") % {"body": body_name}
             happening.sentence = _(
                 "%(actor)s closed the challenge and referred it to %(body)s."
-            ) % {**values, "body": challenge.referred_to}
-            happening.facts = [(_("Referred to"), challenge.referred_to)]
-            contact = getattr(challenge, "referral_contact", "")
+            ) % {**values, "body": body_name}
+            happening.facts = [(_("Referred to"), body_name)]
+            contact = body.contact_email if body is not None else ""
             if contact:
-                happening.facts.append((_("Contact"), str(contact)))
+                happening.facts.append((_("Contact"), contact))
+            if body is not None and body.website:
+                happening.facts.append((_("Website"), body.website))
         elif reason == ClosureReason.DUPLICATE and challenge.duplicate_of_id:
             happening.sentence = _(
                 "%(actor)s closed the challenge as a duplicate of “%(other)s”."

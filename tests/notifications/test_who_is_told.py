@@ -13,6 +13,7 @@ from notifications import services
 from tests.builders import advance, file_challenge
 from workflows import services as workflow_services
 from workflows.models import Event as WorkflowEvent
+from workflows.models import ReferralBody
 
 from .support import prefer
 
@@ -132,14 +133,21 @@ def test_each_step_says_what_happened_with_its_input(network, django_capture_on_
 def test_a_referral_names_the_body_and_a_close_its_reason(network, django_capture_on_commit_callbacks):
     challenge = file_challenge(actor=network.partner, organisation=network.org)
     fan_out(django_capture_on_commit_callbacks)
+    body = ReferralBody.objects.create(
+        name="Testbeirat", contact_email="geschaeftsstelle@beirat.example",
+        website="https://beirat.example/",
+    )
     workflow_services.challenge_close(
         actor=network.coordinator, challenge=challenge, reason="referred",
-        referred_to="Landesintegrationsbeirat", note="Zuständig ist der Beirat.",
+        referral_body=body, note="Zuständig ist der Beirat.",
     )
     (reporter,) = fan_out(django_capture_on_commit_callbacks)[network.partner.email]
-    assert reporter.subject == f"[Willkommensnetz] {challenge.title}: an Landesintegrationsbeirat übergeben"
-    assert "Clara Coordinator hat die Herausforderung geschlossen und an Landesintegrationsbeirat übergeben." in reporter.body
-    assert "Verwiesen an: Landesintegrationsbeirat" in reporter.body
+    assert reporter.subject == f"[Willkommensnetz] {challenge.title}: verwiesen an Testbeirat"
+    assert "Clara Coordinator hat die Herausforderung geschlossen und an Testbeirat übergeben." in reporter.body
+    assert "Verwiesen an: Testbeirat" in reporter.body
+    # the body's contact, so the reporter knows whom the case is with now
+    assert "geschaeftsstelle@beirat.example" in reporter.body
+    assert "https://beirat.example/" in reporter.body
     assert "Grund: Zuständig ist der Beirat." in reporter.body
     assert reporter.extra_headers["In-Reply-To"] == f"<challenge-{challenge.pk}@127.0.0.1>"
 
