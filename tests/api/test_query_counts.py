@@ -81,8 +81,8 @@ def test_history(network, django_assert_num_queries, rows):
         services.challenge_close(actor=network.coordinator, challenge=challenge, reason="out_of_scope")
     client = client_for(network.partner)
 
-    # + the challenge (visibility), + the log with its actors
-    with django_assert_num_queries(AUTH + ROLES + 2):
+    # + the challenge (visibility), + the log with its actors, + the field changes with theirs
+    with django_assert_num_queries(AUTH + ROLES + 3):
         response = client.get(f"/api/v1/challenges/{challenge.pk}/history/")
 
     assert len(response.json()) == 5 + 2 * (rows // 2)
@@ -143,8 +143,8 @@ def test_challenge_detail(network, django_assert_num_queries, rows):
     client = client_for(network.group_member)
 
     # + the challenge with its analysis (joined), + target groups, approaches, trials, trial
-    # partners, log and comments (the prefetches of challenge_detail_for: 6)
-    with django_assert_num_queries(AUTH + ROLES + 1 + 6):
+    # partners, log, field changes and comments (the prefetches of challenge_detail_for: 7)
+    with django_assert_num_queries(AUTH + ROLES + 1 + 7):
         response = client.get(f"/api/v1/challenges/{challenge.pk}/")
 
     assert len(response.json()["approaches"]) == rows // 10
