@@ -11,6 +11,16 @@ from django.core.exceptions import PermissionDenied
 from core import lockout
 
 LOCKED_OUT_ATTRIBUTE = "wkn_locked_out"
+# Set on the request when the password was right but the account may not sign in (yet): the
+# sign-in page then tells an applicant their application is being reviewed. The password is
+# checked once per attempt, here, behind the lock-out; nobody learns this without the password.
+INACTIVE_ATTRIBUTE = "wkn_inactive_user"
+
+
+def inactive_user_with_right_password(request):
+    """The account whose right password the last ``authenticate`` on ``request`` saw, if that
+    account is inactive (an application awaiting a decision); else ``None``."""
+    return getattr(request, INACTIVE_ATTRIBUTE, None)
 
 
 def was_locked_out(request) -> bool:
@@ -30,7 +40,17 @@ class LockoutModelBackend(ModelBackend):
                 setattr(request, LOCKED_OUT_ATTRIBUTE, True)
             # Stops authenticate() at once: no other backend, the password is never checked.
             raise PermissionDenied("locked out")
+        self._inactive_user = None
         user = super().authenticate(request, username=username, password=password, **kwargs)
         if user is not None:
             lockout.sign_in_succeeded(request, username)
+        elif self._inactive_user is not None and request is not None:
+            setattr(request, INACTIVE_ATTRIBUTE, self._inactive_user)
         return user
+
+    def user_can_authenticate(self, user):
+        # Django asks this only after the password proved right.
+        allowed = super().user_can_authenticate(user)
+        if not allowed:
+            self._inactive_user = user
+        return allowed

@@ -8,7 +8,8 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from core.auth_backends import was_locked_out
+from core.auth_backends import inactive_user_with_right_password, was_locked_out
+from core.joining import pending_application_of
 from core.models import Organisation, Region
 from core.validators import validate_web_address
 
@@ -42,29 +43,16 @@ class SignInForm(AuthenticationForm):
                     _("Too many failed sign-ins for this address. Try again in 15 minutes."),
                     code="locked_out",
                 ) from None
-            email = (self.cleaned_data.get("username") or "").strip().lower()
-            if email and self._awaits_decision(email, self.cleaned_data.get("password") or ""):
+            pending = (
+                inactive_user_with_right_password(self.request) if self.request is not None else None
+            )
+            if pending is not None and pending_application_of(pending):
                 raise ValidationError(
                     _("Your application is being reviewed by the coordinators. You will get "
                       "a mail as soon as it is decided; then you can sign in."),
                     code="pending",
                 ) from None
             raise
-
-    @staticmethod
-    def _awaits_decision(email: str, password: str) -> bool:
-        """Whether the sign-in failed only because the person's application (or request to
-        join) waits for a decision. Said only to someone who knows the password: the page
-        must not tell strangers which addresses have applied. A hash is computed whether or
-        not the address exists, so the answer's timing does not tell either."""
-        from core.joining import pending_application_of
-        from core.models import User
-
-        user = User.objects.filter(email__iexact=email).first()
-        if user is None:
-            User().set_password(password)  # the same work as for a known address
-            return False
-        return user.check_password(password) and pending_application_of(user)
 
 
 class ApplicationForm(forms.Form):
