@@ -21,6 +21,7 @@ def _check_deploy(**env: str) -> subprocess.CompletedProcess:
         },
         "DJANGO_SETTINGS_MODULE": "core.settings.production",
         "SECRET_KEY": secrets.token_urlsafe(50),
+        "SITE_URL": "https://willkommensnetz.example",  # production refuses to start without it
         **env,
     }
     return subprocess.run(
