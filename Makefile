@@ -44,9 +44,10 @@ bench: install
 messages: install  # needs GNU gettext; the compiled .mo files are committed
 	cd core && ../$(BIN)/python ../manage.py makemessages -l de -l en --no-obsolete
 	cd workflows && ../$(BIN)/python ../manage.py makemessages -l de -l en --no-obsolete
+	cd network && ../$(BIN)/python ../manage.py makemessages -l de -l en --no-obsolete
 	cd notifications && ../$(BIN)/python ../manage.py makemessages -l de -l en --no-obsolete
 	cd api && ../$(BIN)/python ../manage.py makemessages -l de -l en --no-obsolete
-	$(BIN)/python manage.py makemessages -l de -l en --no-obsolete -i '.venv/*' -i 'core/*' -i 'workflows/*' -i 'notifications/*' -i 'api/*' -i 'tests/*' -i 'control/*' -i 'artifacts/*' -i 'benchmarks/*' -i 'docs/*' -i 'var/*' -i 'staticfiles/*'
+	$(BIN)/python manage.py makemessages -l de -l en --no-obsolete -i '.venv/*' -i 'core/*' -i 'workflows/*' -i 'network/*' -i 'notifications/*' -i 'api/*' -i 'tests/*' -i 'control/*' -i 'artifacts/*' -i 'benchmarks/*' -i 'docs/*' -i 'var/*' -i 'staticfiles/*'
 	$(BIN)/python manage.py compilemessages -i .venv
 
 clean:

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-PACKAGES = ("core", "workflows", "notifications", "api")
+PACKAGES = ("core", "workflows", "network", "notifications", "api")
 LINT_IMPORTS = Path(sys.executable).with_name("lint-imports")
 
 

@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "csp",
     "core",
     "workflows",
+    "network",
     "notifications",
     "api",
 ]

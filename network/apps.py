@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class NetworkConfig(AppConfig):
+    """The network's life beyond cases: events and registrations, awareness material, news and
+    the public face. A sibling of ``workflows`` on the same floor (DESIGN.md, Architecture): it
+    builds on ``core`` only; ``notifications`` and ``api`` build on it."""
+
+    name = "network"
+    verbose_name = _("Network life")

@@ -1,0 +1,1 @@
+"""Events, co-organisers, programmes and registrations."""

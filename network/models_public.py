@@ -1,0 +1,1 @@
+"""Awareness material and news."""
