@@ -16,6 +16,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from core.models import Membership, Organisation, Region, TargetGroup, Topic, User, WorkingGroup
+from core.strict_json import StrictJSONMixin
 from notifications.models import Preference
 from workflows import permissions
 from workflows.models import (
@@ -27,7 +28,6 @@ from workflows.models import (
     Evaluation,
     GoodPractice,
     State,
-    TransitionLog,
     Trial,
     Visibility,
 )
@@ -38,42 +38,10 @@ from .serializers_lifecycle import ReferralBodySerializer
 TEXT_MAX = 20_000
 
 
-class StrictJSONSerializer(serializers.Serializer):
-    """Input must have the JSON types the schema promises: DRF would quietly turn ``123`` into
-    ``"123"``, ``0`` into ``false`` and ``"7"`` into an id, so a client's type mistake would pass
-    unnoticed (and the schema would lie). Checked before DRF's own field validation."""
+class StrictJSONSerializer(StrictJSONMixin, serializers.Serializer):
+    """Input must have the JSON types the schema promises (``core.strict_json``, the one rule
+    for the API's serializers and the lifecycle's inputs alike)."""
 
-    def _type_error(self, field: serializers.Field, value: Any) -> str | None:
-        if value is None:
-            return None  # DRF's own "may not be null" answers that
-        if isinstance(field, serializers.ManyRelatedField):
-            ok = isinstance(value, list) and all(
-                isinstance(item, int) and not isinstance(item, bool) for item in value
-            )
-            return None if ok else str(_("Give a list of ids."))
-        if isinstance(field, serializers.BooleanField):
-            return None if isinstance(value, bool) else str(_("Give true or false."))
-        if isinstance(field, (serializers.IntegerField, serializers.PrimaryKeyRelatedField)):
-            ok = isinstance(value, int) and not isinstance(value, bool)
-            return None if ok else str(_("Give a whole number."))
-        if isinstance(field, (serializers.CharField, serializers.ChoiceField)):
-            return None if isinstance(value, str) else str(_("Give a text."))
-        if isinstance(field, serializers.Serializer):
-            return None if isinstance(value, dict) else str(_("Give an object."))
-        return None
-
-    def to_internal_value(self, data: Any) -> Any:
-        if isinstance(data, dict):
-            errors = {}
-            for name, field in self.fields.items():
-                if field.read_only or name not in data:
-                    continue
-                message = self._type_error(field, data[name])
-                if message:
-                    errors[name] = [message]
-            if errors:
-                raise serializers.ValidationError(errors)
-        return super().to_internal_value(data)
 
 # --- reference data -----------------------------------------------------------------------------
 
@@ -264,14 +232,6 @@ class ChallengeDetailSerializer(ChallengeListSerializer):
     @extend_schema_field(serializers.ListField(child=serializers.CharField()))
     def get_allowed_transitions(self, challenge: Challenge) -> list[str]:
         return [spec.name for spec in self.context.get("allowed_transitions", [])]
-
-
-class TransitionLogSerializer(serializers.ModelSerializer):
-    actor = PersonSerializer(read_only=True)
-
-    class Meta:
-        model = TransitionLog
-        fields = ["id", "transition", "from_state", "to_state", "actor", "at", "note"]
 
 
 class CommentSerializer(StrictJSONSerializer, serializers.ModelSerializer):

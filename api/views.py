@@ -15,14 +15,14 @@ from django.contrib.auth import authenticate
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 from django_filters.rest_framework import DjangoFilterBackend
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics, status
 from rest_framework.decorators import (
     api_view,
     authentication_classes,
     permission_classes,
 )
-from rest_framework.permissions import AllowAny
+from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
@@ -33,10 +33,12 @@ from core import services as core_services
 from core.exceptions import NotFound, PermissionDenied
 from core.models import Organisation, Region, TargetGroup, Topic, WorkingGroup
 from notifications import services as notification_services
-from workflows import permissions, selectors, services
+from workflows import editorial, permissions, selectors, services
 from workflows.models import Challenge, Comment
 
 from . import serializers as s
+from .schema import ErrorSerializer
+from .serializers_editorial import GoodPracticeDetailSerializer, GoodPracticeEditSerializer
 from .filters import ChallengeFilter, StableOrderingFilter
 from .pagination import StandardPagination
 from .search import GermanSearchFilter
@@ -290,13 +292,48 @@ class GoodPracticeListView(generics.ListAPIView):
 class GoodPracticeDetailView(APIView):
     permission_classes = [AllowAny]
 
+    def get_permissions(self):
+        if self.request.method == "PATCH":
+            return [IsAuthenticated()]
+        return super().get_permissions()
+
     @extend_schema(
-        responses={200: s.GoodPracticeSerializer},
+        responses={200: GoodPracticeDetailSerializer},
         parameters=[OpenApiParameter("id", ID_SCHEMA, OpenApiParameter.PATH)],
     )
     def get(self, request: Request, pk: int) -> Response:
         record = selectors.good_practice_detail_for(request.user, pk=pk)
-        return Response(s.GoodPracticeSerializer(record).data)
+        return Response(GoodPracticeDetailSerializer(record).data)
+
+    @extend_schema(
+        request=GoodPracticeEditSerializer,
+        responses={
+            200: GoodPracticeDetailSerializer,
+            409: OpenApiResponse(
+                ErrorSerializer,
+                description="Someone saved the record after the `base_version` you read.",
+            ),
+        },
+        parameters=[OpenApiParameter("id", ID_SCHEMA, OpenApiParameter.PATH)],
+        description=(
+            "Edit some fields of a record (coordinators: every record; the authoring working "
+            "group: its drafts), with the same rules as the page; each save that changes "
+            "something is a new version."
+        ),
+    )
+    def patch(self, request: Request, pk: int) -> Response:
+        record = selectors.good_practice_detail_for(request.user, pk=pk)
+        if not permissions.can_edit_good_practice(request.user, record):
+            raise PermissionDenied(_("You may not edit this good practice."))
+        serializer = GoodPracticeEditSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        base_version = data.pop("base_version")
+        editorial.good_practice_edit(
+            actor=request.user, good_practice=record, data=data, base_version=base_version
+        )
+        record = selectors.good_practice_detail_for(request.user, pk=record.pk)
+        return Response(GoodPracticeDetailSerializer(record).data)
 
 
 # --- reference data -----------------------------------------------------------------------------

@@ -121,27 +121,34 @@ class _Rollback(Exception):
 
 
 def run_import(
-    rows: list[dict[str, str]], create_row: Callable[[dict[str, str]], object], *, commit: bool
+    rows: list[dict[str, str]], create_row: Callable[[dict[str, str]], object], *, commit: bool,
+    finish: Callable[[list[object]], object] | None = None,
 ) -> ImportReport:
     """Run ``create_row`` (a service call that raises domain errors) for every row inside one
     transaction, each row in a savepoint so every row is checked. The transaction is rolled
     back for a preview (``commit=False``) and whenever any row fails: nothing or everything is
-    imported, and events recorded for rolled-back rows never leave the database."""
+    imported, and events recorded for rolled-back rows never leave the database. ``finish``
+    gets what the rows created, in the same transaction, once every row succeeded and the
+    import commits (e.g. to announce the batch)."""
     results: list[RowResult] = []
+    created: list[object] = []
     committed = False
     try:
         with transaction.atomic():
             for number, row in enumerate(rows, start=2):
                 try:
                     with transaction.atomic():
-                        create_row(row)
+                        made = create_row(row)
                 except DomainError as exc:
                     errors = dict(exc.fields) or {"row": [exc.message]}
                     results.append(RowResult(number, row, errors))
                 else:
                     results.append(RowResult(number, row, {}))
+                    created.append(made)
             if not commit or any(r.errors for r in results):
                 raise _Rollback
+            if finish is not None and created:
+                finish(created)
             committed = True
     except _Rollback:
         pass

@@ -33,7 +33,7 @@ DIGEST_PERIODS = {
 # However long ago the last digest was, a digest looks back at most this far.
 DIGEST_MAX_LOOKBACK = datetime.timedelta(days=31)
 
-SECTIONS = ("new", "transitions", "comments", "good_practices")
+SECTIONS = ("new", "transitions", "changes", "comments", "good_practices")
 
 
 def items_per_section() -> int:
@@ -70,8 +70,9 @@ class DigestOutcome:
 
 def _news(user, *, since, until):
     """The events of (since, until] that ``user`` may see, as a query (nothing loaded): new
-    challenges and steps on visible challenges, comments on followed ones, published good
-    practices; their own actions left out. The same visibility rule as pages and API."""
+    challenges, steps, field edits and (re)assignments on visible challenges, comments on
+    followed ones, published good practices; their own actions left out. The same visibility
+    rule as pages and API."""
     from workflows.models import Challenge, Event, Follow, GoodPractice
 
     visible = permissions.visible_challenges_q(user)
@@ -81,21 +82,23 @@ def _news(user, *, since, until):
     followed = Exists(Follow.objects.filter(user=user, challenge=OuterRef("challenge")))
     kinds = Event.Kind
     q = (
-        (Q(kind__in=[kinds.CHALLENGE_FILED, kinds.TRANSITION]) & on_visible)
+        (Q(kind__in=[kinds.CHALLENGE_FILED, kinds.TRANSITION, kinds.CHALLENGE_EDITED,
+                     kinds.CHALLENGE_ASSIGNED]) & on_visible)
         | (Q(kind=kinds.COMMENT) & on_visible & Q(followed))
         | Q(kind=kinds.GOOD_PRACTICE_PUBLISHED, good_practice__status=GoodPractice.Status.PUBLISHED)
     )
     return Event.objects.filter(q, created_at__gt=since, created_at__lte=until).exclude(actor=user)
 
 
-def _section_kinds() -> dict[str, str]:
+def _section_kinds() -> dict[str, tuple[str, ...]]:
     from workflows.models import Event
 
     return {
-        "new": Event.Kind.CHALLENGE_FILED,
-        "transitions": Event.Kind.TRANSITION,
-        "comments": Event.Kind.COMMENT,
-        "good_practices": Event.Kind.GOOD_PRACTICE_PUBLISHED,
+        "new": (Event.Kind.CHALLENGE_FILED,),
+        "transitions": (Event.Kind.TRANSITION,),
+        "changes": (Event.Kind.CHALLENGE_EDITED, Event.Kind.CHALLENGE_ASSIGNED),
+        "comments": (Event.Kind.COMMENT,),
+        "good_practices": (Event.Kind.GOOD_PRACTICE_PUBLISHED,),
     }
 
 
@@ -113,28 +116,34 @@ def _capped_until(news, until: datetime.datetime) -> datetime.datetime:
 def digest_for(user, *, since: datetime.datetime, until: datetime.datetime, now: datetime.datetime):
     """What ``user``'s digest for (since, until] holds: per section a few events and the count,
     and for coordinators the stale list (a few and the count). Bounded: one query for the
-    window, one aggregate for the counts, one query per section, two for the stale list."""
+    window, one aggregate for the counts, one query per non-empty section (and one for the
+    changed fields of the edits shown), two for the stale list."""
     news = _news(user, since=since, until=until)
     until = _capped_until(news, until)
     news = _news(user, since=since, until=until)
     kinds = _section_kinds()
     counts = news.aggregate(**{
-        section: Count("pk", filter=Q(kind=kind)) for section, kind in kinds.items()
+        section: Count("pk", filter=Q(kind__in=section_kinds))
+        for section, section_kinds in kinds.items()
     })
     limit = items_per_section()
     shown: dict[str, list] = {}
-    for section, kind in kinds.items():
+    for section, section_kinds in kinds.items():
         if not counts[section]:
             shown[section] = []
             continue
-        shown[section] = list(
-            news.filter(kind=kind)
+        rows = (
+            news.filter(kind__in=section_kinds)
             .select_related(
                 "challenge", "challenge__organisation", "challenge__topic", "challenge__region",
-                "challenge__working_group", "good_practice", "transition_log", "comment", "actor",
+                "challenge__working_group", "challenge__referral_body", "challenge__duplicate_of",
+                "good_practice", "transition_log", "comment", "actor",
             )
-            .order_by("-created_at", "-pk")[:limit]
-        )[::-1]  # the latest few, told oldest first
+            .order_by("-created_at", "-pk")
+        )
+        if section == "changes":
+            rows = rows.prefetch_related("changes")  # the fields each edit changed: one query
+        shown[section] = list(rows[:limit])[::-1]  # the latest few, told oldest first
     stale, stale_count = [], 0
     if permissions.can_see_stale_list(user):
         from workflows.models import Challenge
@@ -221,6 +230,7 @@ def _more_urls() -> dict[str, str]:
     return {
         "new": mail.absolute("/challenges/?sort=newest"),
         "transitions": mail.absolute("/challenges/?sort=updated"),
+        "changes": mail.absolute("/challenges/?sort=updated"),
         "comments": mail.absolute("/"),
         "good_practices": mail.absolute("/good-practices/"),
         "stale": mail.absolute("/"),

@@ -153,13 +153,19 @@ def event_fan_out(*, event_id: int, now: datetime.datetime | None = None) -> lis
     with transaction.atomic():
         event = (
             Event.objects.select_for_update(of=("self",))
-            .select_related("challenge", "transition_log", "comment", "actor")
+            .select_related(
+                "challenge", "challenge__referral_body", "challenge__duplicate_of",
+                "transition_log", "comment", "actor",
+            )
             .filter(pk=event_id, notified_at=None)
             .first()
         )
         if event is None:
             return []
-        if event.created_at >= now - IMMEDIATE_MAX_AGE:
+        if event.kind == Event.Kind.CHALLENGES_IMPORTED:
+            if event.created_at >= now - IMMEDIATE_MAX_AGE:
+                queued = _import_fan_out(event)
+        elif event.created_at >= now - IMMEDIATE_MAX_AGE:
             for user, reason in selectors.immediate_audience(event):
                 rendered = mail.render(
                     user, "event", lambda e=event, r=reason: _event_mail(e, r),
@@ -174,6 +180,55 @@ def event_fan_out(*, event_id: int, now: datetime.datetime | None = None) -> lis
                     queued.append(outgoing)
         Event.objects.filter(pk=event.pk).update(notified_at=now)
     return queued
+
+
+# A bulk import's mail lists at most this many challenges; the rest are counted and linked.
+IMPORT_LIST_MAX = 50
+
+
+def _import_fan_out(event) -> list[OutgoingMail]:
+    """One mail per person for a whole import, listing the challenges they may see (the key
+    is the bulk event's, so the mail goes out once however often this runs)."""
+    queued = []
+    for user, reason, challenges in selectors.import_audience(event):
+        rendered = mail.render(
+            user, "imported", lambda r=reason, c=challenges: _import_mail(event, r, c),
+            unsubscribe_scope="immediate",
+        )
+        outgoing = mail_queue(
+            kind=OutgoingMail.Kind.EVENT, recipient=user, key=f"event:{event.pk}",
+            rendered=rendered,
+        )
+        if outgoing is not None:
+            queued.append(outgoing)
+    return queued
+
+
+def _import_mail(event, reason: str, challenges: list) -> tuple[str, dict[str, Any]]:
+    from django.utils.translation import ngettext
+
+    n = len(challenges)
+    shown = challenges[:IMPORT_LIST_MAX]
+    actor = str(event.actor) if event.actor else _("Someone")
+    return (
+        ngettext(
+            "[Willkommensnetz] %(n)d challenge imported",
+            "[Willkommensnetz] %(n)d challenges imported",
+            n,
+        ) % {"n": n},
+        {
+            "intro": ngettext(
+                "%(actor)s imported %(n)d challenge from a sheet:",
+                "%(actor)s imported %(n)d challenges from a sheet:",
+                n,
+            ) % {"actor": actor, "n": n},
+            "rows": [{"challenge": c, "url": mail.challenge_url(c.pk)} for c in shown],
+            "more": n - len(shown),
+            "more_url": mail.absolute("/challenges/?sort=newest"),
+            "triage": reason == wording.REASON_COORDINATOR,
+            "why": wording.reason_text(reason),
+        },
+    )
 
 
 def _event_mail(event, reason: str) -> tuple[str, dict[str, Any]]:

@@ -12,7 +12,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.utils import formats
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from . import mail
 
@@ -31,6 +33,8 @@ class Happening:
     url: str = ""
     challenge: Any = None
     action_label: str = ""
+    # Field edits and (re)assignments, one readable sentence per changed field.
+    changes: list[str] = field(default_factory=list)
 
     # The digest templates read these names.
     @property
@@ -80,12 +84,17 @@ def describe(event) -> Happening:
                 sentence=_("%(actor)s removed the working group; the challenge waits for a new one.")
                 % {"actor": actor},
             )
+        happening.changes = change_sentences(event)
     elif event.kind == kinds.CHALLENGE_EDITED:
         happening = Happening(
             event=event,
             short=_("description changed"),
             sentence=_("%(actor)s changed the title or description.") % {"actor": actor},
+            changes=change_sentences(event),
         )
+        if happening.changes:
+            happening.short = _("challenge edited")
+            happening.sentence = _("%(actor)s edited the challenge:") % {"actor": actor}
     elif event.kind == kinds.GOOD_PRACTICE_PUBLISHED and event.good_practice is not None:
         gp = event.good_practice
         happening = Happening(
@@ -102,6 +111,34 @@ def describe(event) -> Happening:
         happening.url = happening.url or mail.challenge_url(challenge.pk)
     happening.action_label = happening.action_label or _("Open the challenge")
     return happening
+
+
+# How long a changed value may be in a sentence before it is abbreviated (titles fit whole).
+CHANGE_VALUE_CHARS = 120
+
+
+def _abbreviated(text: str) -> str:
+    return Truncator(" ".join(str(text).split())).chars(CHANGE_VALUE_CHARS)
+
+
+def change_sentences(event) -> list[str]:
+    """The fields ``event`` changed (``ChallengeChange`` rows, ``workflows.history``), one
+    sentence each: ``Title changed: “before” → “after”``, long texts abbreviated. Reads
+    ``event.changes`` (prefetched by the digest; one query otherwise)."""
+    from workflows.history import describe_change
+
+    sentences = []
+    for change in event.changes.all():
+        told = describe_change(change)
+        sentences.append(
+            _("%(field)s changed: “%(before)s” → “%(after)s”")
+            % {
+                "field": told["label"],
+                "before": _abbreviated(told["before_text"]),
+                "after": _abbreviated(told["after_text"]),
+            }
+        )
+    return sentences
 
 
 def _filed(event, actor: str) -> Happening:
@@ -210,7 +247,9 @@ def _transition(event, actor: str) -> Happening:
         if reason == ClosureReason.REFERRED:
             body = challenge.referral_body  # a record the coordinators keep, or free text
             body_name = body.name if body is not None else challenge.referred_to
-            happening.short = _("referred to %(body)s") % {"body": body_name}
+            happening.short = pgettext("handed over to a referral body", "referred to %(body)s") % {
+                "body": body_name
+            }
             happening.sentence = _(
                 "%(actor)s closed the challenge and referred it to %(body)s."
             ) % {**values, "body": body_name}

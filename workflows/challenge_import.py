@@ -13,7 +13,7 @@ from core.exceptions import MissingInput, PermissionDenied
 from core.models import Organisation, Region, TargetGroup, Topic
 from core.sheets import ImportReport, run_import
 
-from . import permissions, services
+from . import hooks, permissions, services
 from .models import Visibility
 
 COLUMNS = {
@@ -45,7 +45,8 @@ def _match(value: str, items, *names: str):
 def challenges_import(*, actor: Any, rows: list[dict[str, str]], commit: bool) -> ImportReport:
     """Check (``commit=False``: the preview) or file every row as a challenge of the named
     admitted organisation; any row with an error files nothing. Topics, target groups (several
-    separated by ";" or ",") and regions are matched by key or German or English name.
+    separated by ";" or ",") and regions are matched by key or German or English name. The
+    people are told of an import once, with the list (``services.challenges_imported_record``).
     Raises ``PermissionDenied`` (coordinators only)."""
     if not permissions.can_import_challenges(actor):
         raise PermissionDenied(_("Only coordinators import challenges."))
@@ -78,15 +79,20 @@ def challenges_import(*, actor: Any, rows: list[dict[str, str]], commit: bool) -
             errors["visibility"] = [_("Either “network” or “restricted”.")]
         if errors:
             raise MissingInput(fields=errors)
-        return services.challenge_file(
-            actor=actor,
-            organisation=organisation,
-            title=row.get("title", ""),
-            description=row.get("description", ""),
-            topic=topic,
-            target_groups=groups,
-            region=region,
-            visibility=visibility,
-        )
+        # Each filing's own event is not told: the batch is, once (see ``announce``).
+        with hooks.events_quiet():
+            return services.challenge_file(
+                actor=actor,
+                organisation=organisation,
+                title=row.get("title", ""),
+                description=row.get("description", ""),
+                topic=topic,
+                target_groups=groups,
+                region=region,
+                visibility=visibility,
+            )
 
-    return run_import(rows, create, commit=commit)
+    def announce(challenges: list) -> None:
+        services.challenges_imported_record(actor=actor, challenges=challenges)
+
+    return run_import(rows, create, commit=commit, finish=announce)

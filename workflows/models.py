@@ -556,6 +556,7 @@ class Event(models.Model):
         CHALLENGE_REFERRED = "challenge_referred", _("challenge referred to an external body")
         COMMENT = "comment", _("comment")
         GOOD_PRACTICE_PUBLISHED = "good_practice_published", _("good practice published")
+        CHALLENGES_IMPORTED = "challenges_imported", _("challenges imported")
 
     kind = models.CharField(_("kind"), max_length=32, choices=Kind.choices, db_index=True)
     challenge = models.ForeignKey(
@@ -574,6 +575,11 @@ class Event(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     created_at = models.DateTimeField(_("at"), default=timezone.now, db_index=True)
+    # The bulk event (an import of many challenges) this one is told with: the people hear of
+    # the whole batch once, from the bulk event, and never of each of its events alone.
+    batch = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="batched"
+    )
     # Set once immediate notifications for this event have been fanned out (see notifications).
     notified_at = models.DateTimeField(null=True, blank=True, db_index=True)
 

@@ -8,7 +8,30 @@ from django.utils.translation import gettext_lazy as _
 from .models import GoodPractice
 
 
-class GoodPracticeVersion(models.Model):
+class Version(models.Model):
+    """One save of an editorial record (a good-practice record, a recommendation): its number,
+    who saved it, a note, the fields changed (before and after) and a snapshot of every
+    editable field after the save. Each kind of record names its own kinds of change."""
+
+    number = models.PositiveIntegerField(_("version"))
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    note = models.TextField(_("note"), blank=True)
+    changes = models.JSONField(_("changes"), default=dict, blank=True)
+    snapshot = models.JSONField(_("snapshot"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("at"), default=timezone.now)
+
+    class Meta:
+        abstract = True
+
+
+class GoodPracticeVersion(Version):
     """One save of a good-practice record: who, when, what kind of change, the fields changed
     (before and after) and a snapshot of every editable field after the save."""
 
@@ -23,20 +46,7 @@ class GoodPracticeVersion(models.Model):
     good_practice = models.ForeignKey(
         GoodPractice, on_delete=models.CASCADE, related_name="versions"
     )
-    number = models.PositiveIntegerField(_("version"))
     kind = models.CharField(_("change"), max_length=16, choices=Kind.choices)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("by"),
-    )
-    note = models.TextField(_("note"), blank=True)
-    changes = models.JSONField(_("changes"), default=dict, blank=True)
-    snapshot = models.JSONField(_("snapshot"), default=dict, blank=True)
-    created_at = models.DateTimeField(_("at"), default=timezone.now)
 
     class Meta:
         verbose_name = _("good-practice version")
@@ -107,7 +117,7 @@ class Recommendation(models.Model):
         return self.title
 
 
-class RecommendationVersion(models.Model):
+class RecommendationVersion(Version):
     """One save of a recommendation, like ``GoodPracticeVersion``."""
 
     class Kind(models.TextChoices):
@@ -119,20 +129,7 @@ class RecommendationVersion(models.Model):
     recommendation = models.ForeignKey(
         Recommendation, on_delete=models.CASCADE, related_name="versions"
     )
-    number = models.PositiveIntegerField(_("version"))
     kind = models.CharField(_("change"), max_length=16, choices=Kind.choices)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("by"),
-    )
-    note = models.TextField(_("note"), blank=True)
-    changes = models.JSONField(_("changes"), default=dict, blank=True)
-    snapshot = models.JSONField(_("snapshot"), default=dict, blank=True)
-    created_at = models.DateTimeField(_("at"), default=timezone.now)
 
     class Meta:
         verbose_name = _("recommendation version")

@@ -194,6 +194,19 @@ def challenge_file(
     return challenge
 
 
+def challenges_imported_record(*, actor: Any, challenges: Sequence[Challenge]) -> Event:
+    """Record that ``actor`` filed ``challenges`` at once (a sheet import, filed with their
+    events kept quiet): one bulk event that carries their filings, which count as told, so the
+    people get one mail for the batch instead of one per challenge. Call inside the import's
+    transaction, after the filings."""
+    now = timezone.now()
+    bulk = _record_event(kind=Event.Kind.CHALLENGES_IMPORTED, actor=actor)
+    Event.objects.filter(
+        challenge__in=[c.pk for c in challenges], kind=Event.Kind.CHALLENGE_FILED, batch=None
+    ).update(batch=bulk, notified_at=now)
+    return bulk
+
+
 def challenge_update(
     *,
     actor: Any,

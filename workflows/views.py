@@ -25,6 +25,7 @@ from core.forms import copy_field_errors
 from core.models import TargetGroup
 
 from . import editorial, history, permissions, recommendations, selectors, services, views_editorial
+from .form_submit import form_submit
 from .forms import (
     AssignForm,
     ChallengeFilterForm,
@@ -156,28 +157,24 @@ def challenge_new(request: HttpRequest) -> HttpResponse:
     status = 200
     if request.method == "POST":
         form = NewChallengeForm(request.POST, user=request.user)
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                challenge = services.challenge_file(
-                    actor=request.user,
-                    organisation=data["organisation"],
-                    title=data["title"],
-                    description=data["description"],
-                    topic=data["topic"],
-                    target_groups=list(data["target_groups"]),
-                    region=data["region"],
-                    visibility=data["visibility"],
-                    confirm_personal_data=data["confirm_personal_data"],
-                )
-            except DomainError as exc:
-                copy_field_errors(form, exc.fields, exc.message)
-                status = exc.status
-            else:
-                messages.success(request, _("The challenge is filed. Thank you!"))
-                return redirect("challenge-detail", pk=challenge.pk)
-        else:
-            status = 400
+        done, status = form_submit(
+            request, form,
+            lambda data: services.challenge_file(
+                actor=request.user,
+                organisation=data["organisation"],
+                title=data["title"],
+                description=data["description"],
+                topic=data["topic"],
+                target_groups=list(data["target_groups"]),
+                region=data["region"],
+                visibility=data["visibility"],
+                confirm_personal_data=data["confirm_personal_data"],
+            ),
+            success=_("The challenge is filed. Thank you!"),
+            then=lambda challenge: redirect("challenge-detail", pk=challenge.pk),
+        )
+        if done:
+            return done
     else:
         form = NewChallengeForm(user=request.user)
     return render(request, "workflows/challenge_new.html", {"form": form}, status=status)
@@ -278,30 +275,24 @@ def challenge_edit(request: HttpRequest, pk: int) -> HttpResponse:
     status = 200
     if request.method == "POST":
         form = ChallengeForm(request.POST)
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                services.challenge_update(
-                    actor=request.user,
-                    challenge=challenge,
-                    title=data["title"],
-                    description=data["description"],
-                    topic=data["topic"],
-                    target_groups=list(data["target_groups"]),
-                    region=data["region"],
-                    visibility=data["visibility"],
-                    confirm_personal_data=data["confirm_personal_data"],
-                )
-            except NotFound:
-                raise Http404() from None
-            except DomainError as exc:
-                copy_field_errors(form, exc.fields, exc.message)
-                status = exc.status
-            else:
-                messages.success(request, _("Your changes are saved."))
-                return redirect("challenge-detail", pk=challenge.pk)
-        else:
-            status = 400
+        done, status = form_submit(
+            request, form,
+            lambda data: services.challenge_update(
+                actor=request.user,
+                challenge=challenge,
+                title=data["title"],
+                description=data["description"],
+                topic=data["topic"],
+                target_groups=list(data["target_groups"]),
+                region=data["region"],
+                visibility=data["visibility"],
+                confirm_personal_data=data["confirm_personal_data"],
+            ),
+            success=_("Your changes are saved."),
+            then=lambda _saved: redirect("challenge-detail", pk=challenge.pk),
+        )
+        if done:
+            return done
     else:
         form = ChallengeForm(
             initial={

@@ -14,9 +14,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from core.exceptions import DomainError, NotFound
-from core.forms import copy_field_errors
 
 from . import editorial, permissions, selectors, services, similarity
+from .form_submit import form_submit
 from .forms_editorial import GoodPracticeEditForm, PublishForm, UnpublishForm
 from .models import GoodPractice
 
@@ -60,24 +60,19 @@ def good_practice_edit(request: HttpRequest, slug: str) -> HttpResponse:
     status = 200
     if request.method == "POST":
         form = GoodPracticeEditForm(request.POST)
-        if form.is_valid():
-            data = dict(form.cleaned_data)
+
+        def save(data: dict[str, Any]) -> GoodPractice:
             base_version = data.pop("base_version")
-            try:
-                editorial.good_practice_edit(
-                    actor=request.user, good_practice=record, data=data,
-                    base_version=base_version,
-                )
-            except NotFound:
-                raise Http404() from None
-            except DomainError as exc:
-                copy_field_errors(form, exc.fields, exc.message)
-                status = exc.status
-            else:
-                messages.success(request, _("Your changes are saved as a new version."))
-                return redirect("good-practice-detail", slug=record.slug)
-        else:
-            status = 400
+            return editorial.good_practice_edit(
+                actor=request.user, good_practice=record, data=data, base_version=base_version
+            )
+
+        done, status = form_submit(
+            request, form, save, success=_("Your changes are saved as a new version."),
+            then=lambda _saved: redirect("good-practice-detail", slug=record.slug),
+        )
+        if done:
+            return done
     else:
         initial = {name: getattr(record, name) for name in editorial.TEXT_FIELDS}
         for name in editorial.RELATION_FIELDS:
@@ -145,21 +140,16 @@ def good_practice_unpublish(request: HttpRequest, slug: str) -> HttpResponse:
     status = 200
     form = UnpublishForm(request.POST if request.method == "POST" else None)
     if request.method == "POST":
-        if form.is_valid():
-            try:
-                services.good_practice_unpublish(
-                    actor=request.user, good_practice=record, reason=form.cleaned_data["reason"]
-                )
-            except NotFound:
-                raise Http404() from None
-            except DomainError as exc:
-                copy_field_errors(form, exc.fields, exc.message)
-                status = exc.status
-            else:
-                messages.success(request, _("The record is back in draft."))
-                return redirect("good-practice-detail", slug=record.slug)
-        else:
-            status = 400
+        done, status = form_submit(
+            request, form,
+            lambda data: services.good_practice_unpublish(
+                actor=request.user, good_practice=record, reason=data["reason"]
+            ),
+            success=_("The record is back in draft."),
+            then=lambda _saved: redirect("good-practice-detail", slug=record.slug),
+        )
+        if done:
+            return done
     return render(
         request, "workflows/good_practice_unpublish.html", {"record": record, "form": form},
         status=status,

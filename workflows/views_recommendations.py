@@ -7,7 +7,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -16,12 +15,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from core.exceptions import DomainError, NotFound
-from core.forms import copy_field_errors
+from core.exceptions import NotFound
 from core.models import TargetGroup
 
 from . import permissions
 from . import recommendations as service
+from .form_submit import form_submit
 from .forms_editorial import PublishForm, RecommendationForm, UnpublishForm
 from .models import GoodPractice
 from .models_editorial import Recommendation
@@ -88,21 +87,17 @@ def recommendation_new(request: HttpRequest) -> HttpResponse:
     status = 200
     if request.method == "POST":
         form = RecommendationForm(request.POST)
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                recommendation = service.recommendation_create(
-                    actor=request.user, title=data["title"], text=data["text"],
-                    target_group=data["target_group"], good_practices=data["good_practices"],
-                )
-            except DomainError as exc:
-                copy_field_errors(form, exc.fields, exc.message)
-                status = exc.status
-            else:
-                messages.success(request, _("The recommendation is saved as a draft."))
-                return redirect("recommendation-detail", slug=recommendation.slug)
-        else:
-            status = 400
+        done, status = form_submit(
+            request, form,
+            lambda data: service.recommendation_create(
+                actor=request.user, title=data["title"], text=data["text"],
+                target_group=data["target_group"], good_practices=data["good_practices"],
+            ),
+            success=_("The recommendation is saved as a draft."),
+            then=lambda created: redirect("recommendation-detail", slug=created.slug),
+        )
+        if done:
+            return done
     else:
         target_group = TargetGroup.objects.filter(slug=request.GET.get("target_group", "")).first()
         form = RecommendationForm(initial={"target_group": target_group})
@@ -140,24 +135,20 @@ def recommendation_edit(request: HttpRequest, slug: str) -> HttpResponse:
     status = 200
     if request.method == "POST":
         form = RecommendationForm(request.POST)
-        if form.is_valid():
-            data = dict(form.cleaned_data)
+
+        def save(data: dict[str, Any]) -> Recommendation:
             base_version = data.pop("base_version")
-            try:
-                service.recommendation_edit(
-                    actor=request.user, recommendation=recommendation, data=data,
-                    base_version=base_version,
-                )
-            except NotFound:
-                raise Http404() from None
-            except DomainError as exc:
-                copy_field_errors(form, exc.fields, exc.message)
-                status = exc.status
-            else:
-                messages.success(request, _("Your changes are saved as a new version."))
-                return redirect("recommendation-detail", slug=recommendation.slug)
-        else:
-            status = 400
+            return service.recommendation_edit(
+                actor=request.user, recommendation=recommendation, data=data,
+                base_version=base_version,
+            )
+
+        done, status = form_submit(
+            request, form, save, success=_("Your changes are saved as a new version."),
+            then=lambda _saved: redirect("recommendation-detail", slug=recommendation.slug),
+        )
+        if done:
+            return done
     else:
         form = RecommendationForm(
             initial={
@@ -186,19 +177,16 @@ def recommendation_publish(request: HttpRequest, slug: str) -> HttpResponse:
     form = PublishForm(request.POST if request.method == "POST" else None)
     status = 200
     if request.method == "POST":
-        if form.is_valid():
-            try:
-                service.recommendation_publish(actor=request.user, recommendation=recommendation)
-            except NotFound:
-                raise Http404() from None
-            except DomainError as exc:
-                form.add_error(None, exc.message)
-                status = exc.status
-            else:
-                messages.success(request, _("The recommendation is published."))
-                return redirect("recommendation-detail", slug=recommendation.slug)
-        else:
-            status = 400
+        done, status = form_submit(
+            request, form,
+            lambda _data: service.recommendation_publish(
+                actor=request.user, recommendation=recommendation
+            ),
+            success=_("The recommendation is published."),
+            then=lambda _saved: redirect("recommendation-detail", slug=recommendation.slug),
+        )
+        if done:
+            return done
     return render(
         request, "workflows/recommendation_publish.html",
         _context(request, recommendation, publish_form=form, preview=True, versions=[]),
@@ -215,22 +203,16 @@ def recommendation_unpublish(request: HttpRequest, slug: str) -> HttpResponse:
     form = UnpublishForm(request.POST if request.method == "POST" else None)
     status = 200
     if request.method == "POST":
-        if form.is_valid():
-            try:
-                service.recommendation_unpublish(
-                    actor=request.user, recommendation=recommendation,
-                    reason=form.cleaned_data["reason"],
-                )
-            except NotFound:
-                raise Http404() from None
-            except DomainError as exc:
-                copy_field_errors(form, exc.fields, exc.message)
-                status = exc.status
-            else:
-                messages.success(request, _("The recommendation is back in draft."))
-                return redirect("recommendation-detail", slug=recommendation.slug)
-        else:
-            status = 400
+        done, status = form_submit(
+            request, form,
+            lambda data: service.recommendation_unpublish(
+                actor=request.user, recommendation=recommendation, reason=data["reason"]
+            ),
+            success=_("The recommendation is back in draft."),
+            then=lambda _saved: redirect("recommendation-detail", slug=recommendation.slug),
+        )
+        if done:
+            return done
     return render(
         request, "workflows/recommendation_unpublish.html",
         {"recommendation": recommendation, "form": form}, status=status,

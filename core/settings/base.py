@@ -304,6 +304,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "ChallengeStateEnum": "workflows.models.State",
         "ClosureReasonEnum": "workflows.models.ClosureReason",
+        "GoodPracticeStatusEnum": "workflows.models.GoodPractice.Status",  # the record and its detail
     },
 }
 

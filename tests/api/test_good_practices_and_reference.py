@@ -69,16 +69,24 @@ def test_a_published_record_shows_the_european_fields(network, records):
     assert {"problem", "approach", "transferability", "lessons_learnt", "evidence"} <= set(body)
 
 
-def test_good_practices_are_read_only(network, records):
+def test_good_practices_are_not_created_and_their_status_is_not_edited_here(network, records):
     published, _draft = records
     client = client_for(network.coordinator)
 
     assert client.post("/api/v1/good-practices/", {"title": "x"}, format="json").status_code == 405
+    # an edit names the version it read; status is no editorial field (publish/withdraw are
+    # their own steps), so it is never taken from a PATCH
     assert client.patch(
         f"/api/v1/good-practices/{published.pk}/", {"status": "draft"}, format="json"
-    ).status_code == 405
+    ).status_code == 400
+    version = client.get(f"/api/v1/good-practices/{published.pk}/").json()["version"]
+    assert client.patch(
+        f"/api/v1/good-practices/{published.pk}/", {"status": "draft", "base_version": version},
+        format="json",
+    ).status_code == 200
     published.refresh_from_db()
     assert published.status == "published"
+    assert published.versions.count() == version  # nothing changed: no new version
 
 
 def test_organisations_lists_admitted_ones_and_coordinators_also_see_applications(network):

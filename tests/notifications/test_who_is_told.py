@@ -142,7 +142,9 @@ def test_a_referral_names_the_body_and_a_close_its_reason(network, django_captur
         referral_body=body, note="Zuständig ist der Beirat.",
     )
     (reporter,) = fan_out(django_capture_on_commit_callbacks)[network.partner.email]
-    assert reporter.subject == f"[Willkommensnetz] {challenge.title}: verwiesen an Testbeirat"
+    # the mail's own wording (context "handed over to a referral body"), as its body says it; the
+    # page's "verwiesen an" (context "case closed by referral") no longer shadows it
+    assert reporter.subject == f"[Willkommensnetz] {challenge.title}: an Testbeirat übergeben"
     assert "Clara Coordinator hat die Herausforderung geschlossen und an Testbeirat übergeben." in reporter.body
     assert "Verwiesen an: Testbeirat" in reporter.body
     # the body's contact, so the reporter knows whom the case is with now
