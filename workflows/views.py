@@ -86,6 +86,7 @@ def my_work(request: HttpRequest) -> HttpResponse:
             "stale": work.stale,
             "followed": work.followed,
             "activity": work.activity,
+            "glance": work.glance,
             "can_file": permissions.can_file_challenge(user),
             "drafts": editorial.good_practice_drafts_for(user, limit=MY_WORK_SIZE),
             "recommendation_drafts": recommendations.recommendation_drafts_for(
@@ -115,8 +116,11 @@ def challenge_list(request: HttpRequest) -> HttpResponse:
             challenge.snippet = prepared.snippet(challenge.description)
     query = request.GET.copy()
     query.pop("page", None)
+    glance_query = query.copy()
+    glance_query.pop("state", None)
     context = {"form": form, "page": page, "query": query.urlencode(),
-               "view_query": saved_views.normalised_query(query.urlencode())}
+               "view_query": saved_views.normalised_query(query.urlencode()),
+               "glance": selectors.glance_of(qs), "glance_query": glance_query.urlencode()}
     if request.htmx and request.htmx.target == "results":
         return render(request, "workflows/_challenge_results.html", context)
     return render(request, "workflows/challenge_list.html", context)
