@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -264,6 +265,7 @@ def _render_detail(
         "target_groups": list(challenge.target_groups.all()),
         **search_suggest.detail_context(user, challenge),
     }
+    context["network_name"] = settings.NETWORK_NAME  # the printed summary names the network
     return render(request, "workflows/challenge_detail.html", context, status=status)
 
 
@@ -510,7 +512,8 @@ def good_practice_detail(request: HttpRequest, slug: str) -> HttpResponse:
     return render(
         request,
         "workflows/good_practice_detail.html",
-        views_editorial.detail_context(request.user, record),
+        {**views_editorial.detail_context(request.user, record),
+         "network_name": settings.NETWORK_NAME},  # the printed record names the network
     )
 
 

@@ -200,3 +200,14 @@ def test_good_practice_edit_errors(network, sign_in, evaluated):
     url = reverse("good-practice-edit", args=[record.slug])
     assert_references_exist(FormPage(client.get(url).content.decode()))
     assert_error_state(client.post(url, {"title": ""}))
+
+
+def test_challenge_and_good_practice_print_with_network_day_and_address(network, sign_in, published):
+    from django.conf import settings
+
+    client = sign_in(network.partner)
+    challenge = published.approaches.first().challenge
+    for url in (f"/challenges/{challenge.pk}/", f"/good-practices/{published.slug}/"):
+        body = client.get(url).content.decode()
+        masthead = body.split('class="print-masthead print-only meta">', 1)[1].split("</p>", 1)[0]
+        assert settings.NETWORK_NAME in masthead and f"http://testserver{url}" in masthead
