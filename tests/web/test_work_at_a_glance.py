@@ -58,3 +58,10 @@ def test_the_list_counts_its_results_per_state_and_links_each(network, cases, si
     assert "2 challenges are waiting longer than the reminder policy allows." in body
     analysed = client.get("/challenges/?state=analysed").content.decode()
     assert "None of them is waiting longer than the reminder policy allows." in analysed
+
+
+def test_list_cells_carry_their_label_for_phone_cards(network, cases, sign_in):
+    body = sign_in(network.coordinator).get("/challenges/").content.decode()
+    rows = body.split("<tbody>", 1)[1].split("</tbody>", 1)[0]
+    assert rows.count("<td") == rows.count('<td data-label="') > 0
+    assert 'data-label="Arbeitsgruppe"' in rows
