@@ -5,6 +5,7 @@ from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 
 from core.exceptions import DomainError
 
@@ -147,7 +148,7 @@ class OrganisationAdmin(admin.ModelAdmin):
 
         run_service_action(
             self, request, queryset, organisation_admit, "organisation",
-            _("%(n)d organisations admitted."),
+            ngettext_lazy("%(n)d organisation admitted.", "%(n)d organisations admitted.", "n"),
         )
 
     @admin.action(description=_("Decline the selected applications"))
@@ -156,7 +157,7 @@ class OrganisationAdmin(admin.ModelAdmin):
 
         run_service_action(
             self, request, queryset, organisation_decline, "organisation",
-            _("%(n)d applications declined."),
+            ngettext_lazy("%(n)d application declined.", "%(n)d applications declined.", "n"),
         )
 
 
@@ -268,5 +269,5 @@ class ApiTokenAdmin(admin.ModelAdmin):
         from core.tokens import token_revoke
 
         run_service_action(
-            self, request, queryset, token_revoke, "token", _("%(n)d tokens revoked.")
+            self, request, queryset, token_revoke, "token", ngettext_lazy("%(n)d token revoked.", "%(n)d tokens revoked.", "n")
         )

@@ -19,8 +19,8 @@ class SignInForm(AuthenticationForm):
 
     error_messages = {
         "invalid_login": _(
-            "The email address or the password is not right. Both are case-sensitive for the "
-            "password only."
+            "The email address or the password is not right. Mind upper and lower case in the "
+            "password."
         ),
         "inactive": _("This account cannot sign in yet: its organisation awaits admission."),
     }

@@ -4,6 +4,7 @@ the outbox and reminders as read-only records of what went out."""
 from django.contrib import admin
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 
 from core import permissions
 from core.admin import run_service_action
@@ -129,7 +130,9 @@ class OutgoingMailAdmin(ReadOnly):
 
         run_service_action(
             self, request, queryset, mail_retry_now, "outgoing",
-            _("%(n)d mails will be sent again now."),
+            ngettext_lazy(
+                "%(n)d mail will be sent again now.", "%(n)d mails will be sent again now.", "n"
+            ),
         )
 
     def has_retry_permission(self, request) -> bool:

@@ -20,6 +20,7 @@ from django.conf import settings
 from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from workflows import permissions
 
@@ -255,9 +256,15 @@ def _digest_mail(user, period, counts, shown, stale, stale_count, since, until, 
     ]
     total = sum(counts.values())
     if period == Preference.Digest.DAILY:
-        subject = _("[Willkommensnetz] Your daily digest: %(n)d news") % {"n": total}
+        subject = ngettext(
+            "[Willkommensnetz] Your daily digest: %(n)d news item",
+            "[Willkommensnetz] Your daily digest: %(n)d news items", total,
+        ) % {"n": total}
     else:
-        subject = _("[Willkommensnetz] Your weekly digest: %(n)d news") % {"n": total}
+        subject = ngettext(
+            "[Willkommensnetz] Your weekly digest: %(n)d news item",
+            "[Willkommensnetz] Your weekly digest: %(n)d news items", total,
+        ) % {"n": total}
     return subject, {
         "period": period,
         "since": since,

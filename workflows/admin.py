@@ -10,6 +10,7 @@ import functools
 from django.contrib import admin
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 
 from core.admin import run_service_action
 
@@ -178,7 +179,7 @@ class GoodPracticeAdmin(GermanSearchAdminMixin, admin.ModelAdmin):
     def publish(self, request, queryset):
         run_service_action(
             self, request, queryset, services.good_practice_publish, "good_practice",
-            _("%(n)d published."),
+            ngettext_lazy("%(n)d published.", "%(n)d published.", "n"),
         )
 
     @admin.action(description=_("Take the selected good practices out of the catalogue"))
@@ -189,7 +190,7 @@ class GoodPracticeAdmin(GermanSearchAdminMixin, admin.ModelAdmin):
                 services.good_practice_unpublish, reason=str(_("Withdrawn in the admin."))
             ),
             "good_practice",
-            _("%(n)d unpublished."),
+            ngettext_lazy("%(n)d unpublished.", "%(n)d unpublished.", "n"),
         )
 
 

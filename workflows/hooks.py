@@ -82,6 +82,11 @@ def provide_stale_filter(stale_filter: StaleFilter) -> None:
     _stale_filter[:] = [stale_filter]
 
 
+def stale_rule_provided() -> bool:
+    """Whether a rule for "stale" is registered (reminders are configured at all)."""
+    return bool(_stale_filter)
+
+
 def stale_q(*, now: datetime.datetime | None = None) -> Q:
     """A filter for the challenges past their state's age; matches nothing without a rule."""
     if not _stale_filter:

@@ -229,6 +229,11 @@ class Challenge(ConcurrentTransitionMixin, models.Model):
     def is_open(self) -> bool:
         return self.state in OPEN_STATES
 
+    @property
+    def days_in_state(self) -> int:
+        """Whole days since the challenge entered its state (pages say "for 3 days")."""
+        return max((timezone.now() - self.state_entered_at).days, 0)
+
 
 class Analysis(models.Model):
     """The working group's analysis: root causes and who is affected."""

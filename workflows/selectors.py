@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from core.exceptions import NotFound
@@ -110,6 +110,7 @@ class MyWork:
     stale: list[Challenge]  # past their state's age (coordinators: all; others: their own)
     followed: list[Challenge]
     activity: list[Event]  # recent events the person may see
+    glance: Glance  # counts per open state of my challenges, and how many are overdue
 
 
 def my_work_for(user: Any, *, size: int = 15) -> MyWork:
@@ -128,11 +129,13 @@ def my_work_for(user: Any, *, size: int = 15) -> MyWork:
             visible.filter(state=State.REPORTED, working_group__isnull=True)
             .order_by("created_at", "id")[:size]
         )
-    stale = visible.filter(hooks.stale_q())
+    mine = visible
     if not permissions.can_see_stale_list(user):
-        stale = stale.filter(
+        mine = mine.filter(
             Q(working_group_id__in=roles.group_ids) | Q(organisation_id__in=roles.organisation_ids)
         )
+    stale_q = hooks.stale_q()  # read the reminder policy once for the list and the counts
+    stale = mine.filter(stale_q)
     followed = visible.filter(follows__user=user).order_by("-updated_at", "-id")[:size]
     activity = (
         Event.objects.filter(
@@ -149,4 +152,58 @@ def my_work_for(user: Any, *, size: int = 15) -> MyWork:
         stale=list(stale.order_by("state_entered_at", "id")[:size]),
         followed=list(followed),
         activity=list(activity),
+        glance=glance_of(mine, stale_q=stale_q),
+    )
+
+
+@dataclass(frozen=True)
+class StateCount:
+    state: str
+    label: str
+    count: int
+    overdue: int
+
+
+@dataclass(frozen=True)
+class Glance:
+    """Work at a glance: how many challenges are in each open state and how many of them are
+    overdue. Without a reminder rule nothing can be overdue, and ``reminders_configured`` says
+    so, so a page never claims "nothing is overdue" when nobody set the ages."""
+
+    states: list[StateCount]
+    reminders_configured: bool
+
+    @property
+    def total(self) -> int:
+        return sum(c.count for c in self.states)
+
+    @property
+    def overdue(self) -> int:
+        return sum(c.overdue for c in self.states)
+
+
+def glance_of(challenges: QuerySet[Challenge], *, stale_q: Q | None = None) -> Glance:
+    """Counts per open state of ``challenges`` (already filtered to what the person may see),
+    with the overdue ones among them, in one grouped query."""
+    configured = hooks.stale_rule_provided()
+    counts = {"n": Count("id")}
+    if configured:
+        counts["overdue"] = Count("id", filter=stale_q if stale_q is not None else hooks.stale_q())
+    rows = {
+        row["state"]: row
+        for row in challenges.order_by().filter(state__in=OPEN_STATES)
+        .values("state").annotate(**counts)
+    }
+    labels = dict(State.choices)
+    return Glance(
+        states=[
+            StateCount(
+                state=state,
+                label=labels[state],
+                count=rows.get(state, {}).get("n", 0),
+                overdue=rows.get(state, {}).get("overdue", 0),
+            )
+            for state in OPEN_STATES
+        ],
+        reminders_configured=configured,
     )

@@ -92,8 +92,10 @@ class StepForm(forms.Form):
     def _field_for(self, name: str, field: serializers.Field, challenge: Challenge, roles) -> forms.Field:
         common = {"label": field.label, "required": field.required}
         if isinstance(field, serializers.ChoiceField):
+            # No empty "—" option: a radio group with nothing checked asks for a choice
+            # instead of preselecting a non-answer.
             return forms.ChoiceField(
-                choices=[("", "—")] + [(str(k), v) for k, v in field.choices.items()],
+                choices=[(str(k), v) for k, v in field.choices.items()],
                 widget=forms.RadioSelect,
                 **common,
             )

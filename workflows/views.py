@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -87,6 +88,7 @@ def my_work(request: HttpRequest) -> HttpResponse:
             "stale": work.stale,
             "followed": work.followed,
             "activity": work.activity,
+            "glance": work.glance,
             "can_file": permissions.can_file_challenge(user),
             "drafts": editorial.good_practice_drafts_for(user, limit=MY_WORK_SIZE),
             "recommendation_drafts": recommendations.recommendation_drafts_for(
@@ -116,8 +118,11 @@ def challenge_list(request: HttpRequest) -> HttpResponse:
             challenge.snippet = prepared.snippet(challenge.description)
     query = request.GET.copy()
     query.pop("page", None)
+    glance_query = query.copy()
+    glance_query.pop("state", None)
     context = {"form": form, "page": page, "query": query.urlencode(),
-               "view_query": saved_views.normalised_query(query.urlencode())}
+               "view_query": saved_views.normalised_query(query.urlencode()),
+               "glance": selectors.glance_of(qs), "glance_query": glance_query.urlencode()}
     if request.htmx and request.htmx.target == "results":
         return render(request, "workflows/_challenge_results.html", context)
     return render(request, "workflows/challenge_list.html", context)
@@ -257,6 +262,7 @@ def _render_detail(
         "target_groups": list(challenge.target_groups.all()),
         **search_suggest.detail_context(user, challenge),
     }
+    context["network_name"] = settings.NETWORK_NAME  # the printed summary names the network
     return render(request, "workflows/challenge_detail.html", context, status=status)
 
 
@@ -497,7 +503,8 @@ def good_practice_detail(request: HttpRequest, slug: str) -> HttpResponse:
     return render(
         request,
         "workflows/good_practice_detail.html",
-        views_editorial.detail_context(request.user, record),
+        {**views_editorial.detail_context(request.user, record),
+         "network_name": settings.NETWORK_NAME},  # the printed record names the network
     )
 
 

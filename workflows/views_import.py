@@ -13,7 +13,7 @@ from django.core import signing
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_http_methods
 
 from core import organisation_import
@@ -66,7 +66,10 @@ def import_sheet(request: HttpRequest) -> HttpResponse:
             messages.error(request, exc.message)
             return redirect("import-sheet")
         if report.committed:
-            messages.success(request, _("%(n)d rows imported.") % {"n": len(report.rows)})
+            n = len(report.rows)
+            messages.success(
+                request, ngettext("%(n)d row imported.", "%(n)d rows imported.", n) % {"n": n}
+            )
             return redirect("import-sheet")
         payload, status = request.POST["payload"], 400
         messages.error(request, _("Nothing was imported: some rows have errors."))

@@ -108,8 +108,8 @@ def test_the_digest_is_in_the_recipients_language_with_unsubscribe_headers(netwo
     digest()
     english = next(m for m in mail.outbox if m.to == [network.stakeholder.email])
     german = next(m for m in mail.outbox if m.to == [network.other_partner.email])
-    assert english.subject == "[Willkommensnetz] Your daily digest: 1 news"
-    assert german.subject == "[Willkommensnetz] Ihre tägliche Zusammenfassung: 1 Neuigkeiten"
+    assert english.subject == "[Willkommensnetz] Your daily digest: 1 news item"
+    assert german.subject == "[Willkommensnetz] Ihre tägliche Zusammenfassung: 1 Neuigkeit"
     assert "New challenges" in english.body and "Neue Herausforderungen" in german.body
     for message in (english, german):
         assert f"/challenges/{challenge.pk}/" in message.body

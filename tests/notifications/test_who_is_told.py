@@ -48,12 +48,12 @@ def test_a_new_challenge_tells_the_coordinators_at_once_with_what_they_need_to_t
     assert sorted(mails) == sorted([network.coordinator.email, second.email])
     (german,) = mails[network.coordinator.email]
     assert german.subject == "[Willkommensnetz] Anerkennung von Pflegeabschlüssen: neue Herausforderung"
-    assert "Für die Koordination: Eine neue Herausforderung wartet darauf, gesichtet und zugeordnet zu werden." in german.body
+    assert "Für die Koordination: Eine neue Herausforderung wartet darauf, gesichtet und zugewiesen zu werden." in german.body
     assert "Petra Partner (IHK Magdeburg) hat eine neue Herausforderung gemeldet." in german.body
     assert "Organisation: IHK Magdeburg" in german.body
     assert f"Thema: {challenge.topic.name_de}" in german.body
     assert f"Region: {challenge.region.name}" in german.body
-    assert f"Herausforderung sichten und zuordnen: {settings.SITE_URL}/challenges/{challenge.pk}/#h-steps" in german.body
+    assert f"Herausforderung sichten und zuweisen: {settings.SITE_URL}/challenges/{challenge.pk}/#h-steps" in german.body
     assert "Sie erhalten diese Mail als Koordination des Netzwerks." in german.body
     (english,) = mails[second.email]
     assert english.subject == "[Willkommensnetz] Anerkennung von Pflegeabschlüssen: new challenge"
@@ -82,10 +82,10 @@ def test_the_assigned_group_is_told_its_group_was_assigned_not_that_it_follows(n
     mails = fan_out(django_capture_on_commit_callbacks)
 
     (to_group,) = mails[network.group_member.email]
-    assert to_group.subject == f"[Willkommensnetz] {challenge.title}: AG Anerkennung zugeordnet"
-    assert "Ihrer Arbeitsgruppe wurde eine Herausforderung zugeordnet." in to_group.body
-    assert "Clara Coordinator hat die Herausforderung der Arbeitsgruppe AG Anerkennung zugeordnet." in to_group.body
-    assert "weil Ihrer Arbeitsgruppe diese Herausforderung zugeordnet wurde" in to_group.body
+    assert to_group.subject == f"[Willkommensnetz] {challenge.title}: AG Anerkennung zugewiesen"
+    assert "Ihrer Arbeitsgruppe wurde eine Herausforderung zugewiesen." in to_group.body
+    assert "Clara Coordinator hat die Herausforderung der Arbeitsgruppe AG Anerkennung zugewiesen." in to_group.body
+    assert "weil Ihrer Arbeitsgruppe diese Herausforderung zugewiesen wurde" in to_group.body
     assert "folgen" not in to_group.body
     (to_reporter,) = mails[network.partner.email]
     assert "Neuigkeiten zu einer Herausforderung, die Ihre Organisation gemeldet hat:" in to_reporter.body
@@ -101,8 +101,8 @@ def test_each_step_says_what_happened_with_its_input(network, django_capture_on_
     challenge = advance(challenge, "trialled", actor=network.group_member, group=network.group)
     mails = fan_out(django_capture_on_commit_callbacks)
     (follower,) = mails[network.other_partner.email]
-    assert follower.subject == "[Willkommensnetz] Anerkennung von Pflegeabschlüssen: Erprobung gestartet"
-    assert "Gabi Group hat eine Erprobung des Ansatzes „Lotsenprogramm“ vom 01.01.2026 bis 30.06.2026 gestartet." in follower.body
+    assert follower.subject == "[Willkommensnetz] Anerkennung von Pflegeabschlüssen: Erprobung begonnen"
+    assert "Gabi Group hat eine Erprobung des Lösungsansatzes „Lotsenprogramm“ vom 01.01.2026 bis 30.06.2026 begonnen." in follower.body
     assert "Beteiligte Partner: IHK Magdeburg" in follower.body
     assert "Neuigkeiten zu einer Herausforderung, der Sie folgen:" in follower.body
     (reporter,) = mails[network.partner.email]
@@ -142,10 +142,8 @@ def test_a_referral_names_the_body_and_a_close_its_reason(network, django_captur
         referral_body=body, note="Zuständig ist der Beirat.",
     )
     (reporter,) = fan_out(django_capture_on_commit_callbacks)[network.partner.email]
-    # the mail's own wording (context "handed over to a referral body"), as its body says it; the
-    # page's "verwiesen an" (context "case closed by referral") no longer shadows it
-    assert reporter.subject == f"[Willkommensnetz] {challenge.title}: an Testbeirat übergeben"
-    assert "Clara Coordinator hat die Herausforderung geschlossen und an Testbeirat übergeben." in reporter.body
+    assert reporter.subject == f"[Willkommensnetz] {challenge.title}: verwiesen an Testbeirat"
+    assert "Clara Coordinator hat die Herausforderung geschlossen und an Testbeirat verwiesen." in reporter.body
     assert "Verwiesen an: Testbeirat" in reporter.body
     # the body's contact, so the reporter knows whom the case is with now
     assert "geschaeftsstelle@beirat.example" in reporter.body

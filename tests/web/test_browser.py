@@ -196,7 +196,7 @@ def test_file_a_challenge_and_take_it_to_the_public_catalogue(browser, live_serv
 
     # German by default; the switch turns the page English and back.
     assert page.locator("html").get_attribute("lang") == "de"
-    assert page.locator("h1").inner_text().startswith("Empfehlungen")
+    assert page.locator("h1").inner_text().startswith("Handlungsempfehlungen")
     page.click('.lang-switch button[value="en"]')
     page.wait_for_selector('html[lang="en"]')
     assert page.locator("h1").inner_text().startswith("Recommendations")

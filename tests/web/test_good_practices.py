@@ -106,7 +106,7 @@ def test_recommendations_gather_the_published_records_of_a_target_group(network,
     page = Client().get("/recommendations/employers/")
     assert page.status_code == 200
     body = page.content.decode()
-    assert "Empfehlungen für Arbeitgeber" in body and published.title in body
+    assert "Handlungsempfehlungen für Arbeitgeber" in body and published.title in body
     assert 'media="print"' in body  # the print stylesheet
     other = Client().get("/recommendations/families/").content.decode()
     assert published.title not in other

@@ -22,7 +22,7 @@ def test_the_page_takes_a_window_and_links_a_csv_per_table(network, sign_in, his
     assert response.status_code == 200
     body = response.content.decode()
     assert 'value="2026-02-01"' in body and 'value="2026-02-28"' in body
-    assert "3 eingereicht, 1 abgeschlossen" in body
+    assert "3 gemeldet, 1 abgeschlossen" in body
     for table in TABLES:
         assert f"/statistics/csv/{table}/?from=2026-02-01&amp;to=2026-02-28" in body
     assert body.count("<table") == len(TABLES)  # every chart has its data table
