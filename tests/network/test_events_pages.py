@@ -184,3 +184,17 @@ def test_personal_feed_by_secret_token_regenerate_and_revoke(network, sign_in):
     client.post("/events/calendar-feed/", {"action": "revoke"})
     assert not CalendarFeedToken.objects.exists()
     assert Client().get("/events/feed/nothing.ics").status_code == 404
+
+
+@pytest.mark.django_db
+def test_public_upcoming_events_for_the_start_page(network):
+    soon = make_event(network, title="Bald", days=2)
+    make_event(network, title="Später", days=20)
+    make_event(network, title="Vorbei", days=-3)
+    make_event(network, title="Intern", audience=Event.Audience.NETWORK)
+    make_event(network, title="Entwurf", publish=False)
+    from network.selectors_events import public_upcoming_events
+
+    events = list(public_upcoming_events(limit=1))
+    assert events == [soon]
+    assert [e.title for e in public_upcoming_events(limit=5)] == ["Bald", "Später"]
