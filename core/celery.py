@@ -57,6 +57,13 @@ app.conf.beat_schedule = {
         "task": "notifications.send_reminders",
         "schedule": crontab(minute="7,22,37,52"),
     },
+    # Event reminders the day before (notifications/events_mail.py): registrations whose event
+    # starts on the next local day get one mail each, keyed by the registration, so hourly runs
+    # (a lost one caught by the next, late registrations included) never send two.
+    "event-reminders": {
+        "task": "notifications.send_event_reminders",
+        "schedule": crontab(minute=17),
+    },
     # Daily digest at 07:00, before the working day starts (notifications/schedule.py). The job
     # only creates the run and its batches; the batches fan out as per-id tasks.
     "daily-digest": {

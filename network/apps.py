@@ -9,3 +9,9 @@ class NetworkConfig(AppConfig):
 
     name = "network"
     verbose_name = _("Network life")
+
+    def ready(self) -> None:
+        # Export, erasure and retention of event registrations (DSGVO), with core.personal_data.
+        from .data_rights_events import register_personal_data
+
+        register_personal_data()

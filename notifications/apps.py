@@ -20,6 +20,11 @@ class NotificationsConfig(AppConfig):
         hooks.on_demo_history_loaded(demo.demo_history_settled)
         membership.subscribe()
 
+        # Mail about events and registrations, announced by network.hooks.
+        from . import events_mail
+
+        events_mail.subscribe()
+
         # Export, erasure and retention of what this app keeps about people (DSGVO).
         from .data_rights import register_personal_data
 

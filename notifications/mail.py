@@ -106,7 +106,8 @@ def _tidy(text: str) -> str:
 
 
 def deliver(*, to_email: str, subject: str, body_text: str, body_html: str,
-            headers: dict[str, str], connection: Any = None) -> None:
+            headers: dict[str, str], connection: Any = None,
+            attachments: list[dict[str, str]] | None = None) -> None:
     """Hand one mail to the configured backend; raises what the backend raises (SMTP errors).
     With an already opened ``connection`` it stays open (the caller closes it)."""
     message = EmailMultiAlternatives(
@@ -119,4 +120,6 @@ def deliver(*, to_email: str, subject: str, body_text: str, body_html: str,
     )
     if body_html:
         message.attach_alternative(body_html, "text/html")
+    for attachment in attachments or ():
+        message.attach(attachment["filename"], attachment["content"], attachment["mimetype"])
     message.send(fail_silently=False)

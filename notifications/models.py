@@ -83,6 +83,7 @@ class OutgoingMail(models.Model):
         REMINDER = "reminder", _("reminder")
         DIGEST = "digest", _("digest")
         REPLY_REFUSED = "reply_refused", _("reply by mail refused")
+        REGISTRATION = "registration", _("event registration")
 
     class Status(models.TextChoices):
         PENDING = "pending", _("pending")
@@ -91,9 +92,12 @@ class OutgoingMail(models.Model):
         FAILED = "failed", _("failed (gave up)")
 
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    # Empty for people who are no users (event registrants): ``to_email`` is the address.
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.CASCADE,
+        null=True,
+        blank=True,
         related_name="outgoing_mails",
         verbose_name=_("recipient"),
     )
@@ -104,6 +108,8 @@ class OutgoingMail(models.Model):
     body_text = models.TextField(_("text"))
     body_html = models.TextField(_("HTML"), blank=True)
     headers = models.JSONField(_("headers"), default=dict, blank=True)
+    # [{"filename", "content" (text), "mimetype"}], e.g. an event's .ics
+    attachments = models.JSONField(_("attachments"), default=list, blank=True)
     status = models.CharField(
         _("status"), max_length=16, choices=Status.choices, default=Status.PENDING
     )
@@ -125,7 +131,13 @@ class OutgoingMail(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["kind", "recipient", "key"], name="one_mail_per_kind_recipient_key"
-            )
+            ),
+            # Without a recipient (NULLs are distinct) the key alone makes the mail unique.
+            models.UniqueConstraint(
+                fields=["kind", "key"],
+                condition=models.Q(recipient__isnull=True),
+                name="one_mail_per_kind_key_without_recipient",
+            ),
         ]
         indexes = [models.Index(fields=["status", "created_at"])]
 

@@ -130,6 +130,7 @@ def mail_send(*, mail_id: int) -> bool:
             # The row's own headers (threading, unsubscribe) win over the default Message-ID.
             headers={"Message-ID": message_id_for(outgoing), **(outgoing.headers or {})},
             connection=smtp,
+            attachments=outgoing.attachments or None,
         )
     except Exception as error:  # any failure: recorded on the row, retried or given up
         _close_quietly(smtp)

@@ -42,6 +42,8 @@ NETWORK_NAME = os.environ.get("NETWORK_NAME", "Willkommensnetz Sachsen-Anhalt")
 RETENTION_INACTIVE_ACCOUNT_DAYS = int(os.environ.get("RETENTION_INACTIVE_ACCOUNT_DAYS", "730"))
 RETENTION_SENT_MAIL_DAYS = int(os.environ.get("RETENTION_SENT_MAIL_DAYS", "180"))
 RETENTION_EVENT_DAYS = int(os.environ.get("RETENTION_EVENT_DAYS", "365"))
+# Event attendees (name, e-mail, organisation) are deleted this many days after the event.
+EVENT_ATTENDEE_RETENTION_DAYS = int(os.environ.get("EVENT_ATTENDEE_RETENTION_DAYS", "30"))
 
 INSTALLED_APPS = [
     "django.contrib.admin",
