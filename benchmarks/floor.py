@@ -61,7 +61,8 @@ JOINS = """
 
 def _json(sql: str, params: dict) -> HttpResponse:
     with connection.cursor() as cur:
-        cur.execute(sql, params)
+        # As text: the bytes go out as PostgreSQL wrote them (psycopg would parse json).
+        cur.execute(f"SELECT ({sql})::text", params)
         row = cur.fetchone()
     return HttpResponse(row[0] if row and row[0] is not None else "null",
                         content_type="application/json")
