@@ -153,6 +153,13 @@ def render(results: list[dict]) -> str:
                 "```",
             ]
         lines.append("")
+    lines += [
+        "What the figures mean, what was changed because of them and what is still missing: "
+        "`docs/scaling.md`. The in-process figures of `benchmarks/run.py` (1,000 challenges, "
+        "test client) and the search quality of `benchmarks/search_quality.py` are printed by "
+        "`make bench` on the terminal.",
+        "",
+    ]
     return "\n".join(lines)
 
 
