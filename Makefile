@@ -39,6 +39,7 @@ faults: install
 
 bench: install
 	$(BIN)/python -m benchmarks.run
+	$(BIN)/python -m benchmarks.scale  # PostgreSQL only (DATABASE_URL); writes docs/benchmarks.md
 	$(BIN)/python -m benchmarks.search_quality
 
 messages: install  # needs GNU gettext; the compiled .mo files are committed

@@ -29,6 +29,24 @@ def test_docker_compose_file_is_valid_and_has_the_whole_stack():
     assert {"db", "redis", "web", "worker", "beat", "mail", "inbound"} <= set(result.stdout.split())
 
 
+def test_docker_compose_scale_profile_adds_a_second_web_and_worker_behind_pgbouncer():
+    binary = compose_binary()
+    env = {**os.environ, "SECRET_KEY": "x" * 50}
+
+    def services(*profile):
+        result = subprocess.run(
+            [binary, "-f", str(ROOT / "docker-compose.yml"), *profile, "config", "--services"],
+            capture_output=True, text=True, env=env, cwd=ROOT, timeout=60,
+        )
+        assert result.returncode == 0, result.stderr
+        return set(result.stdout.split())
+
+    scale = {"pgbouncer", "web-2", "worker-2"}
+    assert scale <= services("--profile", "scale")
+    assert {"web", "worker", "db", "redis"} <= services("--profile", "scale")
+    assert not scale & services()  # the default stack stays one web, one worker
+
+
 def test_docker_compose_refuses_to_start_without_a_secret_key():
     binary = compose_binary()
     env = {k: v for k, v in os.environ.items() if k != "SECRET_KEY"}

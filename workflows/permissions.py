@@ -27,20 +27,24 @@ COORDINATOR_TRANSITIONS = frozenset({"close", "reopen"})
 # --- challenges -----------------------------------------------------------------------------
 
 
-def visible_challenges_q(user: Any) -> Q | None:
-    """A filter for the challenges ``user`` may see; ``None`` means all of them."""
+def visible_challenges_q(user: Any, *, through: str = "") -> Q | None:
+    """A filter for the challenges ``user`` may see; ``None`` means all of them.
+
+    ``through`` ("challenge__") applies it to rows that point at a challenge (events), as a
+    plain join on the challenge's columns: an ``IN (subquery of every visible challenge)``
+    beside an OR becomes a subplan repeated per row on PostgreSQL."""
     roles = roles_of(user)
     if roles.coordinator:
         return None
     if not roles.authenticated:
-        return Q(pk__in=[])
-    q = Q(pk__in=[])
+        return Q(**{f"{through}pk__in": []})
+    q = Q(**{f"{through}pk__in": []})
     if roles.network_reader:
-        q |= Q(visibility="network")
+        q |= Q(**{f"{through}visibility": "network"})
     if roles.organisation_ids:
-        q |= Q(organisation_id__in=roles.organisation_ids)
+        q |= Q(**{f"{through}organisation_id__in": roles.organisation_ids})
     if roles.group_ids:
-        q |= Q(working_group_id__in=roles.group_ids)
+        q |= Q(**{f"{through}working_group_id__in": roles.group_ids})
     return q
 
 

@@ -137,9 +137,12 @@ def my_work_for(user: Any, *, size: int = 15) -> MyWork:
     stale_q = hooks.stale_q()  # read the reminder policy once for the list and the counts
     stale = mine.filter(stale_q)
     followed = visible.filter(follows__user=user).order_by("-updated_at", "-id")[:size]
+    # The visibility rule joined on the event's challenge, not an IN over every visible
+    # challenge: newest events first, walked by index until 20 match (see the permissions).
+    on_challenge = permissions.visible_challenges_q(user, through="challenge__")
     activity = (
         Event.objects.filter(
-            Q(challenge__in=challenges_visible_to(user).values("pk"))
+            (Q(challenge__isnull=False) if on_challenge is None else on_challenge)
             | Q(challenge__isnull=True, good_practice__status=GoodPractice.Status.PUBLISHED)
         )
         .select_related("actor", "challenge", "good_practice", "transition_log")

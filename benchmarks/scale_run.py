@@ -1,0 +1,251 @@
+"""One size of the scale benchmark (run by ``benchmarks.scale`` with DATABASE_URL set to the
+seeded database): prepares who asks (tokens, sessions), starts gunicorn, runs the load
+generator as its own process, times the reminder scan, prints one JSON object on stdout."""
+
+from __future__ import annotations
+
+import datetime
+import json
+import math
+import os
+import platform
+import random
+import socket
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+from urllib.parse import quote
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "benchmarks.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.conf import settings  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.utils import timezone  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+COUNT = int(os.environ.get("BENCH_COUNT", "60"))  # requests per side and row
+MAX_SECONDS = int(os.environ.get("BENCH_MAX_SECONDS", "60"))  # per row
+
+
+def log(text: str) -> None:
+    print(text, file=sys.stderr, flush=True)
+
+
+def identities():
+    from core.models import Membership, User
+    from core.tokens import token_create
+
+    coordinator = User.objects.filter(is_coordinator=True, email__endswith="@scale.example") \
+        .order_by("pk").first()
+    partner_id = Membership.objects.filter(user__email__endswith="@scale.example") \
+        .order_by("user_id").values_list("user_id", flat=True).first()
+    partner = User.objects.get(pk=partner_id)
+    people = {}
+    for role, user in (("coordinator", coordinator), ("partner", partner)):
+        _token, key = token_create(actor=user, name="bench", lifetime_days=None)
+        client = Client()
+        client.force_login(user)
+        people[role] = {
+            "id": user.pk,
+            "api": {"Authorization": f"Token {key}", "Host": "localhost"},
+            "page": {"Cookie": f"{settings.SESSION_COOKIE_NAME}="
+                               f"{client.cookies[settings.SESSION_COOKIE_NAME].value}",
+                     "Host": "localhost"},
+        }
+    return people
+
+
+def start_server(port: int) -> subprocess.Popen:
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "benchmarks.settings"}
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "core.wsgi:application", "--workers", "2",
+         "--worker-class", "sync", "--bind", f"127.0.0.1:{port}", "--timeout", "120",
+         "--log-level", "warning"],
+        cwd=ROOT, env=env,
+    )
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return server
+        except OSError:
+            time.sleep(0.2)
+    server.kill()
+    raise RuntimeError("gunicorn did not start")
+
+
+def rows_for(people) -> list[dict]:
+    from core.models import Topic, WorkingGroup
+    from workflows.models import Challenge
+    from workflows.search.analysis import terms
+
+    coord, partner = people["coordinator"], people["partner"]
+    c_id, p_id = coord["id"], partner["id"]
+    total = Challenge.objects.count()
+    last_page = math.ceil(total / 50)
+    detail_ids = list(Challenge.objects.filter(state="evaluated").order_by("-id")
+                      .values_list("pk", flat=True)[:20])
+    topic = Topic.objects.order_by("pk").first().pk
+    today = timezone.localdate()
+    year_ago = today - datetime.timedelta(days=365)
+    word = "Pflegefachkräfte"
+    term = terms(word)[0]
+
+    def api(path, who=coord):
+        return {"path": path, "headers": who["api"]}
+
+    def page(path, who=coord):
+        return {"path": path, "headers": who["page"]}
+
+    def floor(path, user_id=c_id):
+        sep = "&" if "?" in path else "?"
+        return {"path": f"{path}{sep}user={user_id}", "headers": {"Host": "localhost"}}
+
+    def row(name, product, reference, c=1, count=COUNT):
+        return {"name": name, "concurrency": c, "count": count, "rounds": 3,
+                "max_seconds": MAX_SECONDS, "product": product, "reference": reference}
+
+    list_floor = [floor("/_floor/challenges/")]
+    details = [api(f"/api/v1/challenges/{pk}/") for pk in detail_ids]
+    detail_floor = [floor(f"/_floor/challenges/{pk}/") for pk in detail_ids]
+    rows = [
+        row("API list, page of 50, coordinator", [api("/api/v1/challenges/?page_size=50")],
+            list_floor),
+        row("API list, page of 50, coordinator", [api("/api/v1/challenges/?page_size=50")],
+            list_floor, c=8),
+        row("API list, page of 50, partner", [api("/api/v1/challenges/?page_size=50", partner)],
+            [floor("/_floor/challenges/", p_id)]),
+        row("API list, page of 50, partner", [api("/api/v1/challenges/?page_size=50", partner)],
+            [floor("/_floor/challenges/", p_id)], c=8),
+        row(f"API list, last page ({last_page:,}), coordinator",
+            [api(f"/api/v1/challenges/?page_size=50&page={last_page}")],
+            [floor(f"/_floor/challenges/?offset={(last_page - 1) * 50}")]),
+        row(f"API search `{word}` + state + topic, coordinator",
+            [api(f"/api/v1/challenges/?search={quote(word)}&state=analysed&topic={topic}")],
+            [floor(f"/_floor/challenges/?search={term}&state=analysed&topic={topic}")]),
+        row("API challenge detail", details, detail_floor),
+        row("API challenge history",
+            [api(f"/api/v1/challenges/{pk}/history/") for pk in detail_ids], detail_floor),
+        row("API transitions list",
+            [api(f"/api/v1/challenges/{pk}/transitions/") for pk in detail_ids], detail_floor),
+        row("API statistics, one-year window",
+            [api(f"/api/v1/stats/?from={year_ago}&to={today}")], [floor("/_floor/stats/")],
+            count=min(COUNT, 30)),
+        row("page: my work `/`", [page("/")], list_floor, count=min(COUNT, 30)),
+        row("page: challenge list `/challenges/`", [page("/challenges/")], list_floor),
+        row("page: board `/challenges/board/`", [page("/challenges/board/")], list_floor,
+            count=min(COUNT, 30)),
+        row("page: challenge detail", [page(f"/challenges/{pk}/") for pk in detail_ids],
+            detail_floor),
+    ]
+    # Transitions: distinct reported challenges, half through the API, half the bare view.
+    steps = int(os.environ.get("BENCH_TRANSITIONS", "120"))
+    reported = list(Challenge.objects.filter(state="reported").order_by("?")
+                    .values_list("pk", flat=True)[: 2 * steps])
+    group = WorkingGroup.objects.order_by("pk").first().pk
+    body = {"expected_state": "reported", "working_group": group,
+            "root_causes": "Zu wenige Beratungsstellen", "affected": "Pflegekräfte"}
+    rows.append({
+        "name": "transition `analyse` through the API, distinct challenges",
+        "concurrency": 8, "count": len(reported) // 2, "rounds": 3, "max_seconds": MAX_SECONDS,
+        "expect": 200,
+        "product": [{"method": "POST", "path": f"/api/v1/challenges/{pk}/transitions/analyse/",
+                     "headers": coord["api"], "body": body} for pk in reported[::2]],
+        "reference": [{"method": "POST", "path": f"/_floor/transition/{pk}/?user={c_id}",
+                       "headers": {"Host": "localhost"}} for pk in reported[1::2]],
+    })
+    return rows
+
+
+def reminder_scan() -> dict:
+    from notifications.selectors import LEVEL_REMIND, challenges_due_for_reminder
+
+    now = timezone.now()
+    qs = challenges_due_for_reminder(now=now, level=LEVEL_REMIND)
+    orm, raw = [], []
+    sql, params = qs.query.sql_with_params()
+    rows = 0
+    for _ in range(7):
+        start = time.perf_counter()
+        rows = len(list(qs.all()))
+        orm.append((time.perf_counter() - start) * 1000)
+        start = time.perf_counter()
+        with connection.cursor() as cur:
+            cur.execute(sql, params)
+            cur.fetchall()
+        raw.append((time.perf_counter() - start) * 1000)
+    with connection.cursor() as cur:
+        cur.execute("EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF) " + sql, params)
+        explain = "\n".join(r[0] for r in cur.fetchall())
+    orm.sort()
+    return {"rows": rows, "orm_p50": statistics.median(orm), "orm_p95": orm[-1],
+            "raw_p50": statistics.median(raw), "explain": explain}
+
+
+def machine() -> str:
+    try:
+        model = next(line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo")
+                     if line.startswith("model name"))
+    except (OSError, StopIteration):
+        model = platform.processor()
+    with connection.cursor() as cur:
+        cur.execute("SHOW server_version")
+        pg = cur.fetchone()[0]
+    return (f"{platform.machine()} {model}, {os.cpu_count()} cores, Python "
+            f"{platform.python_version()}, Django {django.get_version()}, PostgreSQL {pg}")
+
+
+def main() -> int:
+    from workflows.models import Challenge
+    from core.models import User
+
+    people = identities()
+    rows = rows_for(people)
+    result = {
+        "date": timezone.now().strftime("%Y-%m-%d %H:%M UTC"), "machine": machine(),
+        "challenges": Challenge.objects.count(),
+        "users": User.objects.filter(email__endswith="@scale.example").count(),
+    }
+    log("reminder scan…")
+    result["reminder_scan"] = reminder_scan()
+    connection.close()
+    port = int(os.environ.get("BENCH_PORT") or 0) or _free_port()
+    server = start_server(port)
+    try:
+        spec = {"host": "127.0.0.1", "port": port, "rows": rows}
+        load = subprocess.Popen([sys.executable, "-m", "benchmarks.load"], cwd=ROOT,
+                                stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+        load.stdin.write(json.dumps(spec))
+        load.stdin.close()
+        measured = []
+        for line in load.stdout:
+            row = json.loads(line)
+            log(f"  {row['name']} c={row['concurrency']}: p50 {row['product']['p50']} ms, "
+                f"{row['product']['rps']}/s; floor {row.get('reference', {}).get('p50')} ms, "
+                f"{row.get('reference', {}).get('rps')}/s; failures "
+                f"{row['product']['failures']} {row['product']['failure_sample']}")
+            measured.append(row)
+        load.wait(timeout=60)
+        result["rows"] = measured
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    print(json.dumps(result))
+    return 0
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+if __name__ == "__main__":
+    sys.exit(main())
