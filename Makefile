@@ -28,8 +28,12 @@ run: install
 	@$(BIN)/python manage.py collectstatic --noinput -v0
 	@HOST=$(HOST) PORT=$(PORT) DEBUG=$(DEBUG) $(BIN)/python -m core.run_all
 
+# `make test TEST_WORKERS=auto` runs the suite in parallel, one pytest-xdist worker per core (at
+# most four: each takes a Redis database of its own, core/settings/test.py). Serial by default
+# until the serialized_rollback tests pass in any order (tests/api/test_typed_transitions.py).
+TEST_WORKERS ?= 0
 test: install
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --maxprocesses=4 $(PYTEST_ARGS)
 
 # Exactly once under faults (tests/faults): a worker process SIGKILLed, Redis restarted, SMTP
 # refusing, beat's job started twice, each with 300 due digests, against DATABASE_URL

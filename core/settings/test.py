@@ -41,3 +41,24 @@ if not REDIS_URL:  # noqa: F405
     }
     for _folder in ("out", "processed", "control"):
         (_broker / _folder).mkdir()
+
+# pytest-xdist (`make test` runs the suite with -n): every worker process gets a Redis database
+# of its own, the given one plus the worker's index (REDIS_URL=redis://host:6379/10: gw0 -> 10,
+# gw1 -> 11), so one worker's broker purge, queued tasks, lock-out and throttle keys never meet
+# another's. The environment is rewritten too: tests and the processes they start read it.
+_xdist_worker = os.environ.get("PYTEST_XDIST_WORKER", "")  # noqa: F405
+if REDIS_URL and _xdist_worker.startswith("gw"):  # noqa: F405
+    from urllib.parse import urlsplit as _urlsplit
+
+    _base_url = os.environ.setdefault("WKN_TEST_REDIS_BASE_URL", REDIS_URL)  # noqa: F405
+    _parts = _urlsplit(_base_url)
+    _base_db = int(_parts.path.strip("/") or 0)
+    _db = _base_db + int(_xdist_worker[2:])
+    if _db > 15:
+        raise RuntimeError(
+            f"xdist worker {_xdist_worker} would use Redis database {_db} (REDIS_URL {_base_url}); "
+            "Redis has 0-15: start from a lower database or run fewer workers"
+        )
+    REDIS_URL = _parts._replace(path=f"/{_db}").geturl()
+    os.environ["REDIS_URL"] = REDIS_URL  # noqa: F405
+    CELERY_BROKER_URL = REDIS_URL
