@@ -41,3 +41,7 @@ if not REDIS_URL:  # noqa: F405
     }
     for _folder in ("out", "processed", "control"):
         (_broker / _folder).mkdir()
+
+# django-otp slows a device down after a wrong code (1 s, 2 s, 4 s …); tests type a wrong code
+# and then the right one at once. The lock-out (core/lockout.py) stays in force.
+OTP_TOTP_THROTTLE_FACTOR = 0
