@@ -454,6 +454,13 @@ class MeSerializer(StrictJSONSerializer):
 class TokenRequestSerializer(StrictJSONSerializer):
     email = serializers.EmailField(max_length=254)
     password = serializers.CharField(max_length=4096, trim_whitespace=False)
+    otp = serializers.CharField(
+        max_length=32,
+        required=False,
+        allow_blank=True,
+        help_text="For people with two-factor sign-in: the current code from the "
+        "authenticator app (or a recovery code, which then is used up).",
+    )
 
 
 class TokenSerializer(serializers.Serializer):

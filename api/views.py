@@ -42,7 +42,9 @@ from .serializers_editorial import GoodPracticeDetailSerializer, GoodPracticeEdi
 from .filters import ChallengeFilter, StableOrderingFilter
 from .pagination import StandardPagination
 from .search import GermanSearchFilter
+from core import two_factor
 from core.auth_backends import was_locked_out
+from core.lockout import sign_in_succeeded
 from core.tokens import TOKEN_ENDPOINT_NAME, token_create
 
 ID_SCHEMA = {"type": "integer", "minimum": 0}
@@ -131,10 +133,43 @@ class TokenView(APIView):
                 {"code": "invalid_credentials", "detail": str(_("Email or password is wrong."))},
                 status=status.HTTP_400_BAD_REQUEST,
             )
+        refusal = self._second_factor_refusal(request, user, serializer.validated_data.get("otp"))
+        if refusal is not None:
+            return refusal
         # A new personal token per call, named for where it came from and expiring like the
         # page's default; the person sees and revokes it on their API-tokens page.
         _token, key = token_create(actor=user, name=TOKEN_ENDPOINT_NAME)
         return Response({"token": key})
+
+    @staticmethod
+    def _second_factor_refusal(request: Request, user, otp: str | None) -> Response | None:
+        """For a person with two-factor sign-in the right password needs ``otp`` too (the
+        password's lock-out ticket is handed back only with the right code); a person the
+        operator requires to use it, who has not set it up, gets no token at all."""
+        if not two_factor.two_factor_enabled(user):
+            if two_factor.two_factor_required(user):
+                return Response(
+                    {
+                        "code": "two_factor_setup_required",
+                        "detail": str(_("Turn on two-factor sign-in on your account page first.")),
+                    },
+                    status=status.HTTP_403_FORBIDDEN,
+                )
+            return None
+        if not (otp or "").strip():
+            message = str(_("This account uses two-factor sign-in: send the current code as otp."))
+            return Response(
+                {"code": "otp_required", "detail": message, "otp": [message]},
+                status=status.HTTP_400_BAD_REQUEST,
+            )
+        if not two_factor.code_is_right(user, otp):
+            message = str(_("The code (otp) is not right or was used already."))
+            return Response(
+                {"code": "otp_invalid", "detail": message, "otp": [message]},
+                status=status.HTTP_401_UNAUTHORIZED,
+            )
+        sign_in_succeeded(request._request, user.email)
+        return None
 
 
 # --- challenges ---------------------------------------------------------------------------------

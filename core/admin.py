@@ -14,6 +14,7 @@ from .models import (
     JoinRequest,
     Membership,
     Organisation,
+    RecoveryCode,
     Region,
     TargetGroup,
     Topic,
@@ -123,6 +124,17 @@ class UserAdmin(DjangoUserAdmin):
         if obj is not None and obj.is_superuser and not request.user.is_superuser:
             return False
         return super().has_delete_permission(request, obj)
+
+    actions = ["reset_two_factor"]
+
+    @admin.action(description=_("Reset two-factor sign-in (the person sets it up again)"))
+    def reset_two_factor(self, request, queryset):
+        from core.two_factor import two_factor_reset
+
+        run_service_action(
+            self, request, queryset, two_factor_reset, "person",
+            _("People whose two-factor sign-in was reset: %(n)d."),
+        )
 
     def user_change_password(self, request, id, form_url=""):
         # Setting another person's password is taking over their account: operators only.
@@ -271,3 +283,35 @@ class ApiTokenAdmin(admin.ModelAdmin):
         run_service_action(
             self, request, queryset, token_revoke, "token", ngettext_lazy("%(n)d token revoked.", "%(n)d tokens revoked.", "n")
         )
+
+
+@admin.register(RecoveryCode)
+class RecoveryCodeAdmin(admin.ModelAdmin):
+    """Which recovery codes a person has left, for a coordinator helping them; never a code
+    (only digests are kept, and not shown). Reset with the action on people."""
+
+    list_display = ["user", "created_at", "used_at"]
+    list_filter = ["used_at"]
+    fields = ["user", "created_at", "used_at"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+# django-otp registers its TOTP devices in the admin, with their secret keys: nobody (coordinator
+# or operator) reads them; a coordinator resets a person's two-factor sign-in with the action
+# on people ("Reset two-factor sign-in"), which logs it.
+# Its admin module is imported here first (autodiscovery imports core's before it), so that
+# the unregistering below comes after its registering.
+import django_otp.plugins.otp_totp.admin  # noqa: E402, F401
+from django_otp.plugins.otp_totp.models import TOTPDevice  # noqa: E402
+
+if admin.site.is_registered(TOTPDevice):
+    admin.site.unregister(TOTPDevice)

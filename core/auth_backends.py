@@ -28,6 +28,12 @@ def was_locked_out(request) -> bool:
     return bool(getattr(request, LOCKED_OUT_ATTRIBUTE, False))
 
 
+def _has_second_factor(user) -> bool:
+    from core.two_factor import two_factor_enabled
+
+    return two_factor_enabled(user)
+
+
 class LockoutModelBackend(ModelBackend):
     def authenticate(self, request, username=None, password=None, **kwargs):
         if username is None:
@@ -42,7 +48,9 @@ class LockoutModelBackend(ModelBackend):
             raise PermissionDenied("locked out")
         self._inactive_user = None
         user = super().authenticate(request, username=username, password=password, **kwargs)
-        if user is not None:
+        if user is not None and not _has_second_factor(user):
+            # With two-factor sign-in the tickets come back only with the right code
+            # (core.two_factor): a right password alone must not reset the count of wrong codes.
             lockout.sign_in_succeeded(request, username)
         elif self._inactive_user is not None and request is not None:
             setattr(request, INACTIVE_ATTRIBUTE, self._inactive_user)

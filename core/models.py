@@ -395,6 +395,7 @@ class PersonalDataLog(models.Model):
         ERASURE_WITHDRAWN = "erasure_withdrawn", _("erasure request withdrawn")
         ERASURE_DECLINED = "erasure_declined", _("erasure request declined")
         ERASED = "erased", _("data erased")
+        TWO_FACTOR_RESET = "two_factor_reset", _("two-factor sign-in reset")
 
     person = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -451,3 +452,30 @@ class ApiToken(models.Model):
     @property
     def is_expired(self) -> bool:
         return self.expires_at is not None and self.expires_at <= timezone.now()
+
+
+class RecoveryCode(models.Model):
+    """A single-use recovery code of a person's two-factor sign-in (``core.two_factor``), for
+    when the authenticator app is lost. Stored as a SHA-256 digest: a code carries 80 random
+    bits, so a fast digest is enough, and nobody can read the code after it was shown once.
+    (django-otp's own static tokens are kept in clear, which is why they are not used.)"""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="recovery_codes",
+        verbose_name=_("person"),
+    )
+    digest = models.CharField(max_length=64, editable=False)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    used_at = models.DateTimeField(_("used at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("recovery code")
+        verbose_name_plural = _("recovery codes")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "digest"], name="unique_recovery_code")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.created_at:%Y-%m-%d})"

@@ -120,7 +120,10 @@ def _may_handle(actor: Any, person: User) -> bool:
 
 
 def core_export(person: User) -> dict[str, Any]:
-    """The network base's part: profile, memberships, working groups, erasure requests."""
+    """The network base's part: profile, memberships, working groups, erasure requests,
+    two-factor sign-in."""
+    from core.two_factor import two_factor_export
+
     return {
         "profile": {
             "id": person.pk,
@@ -151,6 +154,8 @@ def core_export(person: User) -> dict[str, Any]:
             {"status": r.status, "requested_at": r.requested_at, "decided_at": r.decided_at}
             for r in ErasureRequest.objects.filter(person=person).order_by("requested_at", "id")
         ],
+        # Whether it is on, never the secret or a code.
+        "two_factor": two_factor_export(person),
     }
 
 
@@ -268,7 +273,10 @@ def _erase_core(person: ErasedPerson) -> None:
 
     from core.models import Organisation, WorkingGroup
 
+    from core.two_factor import two_factor_erase
+
     user = person.user
+    two_factor_erase(user)
     Membership.objects.filter(user=user).delete()
     user.working_groups.clear()
     WorkingGroup.objects.filter(lead=user).update(lead=None)

@@ -5,15 +5,26 @@ The challenge and good-practice pages are in ``workflows.urls``, the preferences
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from core import privacy_views, views, views_joining, views_tokens
-from core.forms import SignInForm
+from core import privacy_views, views, views_account, views_joining, views_tokens, views_two_factor
 from core.password_reset import ResetRequestView
 
 urlpatterns = [
+    path("sign-in/", views_two_factor.SignInView.as_view(), name="login"),
+    path("sign-in/code/", views_two_factor.sign_in_code, name="sign-in-code"),
+    path("account/", views_account.account, name="account"),
+    path("account/password/", views_account.PasswordChangeView.as_view(), name="password-change"),
     path(
-        "sign-in/",
-        auth_views.LoginView.as_view(authentication_form=SignInForm, redirect_authenticated_user=True),
-        name="login",
+        "account/password/changed/",
+        views_account.PasswordChangeDoneView.as_view(),
+        name="password-change-done",
+    ),
+    path("account/two-factor/", views_two_factor.two_factor_page, name="two-factor"),
+    path("account/two-factor/set-up/", views_two_factor.two_factor_setup, name="two-factor-setup"),
+    path("account/two-factor/off/", views_two_factor.two_factor_disable, name="two-factor-off"),
+    path(
+        "account/two-factor/recovery-codes/",
+        views_two_factor.recovery_codes_renew,
+        name="two-factor-recovery-codes",
     ),
     path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
     path("password-reset/", ResetRequestView.as_view(), name="password_reset"),

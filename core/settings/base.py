@@ -340,3 +340,16 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# Two-factor sign-in (core/two_factor.py, README "Two-factor sign-in"): TOTP devices of
+# django-otp, recovery codes of ours (stored hashed). The operator can require it for
+# coordinators (they are sent to its set-up after signing in and reach nothing else until it
+# is on) and for the admin (staff without it are sent to the set-up from /admin/).
+INSTALLED_APPS += ["django_otp", "django_otp.plugins.otp_totp"]
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("core.middleware.UserLanguageMiddleware") + 1,
+    "core.two_factor.TwoFactorRequiredMiddleware",
+)
+WKN_REQUIRE_2FA_FOR_COORDINATORS = env_bool("WKN_REQUIRE_2FA_FOR_COORDINATORS")
+WKN_REQUIRE_2FA_FOR_ADMIN = env_bool("WKN_REQUIRE_2FA_FOR_ADMIN")
+OTP_TOTP_ISSUER = os.environ.get("OTP_TOTP_ISSUER", "Willkommensnetz")

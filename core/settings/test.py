@@ -62,3 +62,6 @@ if REDIS_URL and _xdist_worker.startswith("gw"):  # noqa: F405
     REDIS_URL = _parts._replace(path=f"/{_db}").geturl()
     os.environ["REDIS_URL"] = REDIS_URL  # noqa: F405
     CELERY_BROKER_URL = REDIS_URL
+# django-otp slows a device down after a wrong code (1 s, 2 s, 4 s …); tests type a wrong code
+# and then the right one at once. The lock-out (core/lockout.py) stays in force.
+OTP_TOTP_THROTTLE_FACTOR = 0

@@ -1,0 +1,46 @@
+"""The person's account page (``/account/``): one place that leads to everything a person sets
+for themself — name, language and mail (the notifications app's preferences page), password,
+two-factor sign-in, API tokens, their data. It only links (the template reverses the other
+apps' addresses), so core imports nothing above it."""
+
+from __future__ import annotations
+
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse_lazy
+from django.views.decorators.http import require_http_methods
+
+from core import tokens, two_factor
+
+
+@login_required
+@require_http_methods(["GET"])
+def account(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    return render(
+        request,
+        "account/account.html",
+        {
+            "two_factor_enabled": two_factor.two_factor_enabled(user),
+            "token_count": tokens.tokens_of(user).count(),
+        },
+    )
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """Django's password change (old password, new one twice, the validators), in our layout;
+    the session stays signed in, other sessions end (Django's session hash)."""
+
+    template_name = "account/password_change.html"
+    success_url = reverse_lazy("password-change-done")
+
+    def form_invalid(self, form):
+        response = super().form_invalid(form)
+        response.status_code = 400
+        return response
+
+
+class PasswordChangeDoneView(auth_views.PasswordChangeDoneView):
+    template_name = "account/password_change_done.html"
