@@ -12,6 +12,7 @@ urlpatterns = [
     path("", include("core.web_urls")),
     path("", include("notifications.web_urls")),
     path("", include("workflows.urls")),
+    path("", include("network.urls_public")),
 ]
 
 if getattr(settings, "DEV_MAIL_VIEWER", False):  # `make run` only: what the embedded default "sent"

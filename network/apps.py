@@ -9,3 +9,10 @@ class NetworkConfig(AppConfig):
 
     name = "network"
     verbose_name = _("Network life")
+
+    def ready(self) -> None:
+        # The start page's own sections (news, events); good practices come from the layer
+        # above (notifications/public_sections.py), see network/public_sections.py.
+        from .public_sections import register_network_sections
+
+        register_network_sections()

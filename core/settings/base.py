@@ -337,3 +337,8 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# Awareness material (network/uploads.py): the largest file a partner may upload, in bytes.
+# Stored in the default storage (MEDIA_ROOT under var/, outside the static root) and only ever
+# served as a download by a view that checks who may see it.
+MATERIAL_MAX_UPLOAD_BYTES = int(os.environ.get("MATERIAL_MAX_UPLOAD_BYTES", str(10 * 1024 * 1024)))
