@@ -3,6 +3,7 @@ from csp.decorators import csp_update
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from . import views, views_history, views_personal_data, views_search, views_stats, views_transitions
+from . import views_public
 
 v1 = [
     path("auth/token/", views.TokenView.as_view(), name="token"),
@@ -64,6 +65,10 @@ v1 = [
     path("me/", views.MeView.as_view(), name="me"),
     path("me/export/", views_personal_data.MeExportView.as_view(), name="me-export"),
     path("me/erasure/", views_personal_data.MeErasureView.as_view(), name="me-erasure"),
+    path("materials/", views_public.MaterialListView.as_view(), name="material-list"),
+    path("materials/<str:pk>/", views_public.MaterialDetailView.as_view(), name="material-detail"),
+    path("news/", views_public.NewsListView.as_view(), name="news-list"),
+    path("news/<str:pk>/", views_public.NewsDetailView.as_view(), name="news-detail"),
 ]
 
 app_name = "api"

@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("notifications.web_urls")),
     path("", include("workflows.urls")),
     path("", include("network.urls_events")),
+    path("", include("network.urls_public")),
 ]
 
 if getattr(settings, "DEV_MAIL_VIEWER", False):  # `make run` only: what the embedded default "sent"

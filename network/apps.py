@@ -15,3 +15,8 @@ class NetworkConfig(AppConfig):
         from .data_rights_events import register_personal_data
 
         register_personal_data()
+        # The start page's own sections (news, events); good practices come from the layer
+        # above (notifications/public_sections.py), see network/public_sections.py.
+        from .public_sections import register_network_sections
+
+        register_network_sections()

@@ -29,3 +29,9 @@ class NotificationsConfig(AppConfig):
         from .data_rights import register_personal_data
 
         register_personal_data()
+
+        # The public start page: the latest good practices and the page itself as `/` for
+        # visitors (network and workflows never import each other).
+        from .public_sections import register as register_public_sections
+
+        register_public_sections()

@@ -119,3 +119,19 @@ def on_demo_history_loaded(hook: Callable[[], None]) -> None:
 def demo_history_loaded() -> None:
     for hook in _demo_history_hooks:
         hook()
+
+
+# --- the public start page ----------------------------------------------------------------------
+
+_public_home: list[Callable[[Any], Any]] = []  # at most one
+
+
+def provide_public_home(view: Callable[[Any], Any]) -> None:
+    """What ``/`` shows visitors who are not signed in (the network's public start page,
+    plugged in by the layer above; ``network`` itself may not be imported here). Without one,
+    ``/`` sends visitors to the good-practice catalogue."""
+    _public_home[:] = [view]
+
+
+def public_home() -> Callable[[Any], Any] | None:
+    return _public_home[0] if _public_home else None

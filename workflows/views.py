@@ -27,6 +27,7 @@ from core.models import TargetGroup
 
 from . import editorial, history, permissions, recommendations, selectors, services, views_editorial
 from .form_submit import form_submit
+from . import hooks
 from .forms import (
     AssignForm,
     ChallengeFilterForm,
@@ -68,9 +69,13 @@ def _visible_or_404(user: Any, pk: Any) -> Challenge:
 
 
 def my_work(request: HttpRequest) -> HttpResponse:
-    """What needs me now. Visitors who are not signed in see the public catalogue instead."""
+    """What needs me now. Visitors who are not signed in see the public start page instead
+    (``hooks.provide_public_home``), or the public catalogue when none is plugged in."""
     user = request.user
     if not user.is_authenticated:
+        public_home = hooks.public_home()
+        if public_home is not None:
+            return public_home(request)
         return redirect("good-practice-catalogue")
     work = selectors.my_work_for(user, size=MY_WORK_SIZE)
     for event in work.activity:

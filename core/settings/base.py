@@ -353,3 +353,7 @@ MIDDLEWARE.insert(
 WKN_REQUIRE_2FA_FOR_COORDINATORS = env_bool("WKN_REQUIRE_2FA_FOR_COORDINATORS")
 WKN_REQUIRE_2FA_FOR_ADMIN = env_bool("WKN_REQUIRE_2FA_FOR_ADMIN")
 OTP_TOTP_ISSUER = os.environ.get("OTP_TOTP_ISSUER", "Willkommensnetz")
+# Awareness material (network/uploads.py): the largest file a partner may upload, in bytes.
+# Stored in the default storage (MEDIA_ROOT under var/, outside the static root) and only ever
+# served as a download by a view that checks who may see it.
+MATERIAL_MAX_UPLOAD_BYTES = int(os.environ.get("MATERIAL_MAX_UPLOAD_BYTES", str(10 * 1024 * 1024)))

@@ -42,6 +42,10 @@ def test_the_schema_validates_without_warnings(tmp_path):
         "/api/v1/me/",
         "/api/v1/me/export/",
         "/api/v1/me/erasure/",
+        "/api/v1/materials/",
+        "/api/v1/materials/{id}/",
+        "/api/v1/news/",
+        "/api/v1/news/{id}/",
     } == paths
     for name in TRANSITIONS:
         transition = schema["paths"][f"/api/v1/challenges/{{id}}/transitions/{name}/"]["post"]

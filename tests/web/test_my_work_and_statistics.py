@@ -22,9 +22,10 @@ def _section(body: str, heading_id: str) -> str:
     return body[start:end]
 
 
-def test_anonymous_home_is_the_catalogue(db):
+def test_anonymous_home_is_the_public_start_page(db):
+    # Issue 13: visitors get the network's public start page at /, signed-in people their work.
     response = Client().get("/")
-    assert response.status_code == 302 and response["Location"] == "/good-practices/"
+    assert response.status_code == 200 and 'id="h-partners"' in response.content.decode()
 
 
 def test_group_members_see_what_waits_on_their_groups(network, sign_in):
