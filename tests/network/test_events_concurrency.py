@@ -43,7 +43,7 @@ def _form(email: str) -> dict[str, str]:
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks need PostgreSQL")
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)  # content types survive the flush for the serialized tests after these
 def test_twenty_parallel_registrations_for_the_last_seat_confirm_exactly_one(network):
     event = make_event(network, capacity=3)
     register(event, email="eins@example.org")
@@ -60,7 +60,7 @@ def test_twenty_parallel_registrations_for_the_last_seat_confirm_exactly_one(net
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks need PostgreSQL")
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)  # content types survive the flush for the serialized tests after these
 def test_twenty_parallel_registrations_of_one_address_leave_one_row(network):
     event = make_event(network, capacity=50)
 
