@@ -253,7 +253,7 @@ class PreparedQuery:
         return chosen
 
     def apply_capped(
-        self, queryset: QuerySet, *, candidates: int = CANDIDATES, budget: int = CANDIDATE_BUDGET,
+        self, queryset: QuerySet, *, candidates: int | None = None, budget: int | None = None,
         prefix: str = "search_entry__",
     ) -> QuerySet:
         """Like ``apply`` for a few best matches (suggestions): only documents of the rarest
@@ -262,7 +262,8 @@ class PreparedQuery:
         finer rank (``search_rank``)."""
         if self.empty:
             return queryset.none().annotate(search_rank=Value(0.0, output_field=FloatField()))
-        concepts = self.candidate_concepts(budget)
+        candidates = CANDIDATES if candidates is None else candidates
+        concepts = self.candidate_concepts(CANDIDATE_BUDGET if budget is None else budget)
         inner = queryset.filter(self.match_expression(prefix, concepts))
         if connection.vendor == "postgresql":
             inner = (
