@@ -8,6 +8,7 @@ filing suggestions. Not part of the test suite; timings are never asserted.
 
 from __future__ import annotations
 
+import datetime
 import json
 import os
 import random
@@ -42,10 +43,24 @@ def p95(fn, repeat=REPEAT):
     return samples[len(samples) // 2], samples[int(len(samples) * 0.95) - 1]
 
 
+def _copy(cursor, model, objects):
+    """COPY unsaved ``objects`` (primary keys set) into their table."""
+    fields = model._meta.concrete_fields
+    sql = f"COPY {model._meta.db_table} ({', '.join(f.column for f in fields)}) FROM STDIN"
+    with cursor.cursor.copy(sql) as copy:
+        for obj in objects:
+            copy.write_row([f.get_db_prep_save(getattr(obj, f.attname), connection)
+                            for f in fields])
+
+
 def seed(rows):
+    """``rows`` challenges (the judged set's texts, repeated, with a running number in the
+    title) with their search entries and vocabulary, loaded by COPY in batches of 20,000."""
+    from django.utils import timezone
+
     from core.models import Membership, Organisation, Region, TargetGroup, Topic, User
     from workflows.models import Challenge
-    from workflows.search.index import DOCUMENT_COUNT, _analysed, _join
+    from workflows.search.index import DOCUMENT_COUNT, _entry_values
     from workflows.search.models import ChallengeSearch, Scope, SearchTerm
 
     texts = json.loads((DATA / "challenges.json").read_text(encoding="utf-8"))
@@ -57,53 +72,98 @@ def seed(rows):
                                     is_coordinator=True)
     Membership.objects.create(user=user, organisation=org)
     rng = random.Random(7)
-    analysed = [_analysed(t["title"], [t["description"]]) for t in texts]
     vocabulary: Counter[str] = Counter()
     states = ["reported", "analysed", "approach_proposed", "trialled", "evaluated", "closed"]
-    batch, entries = [], []
-    for i in range(rows):
-        k = rng.randrange(len(texts))
-        batch.append(Challenge(
-            title=f"{texts[k]['title']} ({i})", description=texts[k]["description"],
-            topic=rng.choice(topics), region=rng.choice(regions), organisation=org,
-            reporter=user, state=rng.choice(states),
-            visibility="restricted" if i % 5 == 0 else "network",
-        ))
-        title_terms, all_terms = analysed[k]
-        entries.append((title_terms, all_terms))
-        vocabulary.update(all_terms)
-        if len(batch) == 5000 or i == rows - 1:
-            created = Challenge.objects.bulk_create(batch)
-            ChallengeSearch.objects.bulk_create([
-                ChallengeSearch(challenge_id=c.pk, title_terms=_join(t), terms=_join(a))
-                for c, (t, a) in zip(created, entries)
-            ])
-            Challenge.target_groups.through.objects.bulk_create([
-                Challenge.target_groups.through(challenge_id=c.pk, targetgroup_id=tg.pk)
-                for c in created
-            ])
-            batch, entries = [], []
-            print(f"  {i + 1} challenges", file=sys.stderr)
+    now = timezone.now()
+    through = Challenge.target_groups.through
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT coalesce(max(id), 0) FROM workflows_challenge")
+        first_id = cursor.fetchone()[0] + 1
+    batch = 20_000
+    for start in range(0, rows, batch):
+        challenges, entries, links = [], [], []
+        for i in range(start, min(start + batch, rows)):
+            k = rng.randrange(len(texts))
+            title = f"{texts[k]['title']} ({i})"
+            pk = first_id + i
+            created = now - datetime.timedelta(minutes=rows - i)
+            challenges.append(Challenge(
+                pk=pk, title=title, description=texts[k]["description"],
+                topic_id=rng.choice(topics).pk, region_id=rng.choice(regions).pk,
+                organisation_id=org.pk, reporter_id=user.pk, state=rng.choice(states),
+                visibility="restricted" if i % 5 == 0 else "network",
+                state_entered_at=created, created_at=created, updated_at=created,
+            ))
+            values = _entry_values(title, [texts[k]["description"]])
+            vocabulary.update(values["terms"].split())
+            entries.append(ChallengeSearch(challenge_id=pk, indexed_at=now, **values))
+            links.append((pk, tg.pk))
+        with connection.cursor() as cursor:
+            _copy(cursor, Challenge, challenges)
+            _copy(cursor, ChallengeSearch, entries)
+            with cursor.cursor.copy(
+                f"COPY {through._meta.db_table} (challenge_id, targetgroup_id) FROM STDIN"
+            ) as copy:
+                for row in links:
+                    copy.write_row(row)
+        print(f"  {min(start + batch, rows)} challenges", file=sys.stderr)
     vocabulary[DOCUMENT_COUNT] = rows
     SearchTerm.objects.bulk_create(
         [SearchTerm(scope=Scope.CHALLENGE, term=t, documents=n) for t, n in vocabulary.items()],
-        ignore_conflicts=True,
+        ignore_conflicts=True, batch_size=5000,
     )
     with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT setval(pg_get_serial_sequence('workflows_challenge', 'id'), %s)",
+            [first_id + rows],
+        )
         cursor.execute("ANALYZE")
-    return user, topics, regions
+    return user
+
+
+def _seeded(rows) -> bool:
+    """BENCH_KEEP=1: whether the kept test database of an earlier run holds ``rows``."""
+    import psycopg
+
+    settings = connection.settings_dict
+    try:
+        with psycopg.connect(
+            host=settings["HOST"] or None, port=settings["PORT"] or None,
+            user=settings["USER"], dbname=connection.creation._get_test_db_name(),
+        ) as conn:
+            found = conn.execute(
+                "SELECT count(*) FROM workflows_challenge WHERE organisation_id = "
+                "(SELECT id FROM core_organisation WHERE name = 'Bench')"
+            ).fetchone()[0]
+    except psycopg.Error:
+        return False
+    return found == rows
 
 
 def main() -> int:
     setup_test_environment()
-    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
+    keep = os.environ.get("BENCH_KEEP") == "1"
+    old_name = connection.settings_dict["NAME"]
+    if keep and _seeded(ROWS):
+        connection.close()
+        connection.settings_dict["NAME"] = connection.creation._get_test_db_name()
+        from core.models import User
+
+        user = User.objects.get(email="b@example.org")
+    else:
+        old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
+        user = seed(ROWS)
+    from core.models import Topic
+
+    topics = list(Topic.objects.all())
     try:
-        user, topics, _regions = seed(ROWS)
         client = Client()
         client.force_login(user)
         topic = topics[0].pk
         rows = []
         for label, url in [
+            ("API: no search, state=reported&topic=… (the list's own floor)",
+             f"/api/v1/challenges/?state=reported&topic={topic}&page_size=50"),
             ("API: search=Anerkennung Pflegekräfte&state=reported&topic=…",
              f"/api/v1/challenges/?search=Anerkennung%20Pflegekr%C3%A4fte&state=reported&topic={topic}&page_size=50"),
             ("API: search=Wohnung&state=analysed&topic=…",
@@ -125,7 +185,8 @@ def main() -> int:
         for label, median, high in rows:
             print(f"| {label} | {median:.0f} | {high:.0f} |")
     finally:
-        connection.creation.destroy_test_db(old_name, verbosity=0)
+        if not keep:
+            connection.creation.destroy_test_db(old_name, verbosity=0)
     return 0
 
 

@@ -134,3 +134,63 @@ def test_search_reindex_command_fills_missing_entries(corpus):
     assert found("Anerkennung") == []
     call_command("search_reindex", stdout=__import__("io").StringIO())
     assert found("Anerkennung") == [challenge.title]
+
+
+def test_the_stored_vector_weighs_title_description_and_the_rest(network, corpus):
+    challenge = corpus("Anerkennung dauert", "Die Wohnung fehlt.")
+    advance(challenge, State.ANALYSED, actor=network.coordinator, group=network.group)
+    literal = index.vector_literal(*index.challenge_texts(challenge))
+    assert "'anerkenn':1A" in literal
+    assert "'wohnung':" in literal and literal.split("'wohnung':")[1].split()[0].endswith("B")
+    # the analysis' root causes come after, with weight C
+    assert any(p.endswith("C") for p in literal.split("'unterlag':")[1].split()[0].split(","))
+
+
+def test_postgresql_keeps_the_weighted_vector_current(network, corpus):
+    from django.db import connection
+
+    from workflows.search.analysis import stem
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the vector is PostgreSQL's; SQLite matches the term columns")
+    challenge = corpus("Busverbindung fehlt", "Nachts fährt nichts.")
+    services.challenge_update(actor=network.partner, challenge=challenge, title="Nachtbus fehlt")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT vector @@ %s::tsquery, vector @@ %s::tsquery, vector @@ %s::tsquery "
+            "FROM workflows_challengesearch WHERE challenge_id = %s",
+            [f"'{stem('Nachtbus')}':A", f"'{stem('Busverbindung')}'", f"'{stem('nachts')}':B",
+             challenge.pk],
+        )
+        assert cursor.fetchone() == (True, False, True)
+
+
+def test_capped_candidates_come_from_the_rarest_concepts():
+    first = query.Concept("schufa", 1.0, [query.Alternative(("schufa",))])
+    second = query.Concept("vermiet", 1.0, [query.Alternative(("vermiet",))])
+    common = query.Concept("wohnung", 1.0, [query.Alternative(("wohnung",)),
+                                            query.Alternative(("unterkunft",))])
+    prepared = query.PreparedQuery(
+        scope="challenge", concepts=[common, second, first], idf={},
+        df={"schufa": 10, "vermiet": 40, "wohnung": 900, "unterkunft": 300},
+    )
+    assert [c.key for c in prepared.candidate_concepts(100)] == ["schufa", "vermiet"]
+    assert [c.key for c in prepared.candidate_concepts(5)] == ["schufa"]  # at least one
+    assert len(prepared.candidate_concepts(10_000)) == 3
+
+
+def test_suggestions_rank_only_candidates_of_the_rare_words(network, corpus, monkeypatch):
+    from workflows.search import suggest
+
+    rare = corpus("Vermieter verlangen Schufa", "Ohne Schufa keine Wohnung.")
+    for n in range(3):
+        corpus(f"Wohnung gesucht {n}", "Die Wohnung ist zu teuer.")
+    found_all = suggest.similar_challenges(
+        network.coordinator, title="Wohnung ohne Schufa", description="Wohnung"
+    )
+    assert found_all[0] == rare and len(found_all) == 4
+    # With a budget of one document only the rare word's documents are candidates.
+    monkeypatch.setattr(query, "CANDIDATE_BUDGET", 1)
+    assert suggest.similar_challenges(
+        network.coordinator, title="Wohnung ohne Schufa", description="Wohnung"
+    ) == [rare]

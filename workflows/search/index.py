@@ -21,9 +21,34 @@ from .models import Scope
 DOCUMENT_COUNT = ""  # the vocabulary row that counts documents
 
 
+MAX_POSITION = 16383  # PostgreSQL's largest tsvector position
+WEIGHTS = ("A", "B", "C")  # title, the first body text (description, problem), the rest
+
+
 def _join(values: Iterable[str]) -> str:
     values = list(values)
     return f" {' '.join(values)} " if values else ""
+
+
+def vector_literal(title: str, body: list[str]) -> str:
+    """The weighted ``tsvector`` of a document as PostgreSQL reads it: each term once per
+    field it occurs in, at the position of its first appearance there, with the field's
+    weight (``'arzt':1A,12B 'anerkenn':2A``)."""
+    positions: dict[str, list[str]] = {}
+    position = 0
+    for weight, texts in zip(WEIGHTS, ([title], body[:1], body[1:]), strict=True):
+        seen: set[str] = set()
+        for text in texts:
+            for term in terms(text or ""):
+                if term in seen:
+                    continue
+                seen.add(term)
+                position = min(position + 1, MAX_POSITION)
+                positions.setdefault(term[:100], []).append(f"{position}{weight}")
+    return " ".join(
+        "'" + term.replace("\\", "\\\\").replace("'", "''") + "':" + ",".join(at)
+        for term, at in positions.items()
+    )
 
 
 def challenge_texts(challenge) -> tuple[str, list[str]]:
@@ -58,6 +83,16 @@ def _has(obj, name: str) -> bool:
     except Exception:  # RelatedObjectDoesNotExist of a missing one-to-one row
         return False
     return True
+
+
+def _entry_values(title: str, body: list[str]) -> dict[str, str]:
+    """The stored columns of one document."""
+    title_terms, all_terms = _analysed(title, body)
+    return {
+        "title_terms": _join(title_terms),
+        "terms": _join(all_terms),
+        "vector": vector_literal(title, body),
+    }
 
 
 def _analysed(title: str, body: list[str]) -> tuple[list[str], list[str]]:
@@ -99,15 +134,10 @@ def _count(registry, scope: str, added: set[str], removed: set[str], new_documen
 
 def _store(registry, model_name: str, key: str, obj, scope: str, title: str, body: list[str]):
     Entry = registry.get_model("workflows", model_name)
-    title_terms, all_terms = _analysed(title, body)
-    entry = Entry.objects.filter(**{key: obj.pk}).first()
+    entry = Entry.objects.filter(**{key: obj.pk}).only("terms").first()
+    values = {**_entry_values(title, body), "indexed_at": timezone.now()}
     old = set((entry.terms if entry else "").split())
-    new = set(all_terms)
-    values = {
-        "title_terms": _join(title_terms),
-        "terms": _join(all_terms),
-        "indexed_at": timezone.now(),
-    }
+    new = set(values["terms"].split())
     if entry is None:
         Entry.objects.create(**{key: obj.pk}, **values)
     else:
@@ -160,11 +190,9 @@ def rebuild(*, registry=global_apps, progress=None) -> dict[str, int]:
                 "approaches", "trials", "evaluations"
             )
         for obj in queryset.iterator(chunk_size=500):
-            title_terms, all_terms = _analysed(*texts(obj))
-            vocabulary.update(all_terms)
-            batch.append(
-                Entry(**{key: obj.pk}, title_terms=_join(title_terms), terms=_join(all_terms))
-            )
+            values = _entry_values(*texts(obj))
+            vocabulary.update(values["terms"].split())
+            batch.append(Entry(**{key: obj.pk}, **values))
             n += 1
             if len(batch) >= 500:
                 Entry.objects.bulk_create(batch)

@@ -11,6 +11,23 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
+class TermsVectorField(models.TextField):
+    """The analysed terms as a weighted ``tsvector`` on PostgreSQL (``'arzt':1A,9B``: A title,
+    B description, C the rest), which a GIN index reads and ``@@`` matches. Other databases
+    keep nothing here: SQLite matches the space-delimited term columns instead."""
+
+    def db_type(self, connection):
+        return "tsvector" if connection.vendor == "postgresql" else super().db_type(connection)
+
+    def get_db_prep_value(self, value, connection, prepared=False):
+        if connection.vendor != "postgresql":
+            return ""
+        return super().get_db_prep_value(value, connection, prepared) or ""
+
+    def get_placeholder(self, value, compiler, connection):
+        return "%s::tsvector" if connection.vendor == "postgresql" else "%s"
+
+
 class Scope(models.TextChoices):
     CHALLENGE = "challenge", _("challenges")
     GOOD_PRACTICE = "good_practice", _("good practices")
@@ -28,6 +45,7 @@ class ChallengeSearch(models.Model):
     )
     title_terms = models.TextField(blank=True)
     terms = models.TextField(blank=True)  # title, description, analysis, approaches, lessons
+    vector = TermsVectorField(blank=True, default="")
     indexed_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -44,6 +62,7 @@ class GoodPracticeSearch(models.Model):
     )
     title_terms = models.TextField(blank=True)
     terms = models.TextField(blank=True)  # every text field of the record
+    vector = TermsVectorField(blank=True, default="")
     indexed_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

@@ -8,9 +8,16 @@ own at half weight, so "Pflegefachkräfte" also finds "Fachkräfte in der Pflege
 
 A document matches when it holds any alternative of any concept. Its rank adds, per concept,
 the best of its alternatives, weighted by where it occurs (title 3, elsewhere 1) and by how rare
-the term is (inverse document frequency from the vocabulary). PostgreSQL finds the candidates
-through a GIN index on the terms (``simple`` configuration); SQLite matches the same terms as
-space-delimited words. Both compute the same rank, so both give the same order.
+the term is (inverse document frequency from the vocabulary). On PostgreSQL every test reads the
+stored weighted ``tsvector`` (``index.vector_literal``; weight A is the title): matching is
+``vector @@ tsquery`` through its GIN index, and the rank's "in the title" is the weight-restricted
+``'term':A`` — a lookup in the vector, not a scan of text. SQLite matches the same terms as
+space-delimited words in the term columns. Both compute the same rank, so both give the same
+order.
+
+Suggestions (``apply_capped``) rank only a few candidates: those holding the rarest concepts of
+the text (up to ``CANDIDATE_BUDGET`` documents by the vocabulary's counts), of which PostgreSQL's
+``ts_rank_cd`` keeps the best ``CANDIDATES`` for the finer rank.
 """
 
 from __future__ import annotations
@@ -48,6 +55,10 @@ TYPO_MIN_SIMILARITY = 0.4
 TYPO_CANDIDATES = 3
 MAX_QUERY_LENGTH = 500
 MAX_TYPO_LOOKUPS = 3  # one query each
+# Capped searches (suggestions): candidates from the rarest concepts up to about this many
+# documents, of which the best CANDIDATES by PostgreSQL's ts_rank_cd get the finer rank.
+CANDIDATE_BUDGET = 2_000
+CANDIDATES = 200
 
 
 @dataclass(frozen=True)
@@ -146,6 +157,7 @@ class PreparedQuery:
     scope: str
     concepts: list[Concept]
     idf: dict[str, float]
+    df: dict[str, int] = field(default_factory=dict)  # documents holding each term
 
     @property
     def empty(self) -> bool:
@@ -157,7 +169,14 @@ class PreparedQuery:
     def _alt_idf(self, alternative: Alternative) -> float:
         return sum(self.idf.get(t, 0.0) for t in alternative.terms) / len(alternative.terms)
 
-    def _condition(self, prefix: str, column: str, alternative: Alternative) -> Q:
+    def _condition(self, prefix: str, column: str, alternative: Alternative) -> Q | Expression:
+        """The document holds every term of ``alternative`` (in its title: ``title_terms``)."""
+        if connection.vendor == "postgresql":
+            restrict = ":A" if column == "title_terms" else ""
+            return VectorMatch(
+                F(f"{prefix}vector"),
+                " & ".join(f"'{t}'{restrict}" for t in alternative.terms),
+            )
         return reduce(
             lambda a, b: a & b,
             (Q(**{f"{prefix}{column}__contains": f" {t} "}) for t in alternative.terms),
@@ -186,14 +205,25 @@ class PreparedQuery:
             )
         return total
 
-    def match_expression(self, prefix: str) -> Q | Expression:
-        alternatives = [a for c in self.concepts for a in c.alternatives]
+    def _match_sets(self, concepts: list[Concept] | None) -> list[tuple[str, ...]]:
+        """The term sets any of which makes a document match one of ``concepts``."""
+        concepts = self.concepts if concepts is None else concepts
+        return list(dict.fromkeys(a.terms for c in concepts for a in c.alternatives))
+
+    def tsquery(self, concepts: list[Concept] | None = None) -> str:
+        """PostgreSQL: any match of any of ``concepts`` (all by default)."""
+        return " | ".join(
+            "(" + " & ".join(f"'{t}'" for t in terms) + ")"
+            for terms in self._match_sets(concepts)
+        )
+
+    def match_expression(self, prefix: str, concepts: list[Concept] | None = None) -> Q | Expression:
+        sets = self._match_sets(concepts)
+        if not sets:
+            return Q(pk__in=[])
         if connection.vendor == "postgresql":
-            tsquery = " | ".join(
-                "(" + " & ".join(f"'{t}'" for t in a.terms) + ")" for a in alternatives
-            )
-            return TermsMatch(F(f"{prefix}terms"), tsquery)
-        return reduce(or_, (self._condition(prefix, "terms", a) for a in alternatives))
+            return VectorMatch(F(f"{prefix}vector"), self.tsquery(concepts))
+        return reduce(or_, (self._condition(prefix, "terms", Alternative(t)) for t in sets))
 
     def apply(self, queryset: QuerySet, *, prefix: str = "search_entry__") -> QuerySet:
         """``queryset`` narrowed to matching rows, annotated with ``search_rank``."""
@@ -203,13 +233,58 @@ class PreparedQuery:
             search_rank=self.rank_expression(prefix)
         )
 
+    def candidate_concepts(self, budget: int) -> list[Concept]:
+        """The rarest matching concepts whose documents together stay within ``budget``
+        (by the vocabulary's counts, at least the rarest one): the candidates of a capped
+        search. A document that holds only commoner words of a long text is rarely what it
+        is about."""
+        def documents(c: Concept) -> int:
+            return sum(min(self.df.get(t, 0) for t in a.terms) for a in c.alternatives)
+
+        matching = sorted(self.concepts, key=lambda c: (documents(c), c.key))
+        chosen: list[Concept] = []
+        total = 0
+        for concept in matching:
+            n = documents(concept)
+            if chosen and total + n > budget:
+                break
+            chosen.append(concept)
+            total += n
+        return chosen
+
+    def apply_capped(
+        self, queryset: QuerySet, *, candidates: int | None = None, budget: int | None = None,
+        prefix: str = "search_entry__",
+    ) -> QuerySet:
+        """Like ``apply`` for a few best matches (suggestions): only documents of the rarest
+        concepts (``candidate_concepts``) are candidates; on PostgreSQL ``ts_rank_cd`` over
+        the GIN index's matches keeps the best ``candidates`` of them, and only those get the
+        finer rank (``search_rank``)."""
+        if self.empty:
+            return queryset.none().annotate(search_rank=Value(0.0, output_field=FloatField()))
+        candidates = CANDIDATES if candidates is None else candidates
+        concepts = self.candidate_concepts(CANDIDATE_BUDGET if budget is None else budget)
+        inner = queryset.filter(self.match_expression(prefix, concepts))
+        if connection.vendor == "postgresql":
+            inner = (
+                inner.annotate(coarse_rank=CoverDensityRank(F(f"{prefix}vector"),
+                                                            self.tsquery(concepts)))
+                .order_by("-coarse_rank", "-pk")
+                .values("pk")[:candidates]
+            )
+            queryset = queryset.filter(pk__in=inner)
+        else:
+            queryset = inner
+        return queryset.annotate(search_rank=self.rank_expression(prefix))
+
     def snippet(self, text: str, *, words: int = 30) -> SafeString:
         """An escaped excerpt of ``text`` around the first match, matches in ``<mark>``."""
         return highlight(text, self.terms(), words=words)
 
 
-class TermsMatch(Expression):
-    """PostgreSQL: the stored terms (as the GIN index reads them) match a ``tsquery``."""
+class VectorMatch(Expression):
+    """PostgreSQL: the stored weighted vector (which the GIN index reads) matches a
+    ``tsquery`` written in the analyser's terms (``'arzt':A & 'anerkenn'``)."""
 
     output_field = BooleanField()
     conditional = True
@@ -232,9 +307,21 @@ class TermsMatch(Expression):
 
     def as_sql(self, compiler, connection):
         column_sql, params = compiler.compile(self.column)
+        return f"{column_sql} @@ %s::tsquery", [*params, self.tsquery]
+
+
+class CoverDensityRank(VectorMatch):
+    """PostgreSQL's ``ts_rank_cd`` of the stored vector for a ``tsquery``, title (A) three
+    times the rest: the coarse rank that picks the candidates of a capped search."""
+
+    output_field = FloatField()
+    conditional = False
+
+    def as_sql(self, compiler, connection):
+        column_sql, params = compiler.compile(self.column)
         return (
-            f"to_tsvector('simple'::regconfig, {column_sql}) @@ "
-            "to_tsquery('simple'::regconfig, %s)",
+            f"ts_rank_cd('{{{BODY_WEIGHT / TITLE_WEIGHT:.3f}, {BODY_WEIGHT / TITLE_WEIGHT:.3f}, "
+            f"{BODY_WEIGHT / TITLE_WEIGHT:.3f}, 1}}'::float4[], {column_sql}, %s::tsquery)",
             [*params, self.tsquery],
         )
 
@@ -296,7 +383,8 @@ def prepare(text: str, *, scope: str = Scope.CHALLENGE, max_concepts: int | None
 
         concepts = sorted(concepts, key=telling, reverse=True)[:max_concepts]
         concepts = [c for c in concepts if telling(c) > 0]
-    return PreparedQuery(scope=scope, concepts=concepts, idf=idfs)
+    frequencies = {t: known.get(t) or 0 for t in idfs}
+    return PreparedQuery(scope=scope, concepts=concepts, idf=idfs, df=frequencies)
 
 
 _WORD_SPLIT = re.compile(r"([^\W\d_]+|\d+)")

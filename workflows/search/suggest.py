@@ -42,7 +42,7 @@ def similar_challenges(
     if exclude is not None:
         # Neither the challenge itself nor those already closed as its duplicates.
         qs = qs.exclude(pk=exclude).exclude(duplicate_of_id=exclude)
-    return list(prepared.apply(qs).order_by("-search_rank", "-created_at", "-id")[:limit])
+    return list(prepared.apply_capped(qs).order_by("-search_rank", "-created_at", "-id")[:limit])
 
 
 def helpful_good_practices(
@@ -60,7 +60,7 @@ def helpful_good_practices(
     qs = selectors.good_practices_visible_to(user).prefetch_related(None).filter(
         status=GoodPractice.Status.PUBLISHED
     )
-    return list(prepared.apply(qs).order_by("-search_rank", "-published_at", "-id")[:limit])
+    return list(prepared.apply_capped(qs).order_by("-search_rank", "-published_at", "-id")[:limit])
 
 
 
