@@ -13,12 +13,13 @@ from typing import Any
 
 from django import forms
 from django.db.models import Model, QuerySet
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from core.models import WorkingGroup
 
-from . import permissions
+from . import permissions, similarity
 from .models import Challenge, State
 from .transitions import TransitionSpec
 
@@ -27,6 +28,44 @@ APPROACH_ROWS = 3  # approaches one form proposes at once; more through the API
 
 def _approach_field(row: int, part: str) -> str:
     return f"approach_{row}_{part}"
+
+
+def link_button_name(row: int) -> str:
+    """The submit button that links approach ``row`` to a record (its value: the record's id)."""
+    return f"link_approach_{row}"
+
+
+class ApproachTitleInput(forms.TextInput):
+    """An approach's title with the existing good-practice records that look like it below.
+
+    While the person types, htmx asks ``good-practice-similar`` for the records; without
+    JavaScript the "look for similar records" button posts the form and the page renders them
+    (``StepForm.offer_similar_records``). Each record has a button that links the approach to it,
+    so the record grows with this approach's trial instead of a new record starting.
+    """
+
+    template_name = "workflows/widgets/approach_title.html"
+
+    def __init__(self, *, row: int, attrs: dict[str, Any] | None = None) -> None:
+        target = f"similar-approach-{row}"
+        super().__init__(attrs={
+            **(attrs or {}),
+            "hx-get": reverse("good-practice-similar"),
+            "hx-trigger": "input changed delay:500ms",
+            "hx-target": f"#{target}",
+            "hx-swap": "innerHTML",
+            "hx-vals": f'{{"row": "{row}"}}',
+            "hx-include": f"#id_{_approach_field(row, 'good_practice')}",
+            "aria-controls": target,
+        })
+        self.row = row
+        self.matches: list[similarity.Match] | None = None
+        self.linked: int | None = None
+
+    def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
+        context = super().get_context(name, value, attrs)
+        context["widget"].update(row=self.row, matches=self.matches, linked=self.linked)
+        return context
 
 
 class StepForm(forms.Form):
@@ -44,6 +83,7 @@ class StepForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.spec = spec
         self.challenge = challenge
+        self.good_practices = good_practices
         self.input_fields = spec.input().fields
         roles = permissions.roles_of(user)
         self.fields["expected_state"] = forms.ChoiceField(
@@ -66,7 +106,8 @@ class StepForm(forms.Form):
             first = row == 0 and field.required
             n = {"n": row + 1}
             self.fields[_approach_field(row, "title")] = forms.CharField(
-                label=_("Approach %(n)d: title") % n, max_length=200, required=first
+                label=_("Approach %(n)d: title") % n, max_length=200, required=first,
+                widget=ApproachTitleInput(row=row) if good_practices is not None else None,
             )
             self.fields[_approach_field(row, "description")] = forms.CharField(
                 label=_("Approach %(n)d: description") % n,
@@ -88,6 +129,23 @@ class StepForm(forms.Form):
             widget=forms.RadioSelect,
             required=False,
         )
+
+    def offer_similar_records(self) -> None:
+        """Show, under each approach title typed so far, the records that look like it (the
+        page's answer without JavaScript; with it, htmx fetches the same list while typing)."""
+        if not self.is_bound or self.good_practices is None:
+            return
+        for row in range(APPROACH_ROWS):
+            field = self.fields.get(_approach_field(row, "title"))
+            if field is None or not isinstance(field.widget, ApproachTitleInput):
+                continue
+            title = (self.data.get(_approach_field(row, "title")) or "")[:200]
+            linked = self.data.get(_approach_field(row, "good_practice")) or ""
+            field.widget.linked = int(linked) if linked.isascii() and linked.isdigit() else None
+            field.widget.matches = (
+                similarity.similar_good_practices(title, among=self.good_practices)
+                if title.strip() else None
+            )
 
     def _field_for(self, name: str, field: serializers.Field, challenge: Challenge, roles) -> forms.Field:
         common = {"label": field.label, "required": field.required}

@@ -15,7 +15,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Count, QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -41,7 +41,7 @@ from .search import query as search_query
 from .search import saved_views
 from .search import suggest as search_suggest
 from .search.models import Scope
-from .step_forms import StepForm
+from .step_forms import APPROACH_ROWS, StepForm, link_button_name
 from .transitions import TRANSITIONS
 
 PAGE_SIZE = 25
@@ -406,12 +406,18 @@ def challenge_step(request: HttpRequest, pk: int, name: str) -> HttpResponse:
     form_kwargs = {"spec": spec, "challenge": challenge, "user": request.user,
                    "good_practices": good_practices}
     status = 200
-    if request.method == "POST":
+    if request.method == "POST" and good_practices is not None and _looks_up(request.POST):
+        # "Look for similar records" or "link to this record": nothing runs yet, the form
+        # comes back with the records that look like each approach (and the link set).
+        form = StepForm(_with_links(request.POST), **form_kwargs)
+        form.offer_similar_records()
+    elif request.method == "POST":
         form = StepForm(request.POST, **form_kwargs)
         status = _post_step(request, challenge, name, form)
         if not status:
             messages.success(request, _("Done: %(step)s.") % {"step": spec.label})
             return redirect(_after_step(request, challenge))
+        form.offer_similar_records()
     else:
         form = StepForm(**form_kwargs)
     template = "workflows/_step_form.html" if request.htmx else "workflows/challenge_step.html"
@@ -420,6 +426,21 @@ def challenge_step(request: HttpRequest, pk: int, name: str) -> HttpResponse:
         {"form": form, "spec": spec, "challenge": challenge, "next": _safe_next(request)},
         status=status,
     )
+
+
+def _looks_up(data: QueryDict) -> bool:
+    return "look_up" in data or any(link_button_name(row) in data for row in range(APPROACH_ROWS))
+
+
+def _with_links(data: QueryDict) -> QueryDict:
+    """The posted form with each "link approach N to this record" choice put into approach N's
+    good-practice field."""
+    data = data.copy()
+    for row in range(APPROACH_ROWS):
+        record = data.get(link_button_name(row))
+        if record:
+            data[f"approach_{row}_good_practice"] = record
+    return data
 
 
 def _post_step(request: HttpRequest, challenge: Challenge, name: str, form: StepForm) -> int:

@@ -19,6 +19,7 @@ from . import editorial, permissions, selectors, services, similarity
 from .form_submit import form_submit
 from .forms_editorial import GoodPracticeEditForm, PublishForm, UnpublishForm
 from .models import GoodPractice
+from .step_forms import APPROACH_ROWS
 
 
 def _record_or_404(user: Any, slug: str) -> GoodPractice:
@@ -158,11 +159,26 @@ def good_practice_unpublish(request: HttpRequest, slug: str) -> HttpResponse:
 
 def good_practice_similar(request: HttpRequest) -> HttpResponse:
     """Records that look like the title typed (``?title=``): offered while an approach is
-    proposed, so it joins an existing record instead of starting a new one."""
-    title = request.GET.get("title", "")[:200]
+    proposed, so it joins an existing record instead of starting a new one.
+
+    From the propose form (``?row=N&approach_N_title=…``) each record comes with a button that
+    links approach N to it; ``approach_N_good_practice`` says which one is linked already."""
+    row = _row(request.GET.get("row"))
+    field = "title" if row is None else f"approach_{row}_title"
+    title = request.GET.get(field, "")[:200]
+    linked = request.GET.get(f"approach_{row}_good_practice", "") if row is not None else ""
     matches = similarity.similar_good_practices(
         title, among=selectors.good_practices_visible_to(request.user)
     ) if title.strip() else []
     return render(
-        request, "workflows/_similar_good_practices.html", {"matches": matches, "title": title}
+        request, "workflows/_similar_good_practices.html",
+        {"matches": matches, "title": title, "row": row,
+         "linked": int(linked) if linked.isascii() and linked.isdigit() else None},
     )
+
+
+def _row(value: str | None) -> int | None:
+    """The approach row of the propose form a request is about; None for anything else."""
+    if value and value.isascii() and value.isdigit() and int(value) < APPROACH_ROWS:
+        return int(value)
+    return None

@@ -19,6 +19,8 @@
   // After htmx swaps a step form in, move the keyboard focus to its error summary, or else to
   // its first field.
   document.addEventListener("htmx:afterSwap", function (event) {
+    // A live region filled while someone types (similar records) never takes the focus.
+    if (event.detail.target && event.detail.target.closest("[aria-live]")) { return; }
     var panel = event.detail.target && event.detail.target.id === "step-panel"
       ? event.detail.target : document.getElementById("step-panel");
     if (panel && panel.contains(event.detail.elt) || (panel && event.detail.target === panel)) {
@@ -26,5 +28,28 @@
       var field = panel.querySelector("input:not([type=hidden]), textarea, select");
       if (field) { field.focus(); }
     }
+  });
+  // "Link approach N to this record": with JavaScript the choice is made in place (the
+  // approach's good-practice field); without it the button posts the form and the page does it.
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest && event.target.closest("[data-link-select]");
+    if (!button) { return; }
+    var select = document.getElementById(button.getAttribute("data-link-select"));
+    if (!select || !select.querySelector('option[value="' + button.value + '"]')) { return; }
+    event.preventDefault();
+    select.value = button.value;
+    select.dispatchEvent(new Event("change", { bubbles: true }));
+    var list = button.closest(".similar-list");
+    if (list) {
+      list.querySelectorAll("[data-link-select][hidden]").forEach(function (b) { b.hidden = false; });
+      list.querySelectorAll("[data-linked-note]").forEach(function (n) { n.remove(); });
+    }
+    var note = document.createElement("strong");
+    note.className = "linked";
+    note.setAttribute("data-linked-note", "");
+    note.setAttribute("data-linked", button.value);
+    note.textContent = button.getAttribute("data-linked-text");
+    button.hidden = true;
+    button.insertAdjacentElement("afterend", note);
   });
 })();
