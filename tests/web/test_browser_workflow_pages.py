@@ -2,7 +2,8 @@
 approach is typed and linked in place; a written recommendation drafted, reviewed from the work
 page, published after confirming, printed (masthead with network, date and address) and
 downloaded as a PDF; the sheet import's preview with per-row errors that imports nothing, then
-a clean sheet imported."""
+a clean sheet imported; a case's history with an edit, an assignment, a referral and a
+reopen."""
 
 from __future__ import annotations
 
@@ -14,7 +15,8 @@ from django.utils import timezone
 
 from core.models import Organisation
 from tests.builders import advance, file_challenge
-from workflows.models import Challenge, State
+from tests.factories import referral_body
+from workflows.models import Challenge, Event, State
 from workflows.models_editorial import Recommendation
 
 from .test_browser import Session, browser  # noqa: F401  (the module-scoped browser fixture)
@@ -155,4 +157,53 @@ def test_import_preview_errors_import_nothing_then_a_clean_sheet_imports(browser
     page.click("main section form button[type=submit]")
     page.wait_for_selector(".message-success")
     assert list(Challenge.objects.values_list("title", flat=True)) == ["Wartezeiten"]
+    session.close()
+
+
+def test_a_case_history_with_an_edit_an_assignment_a_referral_and_a_reopen(browser, live_server, network):  # noqa: F811
+    body = referral_body()
+    challenge = file_challenge(actor=network.partner, organisation=network.org,
+                               title="Anerkennung dauert zu lange")
+    session = Session(browser, live_server.url)
+    page = session.sign_in(network.coordinator.email)
+
+    # An edit of the title.
+    session.go(f"/challenges/{challenge.pk}/edit/")
+    page.fill("#id_title", "Anerkennung dauert viel zu lange")
+    page.click("main form button[type=submit]")
+    page.wait_for_selector(".message-success")
+
+    # An assignment from the facts beside the history.
+    page.select_option(".assign-form select[name=working_group]", str(network.group.pk))
+    page.click(".assign-form button[type=submit]")
+    page.wait_for_selector(".message-success")
+
+    # Closed as a referral: the body is picked from the records the coordinators keep.
+    page.click('a[href$="/step/close/"]')
+    page.wait_for_selector('#step-panel form[action$="/step/close/"]')
+    page.check("input[name=reason][value=referred]")
+    page.select_option("#id_referral_body", str(body.pk))
+    page.click('#step-panel form button[type=submit]')
+    page.wait_for_selector(".message-success")
+    referral = page.locator("dd.referral").inner_text()
+    assert body.name in referral and timezone.localdate().strftime("%d.%m.%Y") in referral
+    assert Event.objects.filter(challenge=challenge, kind=Event.Kind.CHALLENGE_REFERRED).count() == 1
+
+    # Reopened: it had no analysis, so it is "reported" again; the referral stays in the history.
+    page.click('a[href$="/step/reopen/"]')
+    page.wait_for_selector('#step-panel form[action$="/step/reopen/"]')
+    page.fill("#id_reason", "Die Stelle ist nicht zuständig.")
+    page.click('#step-panel form button[type=submit]')
+    page.wait_for_selector(".message-success")
+    assert Challenge.objects.get(pk=challenge.pk).state == State.REPORTED
+    assert page.locator("dd.referral").count() == 0
+
+    timeline = page.locator("ol.timeline")
+    edit = timeline.locator(".timeline-change", has_text="Bearbeitet")
+    assert edit.locator("ins").first.inner_text().strip() == "viel"
+    assignment = timeline.locator(".timeline-change", has_text="Arbeitsgruppe zugewiesen")
+    assert network.group.name in assignment.locator("ins").inner_text()
+    assert timeline.locator(".closure", has_text=body.name).count() == 1
+    assert timeline.locator(".timeline-step", has_text="Die Stelle ist nicht zuständig.").count() == 1
+    session.shot("challenge-history")
     session.close()
