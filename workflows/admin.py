@@ -8,6 +8,7 @@ with the same form and service as the pages (``workflows.admin_steps``).
 import functools
 
 from django.contrib import admin
+from django.db import models
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
@@ -202,6 +203,8 @@ class ReferralBodyAdmin(admin.ModelAdmin):
     list_display = ["name", "contact_email", "website", "is_active"]
     list_filter = ["is_active"]
     search_fields = ["name", "description"]
+    # A website typed without a scheme is https (Django 6's default; no deprecation warning).
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
 
 # Versions are written by the services only; recommendations are written and published on
