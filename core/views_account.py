@@ -5,14 +5,16 @@ apps' addresses), so core imports nothing above it."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse_lazy
-from django.views.decorators.http import require_http_methods
+from django.views import i18n
+from django.views.decorators.http import require_http_methods, require_POST
 
-from core import tokens, two_factor
+from core import services, tokens, two_factor
 
 
 @login_required
@@ -44,3 +46,15 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 
 class PasswordChangeDoneView(auth_views.PasswordChangeDoneView):
     template_name = "account/password_change_done.html"
+
+
+@require_POST
+def set_language(request: HttpRequest) -> HttpResponse:
+    """The header's language switch: Django's own (the cookie, for visitors and this browser),
+    and for a signed-in person the stored language too, so that it follows them to every
+    session and device and their mail."""
+    response = i18n.set_language(request)
+    language = request.POST.get("language", "")
+    if request.user.is_authenticated and language in dict(settings.LANGUAGES):
+        services.user_update_preferences(actor=request.user, preferred_language=language)
+    return response

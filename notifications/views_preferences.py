@@ -35,6 +35,7 @@ def preferences(request: HttpRequest) -> HttpResponse:
                     actor=request.user,
                     preferred_language=data["preferred_language"],
                     display_name=data["display_name"],
+                    time_zone=data["time_zone"] or None,
                 )
                 services.preference_update(
                     actor=request.user, immediate=data["immediate"], digest=data["digest"]
@@ -63,6 +64,7 @@ def preferences(request: HttpRequest) -> HttpResponse:
             initial={
                 "display_name": request.user.display_name,
                 "preferred_language": request.user.preferred_language,
+                "time_zone": request.user.time_zone,
                 "immediate": preference.immediate,
                 "digest": preference.digest,
             }
