@@ -20,6 +20,12 @@ class NotificationsConfig(AppConfig):
         hooks.on_demo_history_loaded(demo.demo_history_settled)
         membership.subscribe()
 
+        # Mail about a person's own account (address change, password reset), announced by
+        # core's account services.
+        from . import account_mail
+
+        account_mail.subscribe()
+
         # Mail about events and registrations, announced by network.hooks.
         from . import events_mail
 
