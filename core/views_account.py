@@ -1,7 +1,7 @@
-"""The person's account page (``/account/``): one place that leads to everything a person sets
-for themself — name, language and mail (the notifications app's preferences page), password,
-two-factor sign-in, API tokens, their data. It only links (the template reverses the other
-apps' addresses), so core imports nothing above it."""
+"""The person's account page (``/account/``): everything a person sets for themself in one
+place — name, address, language and time zone, mail (the notifications app's preferences,
+shown through ``core.account_summary``), password, two-factor sign-in, API tokens, their data
+— each with the way to change it."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from django.urls import reverse_lazy
 from django.views import i18n
 from django.views.decorators.http import require_http_methods, require_POST
 
-from core import services, tokens, two_factor
+from core import account_summary, email_change, services, time_zones, tokens, two_factor
 
 
 @login_required
@@ -25,6 +25,10 @@ def account(request: HttpRequest) -> HttpResponse:
         request,
         "account/account.html",
         {
+            "language": dict(settings.LANGUAGES).get(user.preferred_language, ""),
+            "time_zone": str(time_zones.zone_of(user)).replace("_", " "),
+            "pending_change": email_change.pending_change_of(user),
+            "mail_facts": account_summary.facts_for(user),
             "two_factor_enabled": two_factor.two_factor_enabled(user),
             "token_count": tokens.tokens_of(user).count(),
         },

@@ -26,6 +26,12 @@ class NotificationsConfig(AppConfig):
 
         account_mail.subscribe()
 
+        from core import account_summary
+
+        from .views_preferences import account_facts
+
+        account_summary.register("mail", account_facts)
+
         # Mail about events and registrations, announced by network.hooks.
         from . import events_mail
 

@@ -77,3 +77,15 @@ def with_language(language: str) -> None:
     from django.utils import translation
 
     translation.activate(language)
+
+
+def account_facts(user) -> list[tuple[str, str]]:
+    """What the account page shows of these preferences (registered with
+    ``core.account_summary``); reads only, the defaults when the person never chose."""
+    from .models import Preference
+
+    preference = Preference.objects.filter(user=user).first() or Preference()
+    return [
+        (_("Immediate emails on challenges you follow"), _("on") if preference.immediate else _("off")),
+        (_("Digest"), preference.get_digest_display()),
+    ]
