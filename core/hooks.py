@@ -28,6 +28,10 @@ APPLICATION_DECLINED = "application_declined"  # organisation, actor, reason
 JOIN_REQUESTED = "join_requested"  # request
 JOIN_ADMITTED = "join_admitted"  # request, actor
 JOIN_DECLINED = "join_declined"  # request, actor, reason
+# ... and what the account services announce (core.email_change, core.tasks): duty mails.
+EMAIL_CHANGE_REQUESTED = "email_change_requested"  # change, token
+EMAIL_CHANGED = "email_changed"  # change
+PASSWORD_RESET_REQUESTED = "password_reset_requested"  # user, path, request_id
 KINDS = (
     APPLICATION_RECEIVED,
     APPLICATION_ADMITTED,
@@ -35,6 +39,9 @@ KINDS = (
     JOIN_REQUESTED,
     JOIN_ADMITTED,
     JOIN_DECLINED,
+    EMAIL_CHANGE_REQUESTED,
+    EMAIL_CHANGED,
+    PASSWORD_RESET_REQUESTED,
 )
 
 Subscriber = Callable[..., None]

@@ -46,6 +46,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     preferred_language = models.CharField(
         _("preferred language"), max_length=8, choices=settings.LANGUAGES, default="de"
     )
+    # An IANA zone name (checked by core.services against zoneinfo); pages and mails show
+    # times in it (core.middleware, notifications.mail).
+    time_zone = models.CharField(_("time zone"), max_length=64, default="Europe/Berlin")
     is_coordinator = models.BooleanField(
         _("coordinator"),
         default=False,
@@ -479,3 +482,7 @@ class RecoveryCode(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} ({self.created_at:%Y-%m-%d})"
+
+
+# Requests to change the sign-in address live beside the two-factor codes (core/models_accounts.py).
+from core.models_accounts import EmailChange  # noqa: E402,F401

@@ -8,12 +8,17 @@ known address against 11 ms for an unknown one)."""
 
 from __future__ import annotations
 
+import uuid
+
 from django import forms
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import PasswordResetForm
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils.translation import get_language
+from django.contrib.auth.tokens import default_token_generator
+from django.urls import reverse
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext_lazy as _
 
 from core import lockout
@@ -51,14 +56,22 @@ class ResetRequestForm(PasswordResetForm):
         """Enqueue the lookup and the mail, whatever the address (see the module)."""
         from core.tasks import send_password_reset_mail
 
-        request = request or self.request
-        payload = {
-            "email": self.cleaned_data["email"],
-            "domain": request.get_host(),
-            "use_https": use_https or request.is_secure(),
-            "language": get_language() or "de",
-        }
+        # The link is built on SITE_URL, never on the request's Host header (which a stranger
+        # chooses: "password-reset poisoning"); the mail is in the person's own language.
+        payload = {"email": self.cleaned_data["email"], "request_id": uuid.uuid4().hex}
         transaction.on_commit(lambda: send_password_reset_mail.delay(**payload))
+
+
+def reset_path(user) -> str:
+    """The path of the person's reset link (Django's token: one use, expires after
+    ``PASSWORD_RESET_TIMEOUT``)."""
+    return reverse(
+        "password_reset_confirm",
+        kwargs={
+            "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
+            "token": default_token_generator.make_token(user),
+        },
+    )
 
 
 class ResetRequestView(auth_views.PasswordResetView):

@@ -130,6 +130,7 @@ def core_export(person: User) -> dict[str, Any]:
             "email": person.email,
             "display_name": person.display_name,
             "preferred_language": person.preferred_language,
+            "time_zone": person.time_zone,
             "is_coordinator": person.is_coordinator,
             "is_stakeholder": person.is_stakeholder,
             "is_active": person.is_active,
@@ -153,6 +154,11 @@ def core_export(person: User) -> dict[str, Any]:
         "erasure_requests": [
             {"status": r.status, "requested_at": r.requested_at, "decided_at": r.decided_at}
             for r in ErasureRequest.objects.filter(person=person).order_by("requested_at", "id")
+        ],
+        "email_changes": [
+            {"old_email": c.old_email, "new_email": c.new_email, "status": c.status,
+             "requested_at": c.created_at, "decided_at": c.decided_at}
+            for c in person.email_changes.order_by("created_at", "id")
         ],
         # Whether it is on, never the secret or a code.
         "two_factor": two_factor_export(person),
@@ -277,6 +283,7 @@ def _erase_core(person: ErasedPerson) -> None:
 
     user = person.user
     two_factor_erase(user)
+    user.email_changes.all().delete()  # old and new addresses are personal data
     Membership.objects.filter(user=user).delete()
     user.working_groups.clear()
     WorkingGroup.objects.filter(lead=user).update(lead=None)

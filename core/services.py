@@ -195,13 +195,22 @@ def organisation_decline(
 
 
 def user_update_preferences(
-    *, actor: Any, preferred_language: str | None = None, display_name: str | None = None
+    *,
+    actor: Any,
+    preferred_language: str | None = None,
+    display_name: str | None = None,
+    time_zone: str | None = None,
 ) -> User:
-    """Change the actor's own language and display name (``None`` leaves a value as it is).
-    Raises ``MissingInput`` on an unknown language or an empty or too long name."""
+    """Change the actor's own language, display name and time zone (``None`` leaves a value as
+    it is). Raises ``MissingInput`` on an unknown language or zone, or an empty or too long
+    name."""
+    from core import time_zones
+
     errors: dict[str, list[str]] = {}
     if preferred_language is not None and preferred_language not in dict(settings.LANGUAGES):
         errors.setdefault("preferred_language", []).append(_("Choose German or English."))
+    if time_zone is not None and not time_zones.is_known(time_zone):
+        errors.setdefault("time_zone", []).append(_("Choose a time zone from the list."))
     if display_name is not None:
         _required(errors, "display_name", display_name)
         if len(display_name.strip()) > DISPLAY_NAME_MAX:
@@ -214,6 +223,9 @@ def user_update_preferences(
     if preferred_language is not None and actor.preferred_language != preferred_language:
         actor.preferred_language = preferred_language
         fields.append("preferred_language")
+    if time_zone is not None and actor.time_zone != time_zone:
+        actor.time_zone = time_zone
+        fields.append("time_zone")
     if display_name is not None and actor.display_name != display_name.strip():
         actor.display_name = display_name.strip()
         fields.append("display_name")

@@ -3,8 +3,11 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog
 
+from core import views_account
+
 urlpatterns = [
-    path("i18n/", include("django.conf.urls.i18n")),
+    # Django's language switch, which also stores a signed-in person's choice.
+    path("i18n/setlang/", views_account.set_language, name="set_language"),
     path("admin/", admin.site.urls),
     path("api/", include("api.urls")),
     path("notifications/", include("notifications.urls")),

@@ -5,7 +5,15 @@ The challenge and good-practice pages are in ``workflows.urls``, the preferences
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from core import privacy_views, views, views_account, views_joining, views_tokens, views_two_factor
+from core import (
+    privacy_views,
+    views,
+    views_account,
+    views_email_change,
+    views_joining,
+    views_tokens,
+    views_two_factor,
+)
 from core.password_reset import ResetRequestView
 
 urlpatterns = [
@@ -17,6 +25,12 @@ urlpatterns = [
         "account/password/changed/",
         views_account.PasswordChangeDoneView.as_view(),
         name="password-change-done",
+    ),
+    path("account/email/", views_email_change.email_change_request, name="email-change"),
+    path(
+        "account/email/confirm/<str:token>/",
+        views_email_change.email_change_confirm,
+        name="email-change-confirm",
     ),
     path("account/two-factor/", views_two_factor.two_factor_page, name="two-factor"),
     path("account/two-factor/set-up/", views_two_factor.two_factor_setup, name="two-factor-setup"),

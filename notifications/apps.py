@@ -20,6 +20,18 @@ class NotificationsConfig(AppConfig):
         hooks.on_demo_history_loaded(demo.demo_history_settled)
         membership.subscribe()
 
+        # Mail about a person's own account (address change, password reset), announced by
+        # core's account services.
+        from . import account_mail
+
+        account_mail.subscribe()
+
+        from core import account_summary
+
+        from .views_preferences import account_facts
+
+        account_summary.register("mail", account_facts)
+
         # Mail about events and registrations, announced by network.hooks.
         from . import events_mail
 

@@ -14,7 +14,9 @@ from django.core import signing
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
+
+from core.time_zones import zone_of
 
 UNSUBSCRIBE_SALT = "notifications.unsubscribe"
 UNSUBSCRIBE_SCOPES = ("digest", "immediate")
@@ -67,7 +69,8 @@ def unsubscribe_url(user: Any, scope: str) -> str:
 def render(user: Any, template: str, build: Callable[[], tuple[str, dict[str, Any]]], *,
            unsubscribe_scope: str | None = None, thread: int | None = None,
            reply_to: str | None = None) -> RenderedMail:
-    """Render ``notifications/mail/<template>.{txt,html}`` for ``user`` in their language.
+    """Render ``notifications/mail/<template>.{txt,html}`` for ``user`` in their language and
+    time zone.
 
     ``build`` returns ``(subject, context)``; it is called inside the language override so that
     every string it formats is in the recipient's language. With ``unsubscribe_scope`` the mail
@@ -77,7 +80,7 @@ def render(user: Any, template: str, build: Callable[[], tuple[str, dict[str, An
     language = user.preferred_language or settings.LANGUAGE_CODE
     if language not in dict(settings.LANGUAGES):
         language = settings.LANGUAGE_CODE
-    with translation.override(language):
+    with translation.override(language), timezone.override(zone_of(user)):
         subject, context = build()
         headers: dict[str, str] = thread_headers(thread) if thread else {}
         ctx = {"user": user, "site_url": settings.SITE_URL, "lang": language, **context}

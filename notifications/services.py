@@ -92,17 +92,20 @@ def mail_queue(
     key: str,
     rendered: mail.RenderedMail,
     window_end: datetime.datetime | None = None,
+    to_email: str | None = None,
 ) -> OutgoingMail | None:
     """Record that ``recipient`` must get this mail once and enqueue its sending after commit.
     Returns ``None`` (and changes nothing) when a mail of this kind and key already exists for
-    the recipient: a retried or concurrent decision never queues a second one."""
+    the recipient: a retried or concurrent decision never queues a second one. ``to_email``
+    sends it elsewhere than the recipient's address (an address change: the new one and the
+    old one)."""
     with transaction.atomic():
         outgoing, created = OutgoingMail.objects.get_or_create(
             kind=kind,
             recipient=recipient,
             key=key,
             defaults={
-                "to_email": recipient.email,
+                "to_email": to_email or recipient.email,
                 "subject": rendered.subject,
                 "body_text": rendered.body_text,
                 "body_html": rendered.body_html,

@@ -35,6 +35,7 @@ def preferences(request: HttpRequest) -> HttpResponse:
                     actor=request.user,
                     preferred_language=data["preferred_language"],
                     display_name=data["display_name"],
+                    time_zone=data["time_zone"] or None,
                 )
                 services.preference_update(
                     actor=request.user, immediate=data["immediate"], digest=data["digest"]
@@ -63,6 +64,7 @@ def preferences(request: HttpRequest) -> HttpResponse:
             initial={
                 "display_name": request.user.display_name,
                 "preferred_language": request.user.preferred_language,
+                "time_zone": request.user.time_zone,
                 "immediate": preference.immediate,
                 "digest": preference.digest,
             }
@@ -75,3 +77,15 @@ def with_language(language: str) -> None:
     from django.utils import translation
 
     translation.activate(language)
+
+
+def account_facts(user) -> list[tuple[str, str]]:
+    """What the account page shows of these preferences (registered with
+    ``core.account_summary``); reads only, the defaults when the person never chose."""
+    from .models import Preference
+
+    preference = Preference.objects.filter(user=user).first() or Preference()
+    return [
+        (_("Immediate emails on challenges you follow"), _("on") if preference.immediate else _("off")),
+        (_("Digest"), preference.get_digest_display()),
+    ]

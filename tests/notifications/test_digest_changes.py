@@ -50,14 +50,14 @@ def test_an_edit_is_told_field_by_field_with_before_and_after_in_text_and_html(n
 
     assert sent[network.stakeholder.email].sections["changes"] == 1
     (message,) = mail.outbox
-    assert "== Änderungen und Zuordnungen (1) ==" in message.body
+    assert "== Änderungen und Zuweisungen (1) ==" in message.body
     assert "Petra Partner hat die Herausforderung bearbeitet:" in message.body
     assert "Titel geändert: „Anerkennung dauert zu lange“ → „Anerkennung dauert sechs Monate“" in message.body
     # the long description is abbreviated, not copied whole
     (line,) = [ln for ln in message.body.splitlines() if "Beschreibung geändert" in ln]
     assert line.rstrip().endswith("…“") and len(line) < 2 * digests.wording.CHANGE_VALUE_CHARS + 60
     html = message.alternatives[0][0]
-    assert "Änderungen und Zuordnungen (1)" in html
+    assert "Änderungen und Zuweisungen (1)" in html
     assert "Titel geändert: „Anerkennung dauert zu lange“ → „Anerkennung dauert sechs Monate“" in html
 
 

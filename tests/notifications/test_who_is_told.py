@@ -54,7 +54,7 @@ def test_a_new_challenge_tells_the_coordinators_at_once_with_what_they_need_to_t
     assert f"Thema: {challenge.topic.name_de}" in german.body
     assert f"Region: {challenge.region.name}" in german.body
     assert f"Herausforderung sichten und zuweisen: {settings.SITE_URL}/challenges/{challenge.pk}/#h-steps" in german.body
-    assert "Sie erhalten diese Mail als Koordination des Netzwerks." in german.body
+    assert "Sie erhalten diese E-Mail als Koordination des Netzwerks." in german.body
     (english,) = mails[second.email]
     assert english.subject == "[Willkommensnetz] Anerkennung von Pflegeabschlüssen: new challenge"
     assert f"Topic: {challenge.topic.name_en}" in english.body

@@ -5,11 +5,14 @@ belongs to an account; only the real account gets mail."""
 import re
 
 import pytest
+from django.conf import settings
 from django.core import mail
 from django.test import Client
 
 from core import tasks
 from core.password_reset import RESETS_PER_ADDRESS, RESETS_PER_SOURCE
+from notifications.models import OutgoingMail
+from notifications.services import send_now
 
 pytestmark = pytest.mark.django_db
 
@@ -43,11 +46,48 @@ def test_known_and_unknown_addresses_get_the_same_answer_after_the_same_work(
     assert mail.outbox == []  # nothing was sent while the page answered
     assert [call["email"] for call in enqueued] == [network.partner.email, "niemand@example.org"]
 
-    # the background work: a mail for the real account only
+    # the background work: an outbox row for the real account only, sent by the outbox
     sent = [tasks.send_password_reset_mail(**call) for call in enqueued]
     assert sent == [1, 0]
+    assert mail.outbox == []  # queued, not sent directly
+    (row,) = OutgoingMail.objects.filter(key__startswith="password-reset:")
+    assert (row.recipient, row.to_email) == (network.partner, network.partner.email)
+    send_now([row])
     assert [m.to for m in mail.outbox] == [[network.partner.email]]
-    assert "/password-reset/" in mail.outbox[0].body
+    link = re.search(r"https?://\S+/password-reset/\S+/\S+/", mail.outbox[0].body).group(0)
+    # The link is built on SITE_URL, not on the Host the request named.
+    assert link.startswith(settings.SITE_URL)
+
+
+def test_the_reset_mail_goes_once_in_the_persons_language(network, enqueued):
+    network.partner.preferred_language = "en"
+    network.partner.save(update_fields=["preferred_language"])
+    call = {"email": network.partner.email, "request_id": "r1"}
+    # A redelivered task (at-least-once) queues no second mail for the same request.
+    assert tasks.send_password_reset_mail(**call) == 1
+    assert tasks.send_password_reset_mail(**call) == 1
+    rows = list(OutgoingMail.objects.filter(key__startswith="password-reset:"))
+    assert len(rows) == 1
+    assert rows[0].subject == "Willkommensnetz: choose a new password"
+    # A new request is a new mail.
+    tasks.send_password_reset_mail(email=network.partner.email, request_id="r2")
+    assert OutgoingMail.objects.filter(key__startswith="password-reset:").count() == 2
+
+
+def test_the_reset_link_sets_a_new_password(network, enqueued):
+    tasks.send_password_reset_mail(email=network.partner.email, request_id="r1")
+    (row,) = OutgoingMail.objects.filter(key__startswith="password-reset:")
+    path = re.search(r"/password-reset/[^/\s]+/[^/\s]+/", row.body_text).group(0)
+    client = Client()
+    form_page = client.get(path, follow=True)
+    assert form_page.status_code == 200
+    done = client.post(
+        form_page.redirect_chain[-1][0],
+        {"new_password1": "Ganz-Neu-2026!", "new_password2": "Ganz-Neu-2026!"},
+    )
+    assert done.status_code == 302
+    network.partner.refresh_from_db()
+    assert network.partner.check_password("Ganz-Neu-2026!")
 
 
 def test_requests_for_one_address_are_limited_from_any_source(network, enqueued):

@@ -13,13 +13,17 @@ from workflows.models import GoodPractice, State
 
 @pytest.fixture
 def sign_in():
-    """``sign_in(user)`` → a test client with that user signed in (German unless changed)."""
+    """``sign_in(user)`` → a test client with that user signed in (German unless changed). A
+    ``language`` is stored as the person's own (it wins over the cookie for signed-in people)."""
 
     def _sign_in(user, language: str | None = None) -> Client:
         client = Client()
         client.force_login(user)
         if language:
             client.cookies["django_language"] = language
+            if user.preferred_language != language:
+                user.preferred_language = language
+                user.save(update_fields=["preferred_language"])
         return client
 
     return _sign_in

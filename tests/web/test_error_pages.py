@@ -49,9 +49,10 @@ def test_not_found_is_the_sites_page_in_german_with_ways_back():
 
 
 def test_not_found_in_english_for_a_signed_in_person(network):
+    network.partner.preferred_language = "en"  # signed in: the person's own language
+    network.partner.save(update_fields=["preferred_language"])
     client = Client()
     client.force_login(network.partner)
-    client.cookies["django_language"] = "en"
     html = _page(client, "/no-such-page/", 404)
     assert '<html lang="en">' in html
     assert "Page not found" in html
