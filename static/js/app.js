@@ -15,6 +15,13 @@
       button.addEventListener("click", function () { window.print(); });
     });
     focusErrorSummary(document);
+    // Secondary content (recent activity, long histories) starts folded on a phone; it is
+    // open without JavaScript and on wider screens.
+    if (window.matchMedia && window.matchMedia("(max-width: 640px)").matches) {
+      document.querySelectorAll("details[data-collapse-on-phone]").forEach(function (details) {
+        details.open = false;
+      });
+    }
   });
   // After htmx swaps a step form in, move the keyboard focus to its error summary, or else to
   // its first field.
