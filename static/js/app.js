@@ -19,7 +19,10 @@
     // open without JavaScript and on wider screens.
     if (window.matchMedia && window.matchMedia("(max-width: 640px)").matches) {
       document.querySelectorAll("details[data-collapse-on-phone]").forEach(function (details) {
-        details.open = false;
+        var chosen = Array.prototype.some.call(details.querySelectorAll("select"), function (s) {
+          return s.selectedIndex > 0;
+        });
+        if (!(chosen && details.hasAttribute("data-unless-chosen"))) { details.open = false; }
       });
     }
   });
