@@ -75,6 +75,7 @@ def target_group_recommendations(request: HttpRequest, slug: str) -> HttpRespons
             "records": records,
             "target_groups": TargetGroup.objects.all(),
             "can_write": permissions.can_write_recommendation(request.user),
+            "network_name": settings.NETWORK_NAME,  # the printed page names the network
         },
     )
 

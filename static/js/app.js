@@ -15,6 +15,16 @@
       button.addEventListener("click", function () { window.print(); });
     });
     focusErrorSummary(document);
+    // Secondary content (recent activity, long histories) starts folded on a phone; it is
+    // open without JavaScript and on wider screens.
+    if (window.matchMedia && window.matchMedia("(max-width: 640px)").matches) {
+      document.querySelectorAll("details[data-collapse-on-phone]").forEach(function (details) {
+        var chosen = Array.prototype.some.call(details.querySelectorAll("select"), function (s) {
+          return s.selectedIndex > 0;
+        });
+        if (!(chosen && details.hasAttribute("data-unless-chosen"))) { details.open = false; }
+      });
+    }
   });
   // After htmx swaps a step form in, move the keyboard focus to its error summary, or else to
   // its first field.

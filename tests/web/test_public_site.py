@@ -58,7 +58,7 @@ def test_the_map_draws_every_district_and_city_with_its_count(network):
     assert len(slugs) == 14 and {"harz", "dessau-rosslau", "halle-saale", "magdeburg"} <= slugs
     body = Client().get("/").content.decode()
     svg = body[body.index("<svg"):body.index("</svg>")]
-    assert 'role="img"' in svg and "<title" in svg and "<desc" in svg
+    assert 'role="group"' in svg and "<title" in svg and "<desc" in svg
     assert svg.count("<polygon") == 14
     assert "Harz: 1 Partnerorganisation" in svg
     assert 'href="#region-harz"' in svg and 'id="region-harz"' in body  # the text table

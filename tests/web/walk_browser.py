@@ -1,0 +1,222 @@
+"""The checks the walk runs on every view (one page, one width, one language), in Chromium:
+
+- axe-core (vendored, ``tests/web/vendor``) with the WCAG 2.1 A/AA rules finds no violation;
+- the page does not scroll sideways (``scrollWidth <= innerWidth``; the board scrolls inside);
+- no untranslated text: in German no English msgid of our catalogues that has a different German
+  translation is visible, in English no such German translation, and no template syntax;
+- no request leaves the site's origin (every other origin is aborted and reported);
+- a full-page screenshot ``<role>-<lang>-<width>-<page>.png`` in ``artifacts/screenshots/``.
+
+Shared by the walk (``test_walk.py``, ``make walk``) and its cheap subset in ``make test``."""
+
+from __future__ import annotations
+
+import functools
+import os
+import re
+import time
+from collections import Counter
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+from tests.test_translations import CATALOGUES, parse_po
+
+VENDOR = Path(__file__).resolve().parent / "vendor"
+AXE = VENDOR / "axe.min.js"
+SHOTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
+CHROMIUM = "/usr/bin/chromium"
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+HEIGHTS = {375: 740, 768: 1024, 1280: 900}
+# axe runs at the phone and the desk width, the two ends of our layouts (app.css breaks at 640,
+# 900 and 960 px): with it at 768 too the walk took twice its budget on this machine. The
+# tablet width keeps the scroll, translation and origin checks and its screenshot.
+AXE_WIDTHS = tuple(int(w) for w in os.environ.get("WALK_AXE_WIDTHS", "375,1280").split(","))
+PLACEHOLDER = re.compile(r"%\(\w+\)[sd]|%[sd]|\{\w*\}")
+TEMPLATE_SYNTAX = re.compile(r"\{\{|\{%|\{#|%\(\w+\)s")
+
+
+def launch(playwright):
+    if not Path(CHROMIUM).exists():
+        message = f"{CHROMIUM} is missing: apt-get install -y chromium"
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(message)
+        pytest.skip(message)
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    return playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+
+
+def _phrase(text: str) -> bool:
+    """Long enough to be a phrase that cannot be a German word or a name by chance."""
+    return (
+        len(text) >= 8 and " " in text.strip() and "\n" not in text and "<" not in text
+        and not PLACEHOLDER.search(text)
+    )
+
+
+@functools.cache
+def foreign_phrases() -> dict[str, tuple[str, ...]]:
+    """Per language, the phrases of the other language that must not show: for German the
+    English msgids whose German translation differs, for English those German translations."""
+    english, german = set(), set()
+    for po in CATALOGUES:
+        if po.parts[-3] != "de":
+            continue
+        for entry in parse_po(po):
+            msgid, msgstr = entry["msgid"], (entry["msgstr"] or [""])[0]
+            if not msgid or not msgstr or msgstr == msgid or "msgid_plural" in entry:
+                continue
+            if _phrase(msgid):
+                english.add(msgid)
+            if _phrase(msgstr):
+                german.add(msgstr)
+    # A phrase both languages use (an English msgid that is also another entry's German
+    # translation, "Open Data" and the like) proves nothing either way.
+    return {"de": tuple(sorted(english - german)), "en": tuple(sorted(german - english))}
+
+
+def untranslated(text: str, language: str) -> list[str]:
+    found = [phrase for phrase in foreign_phrases()[language] if phrase in text]
+    found += [f"template syntax: {m.group(0)}" for m in TEMPLATE_SYNTAX.finditer(text)]
+    return found
+
+
+AXE_RUN = """async (tags) => {
+  const result = await axe.run(document, {runOnly: {type: 'tag', values: tags},
+                                          resultTypes: ['violations'], preload: false});
+  return result.violations.map(v => ({id: v.id, impact: v.impact,
+     nodes: v.nodes.slice(0, 3).map(n => n.target.join(' ') + ' — ' + (n.failureSummary || '').split('\\n').slice(1, 2).join(''))}));
+}"""
+
+
+class Walker:
+    """One browser context (one role, one language): visits pages and collects problems."""
+
+    def __init__(self, browser, base_url: str, *, role: str, language: str, cookies=()):
+        self.base = base_url.rstrip("/")
+        self.origin = urlsplit(self.base)
+        self.role, self.language = role, language
+        # The site's CSP forbids inline scripts (rightly); axe is injected as one, so this
+        # context lets the test's own script in. Other origins are still refused below.
+        self.context = browser.new_context(
+            viewport={"width": 1280, "height": 900},
+            locale="de-DE" if language == "de" else "en-GB",
+            bypass_csp=True,
+        )
+        self.context.add_cookies(
+            [{"name": "django_language", "value": language, "url": self.base}, *cookies]
+        )
+        self.context.route("**/*", self._guard)
+        self.page = self.context.new_page()
+        self.page.set_default_timeout(15_000)
+        self.problems: list[str] = []
+        self.views = 0
+        self._other_origin: list[str] = []
+        self.seconds: Counter = Counter()  # where the walk's time goes: load, axe, shot, …
+
+    def _timed(self, what: str, started: float) -> None:
+        self.seconds[what] += time.perf_counter() - started
+
+    def _guard(self, route):
+        url = urlsplit(route.request.url)
+        if url.scheme in ("data", "blob") or (url.scheme, url.netloc) == (self.origin.scheme, self.origin.netloc):
+            route.continue_()
+        else:
+            self._other_origin.append(route.request.url)
+            route.abort()
+
+    def problem(self, label: str, width: int | None, what: str) -> None:
+        where = f"{self.role}-{self.language}" + (f"-{width}" if width else "")
+        self.problems.append(f"{where} {label}: {what}")
+
+    def open(self, label: str, path: str, *, status: int | None = None):
+        """Go to ``path``; a page answers below 400 at that very address (a sign-in redirect
+        would hide a page), an error state with ``status``."""
+        started = time.perf_counter()
+        response = self.page.goto(self.base + path, wait_until="load")
+        self._timed("load", started)
+        got = response.status if response else None
+        if status is None:
+            if got is None or got >= 400:
+                self.problem(label, None, f"{path} answered {got}")
+                return False
+            final = urlsplit(self.page.url).path
+            if final != urlsplit(path).path and not path.startswith("/password-reset/"):
+                self.problem(label, None, f"{path} redirected to {final}")
+                return False
+        elif got != status:
+            self.problem(label, None, f"{path} answered {got}, expected {status}")
+            return False
+        return True
+
+    def check(self, label: str, widths=(1280, 768, 375), *, shoot: bool = True,
+              axe_widths=AXE_WIDTHS) -> None:
+        """Run the checks at every width on the page that is open now (axe at ``axe_widths``)."""
+        page = self.page
+        for width in widths:
+            page.set_viewport_size({"width": width, "height": HEIGHTS.get(width, 900)})
+            overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+            if overflow > 0:
+                wide = page.evaluate(WIDEST)
+                self.problem(label, width, f"page scrolls sideways by {overflow}px ({wide})")
+            if width in axe_widths:
+                started = time.perf_counter()
+                if not page.evaluate("typeof window.axe !== 'undefined'"):
+                    page.add_script_tag(path=str(AXE))
+                for violation in page.evaluate(AXE_RUN, AXE_TAGS):
+                    self.problem(label, width, f"axe {violation['id']} ({violation['impact']}): {violation['nodes']}")
+                self._timed("axe", started)
+            if shoot:
+                started = time.perf_counter()
+                page.screenshot(
+                    path=str(SHOTS / f"{self.role}-{self.language}-{width}-{label}.png"),
+                    full_page=True,
+                )
+                self._timed("screenshot", started)
+            self.views += 1
+        text = page.evaluate("document.body.innerText")
+        for phrase in untranslated(text, self.language):
+            self.problem(label, None, f"untranslated: {phrase!r}")
+        if self._other_origin:
+            self.problem(label, None, f"requests to other origins: {self._other_origin}")
+            self._other_origin = []
+
+    def close(self) -> None:
+        self.context.close()
+
+
+# The element that sticks out furthest, to say what makes a page scroll sideways.
+WIDEST = """() => {
+  let worst = null, right = window.innerWidth;
+  for (const el of document.body.querySelectorAll('*')) {
+    const r = el.getBoundingClientRect();
+    if (r.right > right + 1 && r.width > 0) { right = r.right; worst = el; }
+  }
+  if (!worst) return 'nothing visible';
+  return worst.tagName.toLowerCase() + (worst.id ? '#' + worst.id : '') +
+    (worst.className && typeof worst.className === 'string' ? '.' + worst.className.trim().split(/\\s+/).join('.') : '') +
+    ' right=' + Math.round(right);
+}"""
+
+
+def session_cookie(live_server_url: str, user) -> dict:
+    """A signed-in session for ``user`` as a browser cookie (no sign-in form per context)."""
+    from django.conf import settings
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    return {
+        "name": settings.SESSION_COOKIE_NAME,
+        "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+        "url": live_server_url,
+    }
