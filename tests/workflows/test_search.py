@@ -131,6 +131,7 @@ def test_search_reindex_command_fills_missing_entries(corpus):
 
     challenge = corpus("Anerkennung dauert zu lange")
     ChallengeSearch.objects.all().delete()
+    index._clear_challenge_vectors()  # PostgreSQL's vector on the challenge row
     assert found("Anerkennung") == []
     call_command("search_reindex", stdout=__import__("io").StringIO())
     assert found("Anerkennung") == [challenge.title]
@@ -157,8 +158,8 @@ def test_postgresql_keeps_the_weighted_vector_current(network, corpus):
     services.challenge_update(actor=network.partner, challenge=challenge, title="Nachtbus fehlt")
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT vector @@ %s::tsquery, vector @@ %s::tsquery, vector @@ %s::tsquery "
-            "FROM workflows_challengesearch WHERE challenge_id = %s",
+            "SELECT search_vector @@ %s::tsquery, search_vector @@ %s::tsquery, "
+            "search_vector @@ %s::tsquery FROM workflows_challenge WHERE id = %s",
             [f"'{stem('Nachtbus')}':A", f"'{stem('Busverbindung')}'", f"'{stem('nachts')}':B",
              challenge.pk],
         )
@@ -194,3 +195,35 @@ def test_suggestions_rank_only_candidates_of_the_rare_words(network, corpus, mon
     assert suggest.similar_challenges(
         network.coordinator, title="Wohnung ohne Schufa", description="Wohnung"
     ) == [rare]
+
+
+def test_an_edit_moves_the_challenge_between_filtered_searches(network, corpus):
+    """The filters read the challenge's own columns, which the search reads beside its vector:
+    an edit of the topic or the visibility counts in the next filtered search."""
+    from core.models import Topic
+
+    challenge = corpus("Anerkennung dauert zu lange")
+    other = Topic.objects.exclude(pk=challenge.topic_id).first()
+    assert found("Anerkennung", Challenge.objects.filter(topic=other)) == []
+    services.challenge_update(
+        actor=network.partner, challenge=challenge, topic=other, visibility="restricted"
+    )
+    assert found("Anerkennung", Challenge.objects.filter(topic=other)) == [challenge.title]
+    assert found("Anerkennung", Challenge.objects.filter(visibility="network")) == []
+
+
+def test_postgresql_search_reads_the_challenge_row_alone(network, corpus):
+    """PostgreSQL: the vector is on the challenge row, so search + filters is one table (the
+    GIN and B-tree indexes meet in one bitmap AND) and no join to the search table."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite matches the term columns of the search table")
+    corpus("Anerkennung dauert zu lange")
+    prepared = query.prepare("Anerkennung Pflegekräfte")
+    qs = prepared.apply(Challenge.objects.filter(state=State.REPORTED, topic_id=1))
+    sql = str(qs.order_by("-search_rank").query)
+    assert "workflows_challengesearch" not in sql
+    assert '"workflows_challenge"."search_vector" @@' in sql
+    capped = prepared.apply_capped(Challenge.objects.filter(state=State.REPORTED))
+    assert "workflows_challengesearch" not in str(capped.query)

@@ -11,7 +11,9 @@ the best of its alternatives, weighted by where it occurs (title 3, elsewhere 1)
 the term is (inverse document frequency from the vocabulary). On PostgreSQL every test reads the
 stored weighted ``tsvector`` (``index.vector_literal``; weight A is the title): matching is
 ``vector @@ tsquery`` through its GIN index, and the rank's "in the title" is the weight-restricted
-``'term':A`` — a lookup in the vector, not a scan of text. SQLite matches the same terms as
+``'term':A`` — a lookup in the vector, not a scan of text. A challenge's vector is a column of
+the challenge row (``ChallengeVector``), so the GIN index and the filters' B-tree indexes meet
+in one table. SQLite matches the same terms as
 space-delimited words in the term columns. Both compute the same rank, so both give the same
 order.
 
@@ -37,6 +39,7 @@ from django.db.models import (
     FloatField,
     Q,
     QuerySet,
+    TextField,
     Value,
     When,
 )
@@ -44,6 +47,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from . import analysis
+from .index import CHALLENGE_VECTOR_COLUMN
 from .models import Scope, SearchTerm, Synonym
 
 TITLE_WEIGHT = 3.0
@@ -169,12 +173,18 @@ class PreparedQuery:
     def _alt_idf(self, alternative: Alternative) -> float:
         return sum(self.idf.get(t, 0.0) for t in alternative.terms) / len(alternative.terms)
 
+    def vector(self, prefix: str) -> Expression:
+        """PostgreSQL: the stored weighted vector of the queryset's documents."""
+        if self.scope == Scope.CHALLENGE:
+            return ChallengeVector()
+        return F(f"{prefix}vector")
+
     def _condition(self, prefix: str, column: str, alternative: Alternative) -> Q | Expression:
         """The document holds every term of ``alternative`` (in its title: ``title_terms``)."""
         if connection.vendor == "postgresql":
             restrict = ":A" if column == "title_terms" else ""
             return VectorMatch(
-                F(f"{prefix}vector"),
+                self.vector(prefix),
                 " & ".join(f"'{t}'{restrict}" for t in alternative.terms),
             )
         return reduce(
@@ -222,7 +232,7 @@ class PreparedQuery:
         if not sets:
             return Q(pk__in=[])
         if connection.vendor == "postgresql":
-            return VectorMatch(F(f"{prefix}vector"), self.tsquery(concepts))
+            return VectorMatch(self.vector(prefix), self.tsquery(concepts))
         return reduce(or_, (self._condition(prefix, "terms", Alternative(t)) for t in sets))
 
     def apply(self, queryset: QuerySet, *, prefix: str = "search_entry__") -> QuerySet:
@@ -267,7 +277,7 @@ class PreparedQuery:
         inner = queryset.filter(self.match_expression(prefix, concepts))
         if connection.vendor == "postgresql":
             inner = (
-                inner.annotate(coarse_rank=CoverDensityRank(F(f"{prefix}vector"),
+                inner.annotate(coarse_rank=CoverDensityRank(self.vector(prefix),
                                                             self.tsquery(concepts)))
                 .order_by("-coarse_rank", "-pk")
                 .values("pk")[:candidates]
@@ -280,6 +290,37 @@ class PreparedQuery:
     def snippet(self, text: str, *, words: int = 30) -> SafeString:
         """An escaped excerpt of ``text`` around the first match, matches in ``<mark>``."""
         return highlight(text, self.terms(), words=words)
+
+
+class ChallengeVector(Expression):
+    """PostgreSQL: ``workflows_challenge.search_vector`` of the query's challenges, a column
+    no model field maps (``workflows.search.index``), read where the query's base table is."""
+
+    output_field = TextField()
+
+    def __init__(self, alias: str | None = None) -> None:
+        super().__init__()
+        self.alias = alias
+
+    def resolve_expression(self, query=None, allow_joins=True, reuse=None, summarize=False, for_save=False):
+        clone = self.copy()
+        clone.alias = query.get_initial_alias()
+        return clone
+
+    def relabeled_clone(self, change_map):
+        clone = self.copy()
+        clone.alias = change_map.get(self.alias, self.alias)
+        return clone
+
+    def get_group_by_cols(self):
+        return [self]
+
+    def as_sql(self, compiler, connection):
+        return (
+            f"{compiler.quote_name_unless_alias(self.alias)}."
+            f"{connection.ops.quote_name(CHALLENGE_VECTOR_COLUMN)}",
+            [],
+        )
 
 
 class VectorMatch(Expression):
