@@ -247,7 +247,7 @@ class Command(BaseCommand):
         self._say(f"{m:,} people, {self.orgs:,} organisations, {GROUPS} working groups")
 
     def _templates(self, count: int) -> None:
-        from workflows.search.index import _analysed, _join
+        from workflows.search.index import _analysed, _join, vector_literal
 
         rnd = random.Random(14)
         rows = []
@@ -258,12 +258,13 @@ class Command(BaseCommand):
             root = rnd.choice(SENTENCES)
             title_terms, all_terms = _analysed(title, [description, root])
             self.template_terms.append(all_terms)
-            rows.append((i, title, description, root, _join(title_terms), _join(all_terms)))
+            rows.append((i, title, description, root, _join(title_terms), _join(all_terms),
+                         vector_literal(title, [description, root])))
         self._sql(
             "CREATE TEMP TABLE seed_tpl (i int PRIMARY KEY, title text, description text, "
-            "root text, title_terms text, terms text) ON COMMIT PRESERVE ROWS"
+            "root text, title_terms text, terms text, vector tsvector) ON COMMIT PRESERVE ROWS"
         )
-        self.cur.executemany("INSERT INTO seed_tpl VALUES (%s, %s, %s, %s, %s, %s)", rows)
+        self.cur.executemany("INSERT INTO seed_tpl VALUES (%s, %s, %s, %s, %s, %s, %s)", rows)
         states = []
         for state, share in STATE_SHARES:
             states += [state] * share
@@ -319,7 +320,7 @@ class Command(BaseCommand):
                       ELSE wg.id END AS wg, wg.member_id AS member,
                  now() - make_interval(secs => (1 - g::float8 / %(n)s) * %(years)s * 365 * 86400
                                               + 3600 + (g %% 97) * 60) AS created
-               FROM generate_series(%(lo)s, %(hi)s) g
+               FROM generate_series(%(lo)s::bigint, %(hi)s::bigint) g
                JOIN seed_tpl tp ON tp.i = g %% %(t)s
                JOIN seed_org o ON o.i = (g * 31) %% %(o)s
                JOIN seed_state st ON st.i = (g * 7919) %% 100
@@ -360,8 +361,9 @@ class Command(BaseCommand):
                FROM seed_c c, seed_ref r WHERE c.g %% 3 = 0""",
         )
         self._sql(
-            """INSERT INTO workflows_challengesearch (challenge_id, title_terms, terms, indexed_at)
-               SELECT c.id, tp.title_terms, tp.terms, now() FROM seed_c c
+            """INSERT INTO workflows_challengesearch (challenge_id, title_terms, terms, vector,
+                 indexed_at)
+               SELECT c.id, tp.title_terms, tp.terms, tp.vector, now() FROM seed_c c
                JOIN seed_tpl tp ON tp.i = c.tpl"""
         )
         # The transition log: one row per step of the challenge's path, evenly spread from
@@ -460,10 +462,11 @@ class Command(BaseCommand):
         # A sent notification for every fifth challenge (the outbox keeps sent rows).
         self._sql(
             """INSERT INTO notifications_outgoingmail (kind, key, to_email, subject, body_text,
-                 body_html, headers, status, attempts, last_error, created_at, sent_at,
-                 recipient_id)
+                 body_html, headers, attachments, status, attempts, last_error, created_at,
+                 sent_at, recipient_id)
                SELECT 'event', 'scale:' || c.id, u.email, 'Neuer Stand: ' || left(tp.title, 200),
-                 tp.description, '', '{}'::jsonb, 'sent', 1, '', c.entered, c.entered, c.reporter
+                 tp.description, '', '{}'::jsonb, '[]'::jsonb, 'sent', 1, '', c.entered, c.entered,
+                 c.reporter
                FROM seed_c c JOIN seed_tpl tp ON tp.i = c.tpl JOIN core_user u ON u.id = c.reporter
                WHERE c.g %% 5 = 0"""
         )
