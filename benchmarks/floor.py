@@ -33,16 +33,16 @@ VISIBLE = """
 """
 
 ROW = """
-  json_build_object('id', c.id, 'title', c.title, 'state', c.state, 'visibility', c.visibility,
+  {obj}('id', c.id, 'title', c.title, 'state', c.state, 'visibility', c.visibility,
     'state_entered_at', c.state_entered_at, 'created_at', c.created_at,
     'updated_at', c.updated_at,
-    'topic', json_build_object('id', t.id, 'slug', t.slug, 'name', t.name_de),
-    'region', json_build_object('id', r.id, 'slug', r.slug, 'name', r.name),
-    'organisation', json_build_object('id', o.id, 'name', o.name),
-    'reporter', json_build_object('id', p.id, 'display_name', p.display_name),
+    'topic', {obj}('id', t.id, 'slug', t.slug, 'name', t.name_de),
+    'region', {obj}('id', r.id, 'slug', r.slug, 'name', r.name),
+    'organisation', {obj}('id', o.id, 'name', o.name),
+    'reporter', {obj}('id', p.id, 'display_name', p.display_name),
     'working_group', CASE WHEN g.id IS NULL THEN NULL
-                          ELSE json_build_object('id', g.id, 'name', g.name) END,
-    'target_groups', (SELECT coalesce(json_agg(json_build_object('id', tg.id, 'slug', tg.slug,
+                          ELSE {obj}('id', g.id, 'name', g.name) END,
+    'target_groups', (SELECT coalesce({agg}({obj}('id', tg.id, 'slug', tg.slug,
                         'name', tg.name_de)), '[]') FROM workflows_challenge_target_groups ct
                       JOIN core_targetgroup tg ON tg.id = ct.targetgroup_id
                       WHERE ct.challenge_id = c.id))
@@ -59,10 +59,21 @@ JOINS = """
 """
 
 
+def _sqlite() -> bool:
+    return connection.vendor == "sqlite"
+
+
+def _row() -> str:
+    """The JSON of one challenge row in this database's dialect (PostgreSQL or SQLite)."""
+    if _sqlite():
+        return ROW.format(obj="json_object", agg="json_group_array")
+    return ROW.format(obj="json_build_object", agg="json_agg")
+
+
 def _json(sql: str, params: dict) -> HttpResponse:
     with connection.cursor() as cur:
-        # As text: the bytes go out as PostgreSQL wrote them (psycopg would parse json).
-        cur.execute(f"SELECT ({sql})::text", params)
+        # As text: the bytes go out as the database wrote them (psycopg would parse json).
+        cur.execute(sql if _sqlite() else f"SELECT ({sql})::text", params)
         row = cur.fetchone()
     return HttpResponse(row[0] if row and row[0] is not None else "null",
                         content_type="application/json")
@@ -85,12 +96,22 @@ def challenge_list(request):
         where.append("c.topic_id = %(topic)s")
         params["topic"] = int(request.GET["topic"])
     # The page's ids first (the offset walks ids only), then its rows as JSON.
+    if _sqlite():  # the embedded default: the same query in SQLite's JSON functions
+        sql = (
+            "WITH page AS (SELECT c.id, c.created_at FROM workflows_challenge c "
+            f"JOIN core_user u ON u.id = %(user)s WHERE {' AND '.join(where)} "
+            "ORDER BY c.created_at DESC, c.id DESC LIMIT %(limit)s OFFSET %(offset)s) "
+            "SELECT json_object('results', json(coalesce(json_group_array(json(row)), '[]'))) "
+            f"FROM (SELECT {_row()} AS row {JOINS} JOIN page ON page.id = c.id "
+            "ORDER BY page.created_at DESC, page.id DESC) rows"
+        )
+        return _json(sql, params)
     sql = (
         "WITH page AS (SELECT c.id, c.created_at FROM workflows_challenge c "
         f"JOIN core_user u ON u.id = %(user)s WHERE {' AND '.join(where)} "
         "ORDER BY c.created_at DESC, c.id DESC LIMIT %(limit)s OFFSET %(offset)s) "
         "SELECT json_build_object('results', coalesce(json_agg(row ORDER BY created DESC, "
-        f"id DESC), '[]')) FROM (SELECT {ROW} AS row, c.created_at AS created, c.id {JOINS} "
+        f"id DESC), '[]')) FROM (SELECT {_row()} AS row, c.created_at AS created, c.id {JOINS} "
         "JOIN page ON page.id = c.id) rows"
     )
     return _json(sql, params)
@@ -99,7 +120,7 @@ def challenge_list(request):
 def challenge_detail(request, pk: int):
     """One challenge with its transition log, comments and changes (the history)."""
     sql = f"""
-      SELECT json_build_object('challenge', {ROW},
+      SELECT json_build_object('challenge', {_row()},
         'log', (SELECT coalesce(json_agg(json_build_object('transition', l.transition,
                   'from', l.from_state, 'to', l.to_state, 'at', l.at, 'actor', a.display_name,
                   'inputs', l.inputs) ORDER BY l.at, l.id), '[]')
@@ -108,6 +129,19 @@ def challenge_detail(request, pk: int):
         'comments', (SELECT coalesce(json_agg(json_build_object('body', m.body,
                   'at', m.created_at) ORDER BY m.created_at, m.id), '[]')
                 FROM workflows_comment m WHERE m.challenge_id = c.id))
+      {JOINS} WHERE c.id = %(pk)s AND {VISIBLE}"""
+    if _sqlite():
+        sql = f"""
+      SELECT json_object('challenge', {_row()},
+        'log', (SELECT json_group_array(json_object('transition', l.transition,
+                  'from', l.from_state, 'to', l.to_state, 'at', l.at, 'actor', l.actor,
+                  'inputs', json(l.inputs)))
+                FROM (SELECT l.*, a.display_name AS actor FROM workflows_transitionlog l
+                      JOIN core_user a ON a.id = l.actor_id WHERE l.challenge_id = c.id
+                      ORDER BY l.at, l.id) l),
+        'comments', (SELECT json_group_array(json_object('body', m.body, 'at', m.created_at))
+                FROM (SELECT * FROM workflows_comment m WHERE m.challenge_id = c.id
+                      ORDER BY m.created_at, m.id) m))
       {JOINS} WHERE c.id = %(pk)s AND {VISIBLE}"""
     return _json(sql, {"user": int(request.GET["user"]), "pk": pk})
 

@@ -85,7 +85,7 @@ def _summary(latencies: list[float], failures: list[str], seconds: float) -> dic
 def run_row(host: str, port: int, row: dict) -> dict:
     rounds, count, c = row.get("rounds", 3), row["count"], row["concurrency"]
     budget = row.get("max_seconds", 60) / (2 * rounds)  # each burst its share: both sides run
-    out = {"name": row["name"], "concurrency": c}
+    out = {"key": row.get("key"), "name": row["name"], "concurrency": c}
     sides = {"product": row["product"], "reference": row.get("reference") or []}
     sources = {}
     for side, requests in sides.items():

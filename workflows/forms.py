@@ -7,6 +7,8 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
+from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
 from core.models import Organisation, Region, TargetGroup, Topic, WorkingGroup
@@ -85,6 +87,47 @@ class AssignForm(forms.Form):
     )
 
 
+class OrganisationLookupField(forms.CharField):
+    """An admitted organisation chosen by typing its name: a text field, not a choice list (a
+    regional network has thousands of organisations). While one types, htmx fills the
+    field's datalist with the matching names (``organisation-suggestions``); without
+    JavaScript one types the name and submits. Accepts the name (any case) or, for links and
+    saved views, the id; cleans to the ``Organisation`` or ``None``, in one query."""
+
+    default_error_messages = {
+        "unknown": _("No admitted organisation is called “%(name)s”."),
+    }
+    OPTIONS_ID = "organisation-options"
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", forms.TextInput(attrs={
+            "list": self.OPTIONS_ID, "autocomplete": "off",
+            "hx-get": reverse_lazy("organisation-suggestions"),
+            "hx-trigger": "input changed delay:300ms", "hx-target": f"#{self.OPTIONS_ID}",
+            "hx-swap": "innerHTML", "hx-push-url": "false",
+        }))
+        super().__init__(max_length=200, required=False, **kwargs)
+        self.resolved: dict[str, Organisation] = {}
+
+    def clean(self, value: Any) -> Organisation | None:
+        text = super().clean(value)
+        if not text:
+            return None
+        admitted = Organisation.objects.filter(status=Organisation.Status.ADMITTED)
+        found = (admitted.filter(pk=int(text)) if text.isdigit() and len(text) < 19
+                 else admitted.filter(name__iexact=text)).first()
+        if found is None:
+            raise ValidationError(self.error_messages["unknown"], code="unknown",
+                                  params={"name": text})
+        self.resolved[text] = found
+        return found
+
+    def prepare_value(self, value: Any) -> Any:
+        # Shown by name, also when the link gave the id (resolved by clean, no query here).
+        found = self.resolved.get(value.strip()) if isinstance(value, str) else None
+        return found.name if found is not None else value
+
+
 class ChallengeFilterForm(forms.Form):
     SORTS = {
         "relevance": ("-search_rank", "-created_at", "-id"),
@@ -114,12 +157,7 @@ class ChallengeFilterForm(forms.Form):
         queryset=WorkingGroup.objects.all(),
         empty_label=_("All working groups"),
     )
-    organisation = forms.ModelChoiceField(
-        label=_("Organisation"),
-        required=False,
-        queryset=Organisation.objects.filter(status=Organisation.Status.ADMITTED),
-        empty_label=_("All organisations"),
-    )
+    organisation = OrganisationLookupField(label=_("Organisation"))
     sort = forms.ChoiceField(
         label=_("Sort by"),
         required=False,

@@ -210,3 +210,25 @@ def glance_of(challenges: QuerySet[Challenge], *, stale_q: Q | None = None) -> G
         ],
         reminders_configured=configured,
     )
+
+
+ORGANISATION_SUGGESTIONS = 20
+
+
+def organisations_named_like(text: str, *, limit: int = ORGANISATION_SUGGESTIONS) -> list[str]:
+    """Names of admitted organisations containing ``text`` (any case), those starting with it
+    first, at most ``limit``: the suggestions of the list's organisation filter. One query;
+    nothing for fewer than two letters."""
+    from django.db.models import BooleanField, Case, Value, When
+
+    from core.models import Organisation
+
+    text = (text or "").strip()[:200]
+    if len(text) < 2:
+        return []
+    starts = Case(When(name__istartswith=text, then=Value(True)), default=Value(False),
+                  output_field=BooleanField())
+    return list(
+        Organisation.objects.filter(status=Organisation.Status.ADMITTED, name__icontains=text)
+        .annotate(starts=starts).order_by("-starts", "name").values_list("name", flat=True)[:limit]
+    )

@@ -7,6 +7,7 @@ from . import (
     views_board,
     views_editorial,
     views_import,
+    views_lookup,
     views_open_data,
     views_recommendations,
     views_statistics,
@@ -22,6 +23,11 @@ urlpatterns = [
         "challenges/suggestions/",
         search_views.challenge_suggestions,
         name="challenge-suggestions",
+    ),
+    path(
+        "challenges/organisations/",
+        views_lookup.organisation_suggestions,
+        name="organisation-suggestions",
     ),
     path("challenges/views/", search_views.saved_view_create, name="saved-view-create"),
     path(

@@ -38,19 +38,20 @@ def many_challenges(network, request):
 @pytest.mark.parametrize("many_challenges", ROWS, indirect=True)
 def test_challenge_pages(network, sign_in, many_challenges, django_assert_num_queries):
     client = sign_in(network.group_member)
-    # session, user, 2 roles, count, page of rows, 4 filter choices (topics, regions, groups,
-    # organisations), reminder policy and the open ones per state with the overdue (one grouped)
-    with django_assert_num_queries(12):
+    # session, user, 2 roles, count, page of rows, 3 filter choices (topics, regions, groups;
+    # organisations are typed, not listed), reminder policy and the open ones per state with
+    # the overdue (one grouped)
+    with django_assert_num_queries(11):
         assert client.get("/challenges/?sort=title").status_code == 200
     # ... the same with every filter set: + 4 lookups of the chosen topic, region, group, org,
     # + search: synonym groups, vocabulary (term weights)
     query = (f"?state=analysed&topic={topic().pk}&region={region().pk}"
              f"&working_group={network.group.pk}&organisation={network.org.pk}&q=Herausforderung")
-    with django_assert_num_queries(18):
+    with django_assert_num_queries(17):
         response = client.get("/challenges/" + query)
     assert response.content.decode().count('"><a href="/challenges/') == min(many_challenges // 10, 25)
-    # session, user, 2 roles, counts per state, 6 columns, 4 filter choices
-    with django_assert_num_queries(15):
+    # session, user, 2 roles, counts per state, 6 columns, 3 filter choices
+    with django_assert_num_queries(14):
         assert client.get("/challenges/board/").status_code == 200
     # session, user, 2 roles, reminder policy, waiting, stale, followed, activity, drafts of
     # the group's good practices, saved views, my open challenges per state with the overdue

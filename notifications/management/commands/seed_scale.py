@@ -112,10 +112,11 @@ class Command(BaseCommand):
             self._sql("SET session_replication_role = replica")
             try:
                 self._challenges()
+                self._search_vocabulary(templates)
             finally:
+                # Also after a failed load: the database keeps its indexes.
                 self._sql("SET session_replication_role = DEFAULT")
-            self._search_vocabulary(templates)
-            self._recreate_indexes(dropped)
+                self._recreate_indexes(dropped)
             self._finish()
         self._say(f"done: {challenges:,} challenges, {users:,} people")
 
@@ -128,6 +129,18 @@ class Command(BaseCommand):
     def _sql(self, sql: str, params=None) -> int:
         self.cur.execute(sql, params if params is not None else {})
         return self.cur.rowcount
+
+    def _vector_on(self, table: str, column: str) -> dict[str, str]:
+        """The weighted search vector goes where the schema keeps it: the search table (0010)
+        or, once the search branch moved it there, the challenge row (``search_vector``)."""
+        if not hasattr(self, "_columns"):
+            self.cur.execute(
+                "SELECT table_name || '.' || column_name FROM information_schema.columns "
+                "WHERE table_schema = current_schema() AND table_name LIKE 'workflows_%%'")
+            self._columns = {row[0] for row in self.cur.fetchall()}
+        if f"{table}.{column}" in self._columns:
+            return {"vector_column": f", {column}", "vector_value": ", tp.vector"}
+        return {"vector_column": "", "vector_value": ""}
 
     def _base(self, table: str) -> int:
         self.cur.execute(f"SELECT coalesce(max(id), 0) FROM {table}")
@@ -247,7 +260,7 @@ class Command(BaseCommand):
         self._say(f"{m:,} people, {self.orgs:,} organisations, {GROUPS} working groups")
 
     def _templates(self, count: int) -> None:
-        from workflows.search.index import _analysed, _join
+        from workflows.search.index import _analysed, _join, vector_literal
 
         rnd = random.Random(14)
         rows = []
@@ -258,12 +271,13 @@ class Command(BaseCommand):
             root = rnd.choice(SENTENCES)
             title_terms, all_terms = _analysed(title, [description, root])
             self.template_terms.append(all_terms)
-            rows.append((i, title, description, root, _join(title_terms), _join(all_terms)))
+            rows.append((i, title, description, root, _join(title_terms), _join(all_terms),
+                         vector_literal(title, [description, root])))
         self._sql(
             "CREATE TEMP TABLE seed_tpl (i int PRIMARY KEY, title text, description text, "
-            "root text, title_terms text, terms text) ON COMMIT PRESERVE ROWS"
+            "root text, title_terms text, terms text, vector tsvector) ON COMMIT PRESERVE ROWS"
         )
-        self.cur.executemany("INSERT INTO seed_tpl VALUES (%s, %s, %s, %s, %s, %s)", rows)
+        self.cur.executemany("INSERT INTO seed_tpl VALUES (%s, %s, %s, %s, %s, %s, %s)", rows)
         states = []
         for state, share in STATE_SHARES:
             states += [state] * share
@@ -321,9 +335,9 @@ class Command(BaseCommand):
                                               + 3600 + (g %% 97) * 60) AS created
                FROM generate_series(%(lo)s, %(hi)s) g
                JOIN seed_tpl tp ON tp.i = g %% %(t)s
-               JOIN seed_org o ON o.i = (g * 31) %% %(o)s
-               JOIN seed_state st ON st.i = (g * 7919) %% 100
-               JOIN seed_group wg ON wg.i = (g * 17) %% %(g)s""",
+               JOIN seed_org o ON o.i = (g::bigint * 31) %% %(o)s
+               JOIN seed_state st ON st.i = (g::bigint * 7919) %% 100
+               JOIN seed_group wg ON wg.i = (g::bigint * 17) %% %(g)s""",
             p,
         )
         self._sql(
@@ -332,8 +346,8 @@ class Command(BaseCommand):
         self._sql(
             """UPDATE seed_c SET entered = CASE
                  WHEN state IN ('evaluated', 'closed') THEN
-                   created + (now() - created) * (((g * 53) %% 100) / 100.0)
-                 WHEN (g * 37) %% 100 < %(stale)s THEN
+                   created + (now() - created) * (((g::bigint * 53) %% 100) / 100.0)
+                 WHEN (g::bigint * 37) %% 100 < %(stale)s THEN
                    greatest(created, now() - make_interval(days => 45 + g %% 300))
                  ELSE greatest(created, now() - make_interval(days => g %% 12, secs => g %% 86400))
                END""",
@@ -343,13 +357,15 @@ class Command(BaseCommand):
         self._sql(
             """INSERT INTO workflows_challenge (id, title, description, visibility, state,
                  state_entered_at, closure_reason, referred_to, created_at, updated_at,
-                 organisation_id, region_id, reporter_id, topic_id, working_group_id)
+                 organisation_id, region_id, reporter_id, topic_id, working_group_id
+                 {vector_column})
                SELECT c.id, tp.title || ' (' || c.g || ')', tp.description,
-                 CASE WHEN (c.g * 13) %% 10 < 2 THEN 'restricted' ELSE 'network' END, c.state,
+                 CASE WHEN (c.g::bigint * 13) %% 10 < 2 THEN 'restricted' ELSE 'network' END, c.state,
                  c.entered, CASE WHEN c.state = 'closed' THEN 'out_of_scope' ELSE '' END, '',
                  c.created, c.entered, c.org, c.region, c.reporter,
-                 r.topics[1 + c.g %% array_length(r.topics, 1)], c.wg
-               FROM seed_c c JOIN seed_tpl tp ON tp.i = c.tpl, seed_ref r""",
+                 r.topics[1 + c.g %% array_length(r.topics, 1)], c.wg {vector_value}
+               FROM seed_c c JOIN seed_tpl tp ON tp.i = c.tpl, seed_ref r""".format(
+                **self._vector_on("workflows_challenge", "search_vector")),
             p,
         )
         self._sql(
@@ -360,9 +376,11 @@ class Command(BaseCommand):
                FROM seed_c c, seed_ref r WHERE c.g %% 3 = 0""",
         )
         self._sql(
-            """INSERT INTO workflows_challengesearch (challenge_id, title_terms, terms, indexed_at)
-               SELECT c.id, tp.title_terms, tp.terms, now() FROM seed_c c
-               JOIN seed_tpl tp ON tp.i = c.tpl"""
+            """INSERT INTO workflows_challengesearch (challenge_id, title_terms, terms,
+                 indexed_at {vector_column})
+               SELECT c.id, tp.title_terms, tp.terms, now() {vector_value} FROM seed_c c
+               JOIN seed_tpl tp ON tp.i = c.tpl""".format(
+                **self._vector_on("workflows_challengesearch", "vector"))
         )
         # The transition log: one row per step of the challenge's path, evenly spread from
         # filing to the entry into its state; filing by the reporter, closing by a
@@ -409,7 +427,7 @@ class Command(BaseCommand):
             """INSERT INTO workflows_trial (plan, start, planned_end, status, abandoned_reason,
                  created_at, approach_id, author_id, challenge_id)
                SELECT 'Sechs Monate mit zwei Partnern', (c.created + (c.entered - c.created) * 0.75)::date,
-                 CASE WHEN c.state = 'trialled' AND (c.g * 37) %% 100 < %(stale)s
+                 CASE WHEN c.state = 'trialled' AND (c.g::bigint * 37) %% 100 < %(stale)s
                       THEN c.entered::date + 10 ELSE c.entered::date + 180 END,
                  CASE WHEN c.state = 'evaluated' THEN 'evaluated' ELSE 'running' END, '',
                  c.created + (c.entered - c.created) * 0.75, a.id, c.member, c.id
@@ -460,10 +478,11 @@ class Command(BaseCommand):
         # A sent notification for every fifth challenge (the outbox keeps sent rows).
         self._sql(
             """INSERT INTO notifications_outgoingmail (kind, key, to_email, subject, body_text,
-                 body_html, headers, status, attempts, last_error, created_at, sent_at,
-                 recipient_id)
+                 body_html, headers, attachments, status, attempts, last_error, created_at,
+                 sent_at, recipient_id)
                SELECT 'event', 'scale:' || c.id, u.email, 'Neuer Stand: ' || left(tp.title, 200),
-                 tp.description, '', '{}'::jsonb, 'sent', 1, '', c.entered, c.entered, c.reporter
+                 tp.description, '', '{}'::jsonb, '[]'::jsonb, 'sent', 1, '', c.entered, c.entered,
+                 c.reporter
                FROM seed_c c JOIN seed_tpl tp ON tp.i = c.tpl JOIN core_user u ON u.id = c.reporter
                WHERE c.g %% 5 = 0"""
         )
