@@ -15,6 +15,7 @@ from .models import (
     Membership,
     Organisation,
     RecoveryCode,
+    EmailChange,
     Region,
     TargetGroup,
     Topic,
@@ -283,6 +284,27 @@ class ApiTokenAdmin(admin.ModelAdmin):
         run_service_action(
             self, request, queryset, token_revoke, "token", ngettext_lazy("%(n)d token revoked.", "%(n)d tokens revoked.", "n")
         )
+
+
+@admin.register(EmailChange)
+class EmailChangeAdmin(admin.ModelAdmin):
+    """Requests to change a sign-in address, for a coordinator helping a person ("the link did
+    not arrive"); read-only: the change happens only through the person's own link."""
+
+    list_display = ["user", "old_email", "new_email", "status", "created_at", "decided_at"]
+    list_filter = ["status"]
+    search_fields = ["old_email", "new_email", "user__display_name"]
+    fields = list_display
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(RecoveryCode)

@@ -23,7 +23,8 @@ HOST = os.environ.get("HOST", "127.0.0.1")
 PORT = os.environ.get("PORT", "8000")
 
 
-def wait_until_serving(web: subprocess.Popen, timeout: float = 30) -> bool:
+# Long enough for a first start on a busy machine (the address and logins come after it).
+def wait_until_serving(web: subprocess.Popen, timeout: float = 120) -> bool:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline and web.poll() is None:
         try:
@@ -40,9 +41,9 @@ def announce(log_dir: Path, mail_viewer: bool) -> None:
 
     base = f"http://{HOST}:{PORT}"
     mail_line = (
-        f"  Mail stays on this machine: read it at {base}/dev/mail/"
+        f"  Emails stay on this machine: read them at {base}/dev/mail/"
         if mail_viewer
-        else "  Mail goes out through the configured EMAIL_HOST."
+        else "  Emails go out through the configured EMAIL_HOST."
     )
     lines = [
         "",

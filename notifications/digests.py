@@ -204,12 +204,15 @@ def digest_queue(*, user: Any, period: str, key: str, now: datetime.datetime) ->
     newly_stale = bool(stale) and selectors.reminders_decided_between(since=since, until=until)
     if not total and not newly_stale:
         return None
-    rendered = mail.render(
-        user,
-        "digest",
-        lambda: _digest_mail(user, period, counts, shown, stale, stale_count, since, until, now),
-        unsubscribe_scope="digest",
-    )
+    inactive_count = _inactive_accounts(user, now)
+
+    def build() -> tuple[str, dict[str, Any]]:
+        subject, context = _digest_mail(
+            user, period, counts, shown, stale, stale_count, since, until, now
+        )
+        return subject, {**context, **_inactive_context(inactive_count)}
+
+    rendered = mail.render(user, "digest", build, unsubscribe_scope="digest")
     outgoing = mail_queue(
         kind=OutgoingMail.Kind.DIGEST, recipient=user, key=key, rendered=rendered,
         window_end=until,
@@ -225,6 +228,29 @@ def digest_queue(*, user: Any, period: str, key: str, now: datetime.datetime) ->
         stale_count=stale_count,
         sections=dict(counts),
     )
+
+
+def _inactive_accounts(user: Any, now: datetime.datetime) -> int:
+    """Coordinators' digests count the accounts unused past the retention period (the data
+    protection page lists them): one query, only for a digest that goes out anyway, so the
+    count alone never sends a mail."""
+    if not permissions.can_see_stale_list(user):  # the coordinators' part of the digest
+        return 0
+    from core.retention import inactive_accounts
+
+    return inactive_accounts(now=now).count()
+
+
+def _inactive_context(count: int) -> dict[str, Any]:
+    if not count:
+        return {}
+    from django.urls import reverse
+
+    return {
+        "inactive_count": count,
+        "inactive_days": settings.RETENTION_INACTIVE_ACCOUNT_DAYS,
+        "inactive_url": mail.absolute(reverse("data-protection")),
+    }
 
 
 def _more_urls() -> dict[str, str]:

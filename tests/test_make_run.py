@@ -47,7 +47,8 @@ def test_web_worker_and_beat_run_together_on_the_embedded_default(tmp_path):
         process = subprocess.Popen([sys.executable, "-m", "core.run_all"], cwd=ROOT, env=env,
                                    stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
         try:
-            assert wait_for(lambda: "Demo logins:" in log.read_text()), log.read_text()[-3000:]
+            assert wait_for(lambda: "Demo logins:" in log.read_text(), timeout=150), \
+                log.read_text()[-3000:]
             worker_log = tmp_path / "log" / "worker.log"
             assert wait_for(lambda: worker_log.exists() and "ready." in worker_log.read_text()), \
                 "the worker never became ready"
@@ -84,6 +85,9 @@ def test_web_worker_and_beat_run_together_on_the_embedded_default(tmp_path):
             )
             assert wait_for(lambda: "notifications.scan_outbox" in worker_log.read_text()
                             and "succeeded" in worker_log.read_text().split("notifications.scan_outbox")[-1])
+            # The services' logs are quiet too: no warning about the broker's (unused) host.
+            for name in ("worker", "beat"):
+                assert "No hostname was supplied" not in (tmp_path / "log" / f"{name}.log").read_text()
         finally:
             process.send_signal(signal.SIGINT)
             try:

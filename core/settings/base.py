@@ -214,7 +214,9 @@ INBOUND_MAIL_MAX_BYTES = int(os.environ.get("INBOUND_MAIL_MAX_BYTES", "1000000")
 
 # Celery: Redis when REDIS_URL is set, else a filesystem broker that needs no server (it works
 # across the web, worker and beat processes of `make run`).
-CELERY_BROKER_URL = REDIS_URL or "filesystem://"
+# (The filesystem broker ignores the host; naming one keeps kombu from logging a warning about
+# the missing hostname in every service's log.)
+CELERY_BROKER_URL = REDIS_URL or "filesystem://localhost//"
 # Redis hands a message not acknowledged within this many seconds to another worker. No
 # countdown or ETA may come near it (core.celery.bounded_countdown; tests/test_countdowns.py
 # reads the code base for it): far-off work is found by periodic database scans, see PITFALLS.md.

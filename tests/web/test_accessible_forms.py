@@ -166,7 +166,7 @@ def test_anonymous_forms_summarise_errors(client, network, url_name, data):
     assert_error_state(client.post(url, data))
 
 
-@pytest.mark.parametrize("url_name", ["api-tokens", "join"])
+@pytest.mark.parametrize("url_name", ["api-tokens", "join", "email-change"])
 def test_signed_in_forms_summarise_errors(network, sign_in, url_name):
     client = sign_in(network.other_partner)
     url = reverse(url_name)
