@@ -45,9 +45,12 @@ faults: install
 # at 375, 768 and 1280 px, and the error states, checked with the vendored axe-core (WCAG 2.1
 # AA), for sideways scroll, untranslated text and requests to other origins. Screenshots go to
 # artifacts/screenshots/<role>-<lang>-<width>-<page>.png. `make test` leaves it out.
-# Measured on the shared 2-core machine: see WALK_MEASURED below.
+# The two languages run side by side (WALK_WORKERS=2, pytest-xdist; 1 for one after the other),
+# each with its own built network and browser. WALK_ROLES=partner,coordinator walks some roles.
+# Measured on the shared 2-core machine: see the report in docs (WALK_MEASURED below).
+WALK_WORKERS ?= 2
 walk: install
-	$(BIN)/python -m pytest -m walk -q -p no:cacheprovider tests/web/test_walk.py $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -m walk -q -p no:cacheprovider -n $(WALK_WORKERS) tests/web/test_walk.py $(PYTEST_ARGS)
 
 bench: install
 	$(BIN)/python -m benchmarks.run

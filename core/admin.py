@@ -38,10 +38,11 @@ def run_service_action(modeladmin, request, queryset, service, argument: str, do
         modeladmin.message_user(request, done_message % {"n": done}, messages.SUCCESS)
 
 
-class MembershipInline(admin.TabularInline):
+class MembershipInline(admin.StackedInline):  # labelled fields (WCAG 1.3.1), not a bare grid
     model = Membership
     extra = 0
     autocomplete_fields = ["organisation"]
+    readonly_fields = ["created_at"]  # when it began is a record, not an input
 
 
 # What only an operator (a superuser) may touch on a person: Django's own rights and staff status.

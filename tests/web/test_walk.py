@@ -76,7 +76,7 @@ def _failed_submit(walker: Walker, label: str, path: str, form: str, fill: dict 
     for selector, value in (fill or {}).items():
         page.fill(selector, value)
     with page.expect_navigation():
-        page.click(f"{form} [type=submit]")
+        page.click(f"{form} [type=submit] >> nth=0")
     if not page.locator("[data-error-summary]").count() and not page.locator(".errornote").count():
         walker.problem(label, None, "no error summary after a failed submit")
     elif page.locator("[data-error-summary]").count():
@@ -110,7 +110,7 @@ FAILED_SUBMITS = {
     PARTNER: [("error-file", "/challenges/new/", "main form", None)],
     GROUP: [("error-file", "/challenges/new/", "main form", None)],
     COORDINATOR: [("error-news", "/news/new/", "main form", None)],
-    ADMIN: [("error-admin-policy", "/admin/notifications/reminderpolicy/add/", "#reminderpolicy_form", None)],
+    ADMIN: [("error-admin-organisation", "/admin/core/organisation/add/", "#organisation_form", None)],
 }
 
 

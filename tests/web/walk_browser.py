@@ -35,6 +35,7 @@ ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+VERBOSE = os.environ.get("WALK_VERBOSE") == "1"
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 HEIGHTS = {375: 740, 768: 1024, 1280: 900}
 # axe runs at the phone and the desk width, the two ends of our layouts (app.css breaks at 640,
@@ -137,6 +138,8 @@ class Walker:
     def problem(self, label: str, width: int | None, what: str) -> None:
         where = f"{self.role}-{self.language}" + (f"-{width}" if width else "")
         self.problems.append(f"{where} {label}: {what}")
+        if VERBOSE:  # WALK_VERBOSE=1 (with -s): each problem as it is found
+            print("PROBLEM", self.problems[-1], flush=True)
 
     def open(self, label: str, path: str, *, status: int | None = None):
         """Go to ``path``; a page answers below 400 at that very address (a sign-in redirect
