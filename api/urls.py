@@ -3,7 +3,7 @@ from csp.decorators import csp_update
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from . import views, views_history, views_personal_data, views_search, views_stats, views_transitions
-from . import views_public
+from . import views_editorial, views_public
 
 v1 = [
     path("auth/token/", views.TokenView.as_view(), name="token"),
@@ -50,6 +50,36 @@ v1 = [
         "good-practices/<str:pk>/",
         views.GoodPracticeDetailView.as_view(),
         name="good-practice-detail",
+    ),
+    path(
+        "good-practices/<str:pk>/publish/",
+        views_editorial.GoodPracticePublishView.as_view(),
+        name="good-practice-publish",
+    ),
+    path(
+        "good-practices/<str:pk>/unpublish/",
+        views_editorial.GoodPracticeUnpublishView.as_view(),
+        name="good-practice-unpublish",
+    ),
+    path(
+        "recommendations/",
+        views_editorial.RecommendationListView.as_view(),
+        name="recommendation-list",
+    ),
+    path(
+        "recommendations/<str:pk>/",
+        views_editorial.RecommendationDetailView.as_view(),
+        name="recommendation-detail",
+    ),
+    path(
+        "recommendations/<str:pk>/publish/",
+        views_editorial.RecommendationPublishView.as_view(),
+        name="recommendation-publish",
+    ),
+    path(
+        "recommendations/<str:pk>/unpublish/",
+        views_editorial.RecommendationUnpublishView.as_view(),
+        name="recommendation-unpublish",
     ),
     path("organisations/", views.OrganisationListView.as_view(), name="organisation-list"),
     path("working-groups/", views.WorkingGroupListView.as_view(), name="working-group-list"),
