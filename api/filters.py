@@ -36,6 +36,24 @@ class StrictBooleanFilter(filters.BooleanFilter):
         super().__init__(*args, **kwargs)
 
 
+class SingleValuedParamsMixin:
+    """A FilterSet that also refuses an empty or repeated filter parameter with a 400:
+    ``region=`` or ``region=1&region=2`` would otherwise be read as no filter or the last value."""
+
+    def is_valid(self) -> bool:
+        valid = super().is_valid()
+        problems = False
+        for name in self.filters:
+            values = self.data.getlist(name) if hasattr(self.data, "getlist") else []
+            if len(values) > 1:
+                self.form.add_error(name, _("Give this parameter once."))
+                problems = True
+            elif values and values[0] == "":
+                self.form.add_error(name, _("Give a value or leave the parameter out."))
+                problems = True
+        return valid and not problems
+
+
 class ChallengeFilter(filters.FilterSet):
     state = filters.ChoiceFilter(choices=State.choices)
     visibility = filters.ChoiceFilter(choices=Visibility.choices)

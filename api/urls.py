@@ -3,7 +3,7 @@ from csp.decorators import csp_update
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from . import views, views_history, views_personal_data, views_search, views_stats, views_transitions
-from . import views_editorial, views_public
+from . import views_editorial, views_events, views_public
 
 v1 = [
     path("auth/token/", views.TokenView.as_view(), name="token"),
@@ -99,6 +99,18 @@ v1 = [
     path("materials/<str:pk>/", views_public.MaterialDetailView.as_view(), name="material-detail"),
     path("news/", views_public.NewsListView.as_view(), name="news-list"),
     path("news/<str:pk>/", views_public.NewsDetailView.as_view(), name="news-detail"),
+    path("events/", views_events.EventListView.as_view(), name="event-list"),
+    path("events/<str:pk>/", views_events.EventDetailView.as_view(), name="event-detail"),
+    path(
+        "events/<str:pk>/registrations/",
+        views_events.EventRegistrationsView.as_view(),
+        name="event-registrations",
+    ),
+    path(
+        "registrations/cancel/",
+        views_events.RegistrationCancelView.as_view(),
+        name="registration-cancel",
+    ),
 ]
 
 app_name = "api"

@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 from django.http import Http404
-from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -19,13 +18,14 @@ from core.models import TargetGroup, Topic
 from network import selectors_public as selectors
 from network.models_public import Material
 
+from .filters import SingleValuedParamsMixin
 from .pagination import StandardPagination
 from .serializers_public import MaterialSerializer, NewsSerializer
 
 ID_SCHEMA = {"type": "integer", "minimum": 0}
 
 
-class MaterialFilter(filters.FilterSet):
+class MaterialFilter(SingleValuedParamsMixin, filters.FilterSet):
     kind = filters.ChoiceFilter(choices=Material.Kind.choices)
     language = filters.ChoiceFilter(choices=Material.Language.choices)
     topic = filters.ModelChoiceFilter(queryset=Topic.objects.all())
@@ -34,20 +34,6 @@ class MaterialFilter(filters.FilterSet):
     class Meta:
         model = Material
         fields = ["kind", "language", "topic", "target_group"]
-
-    def is_valid(self) -> bool:
-        """Like the challenge filters: an empty or repeated parameter is a 400, not ignored."""
-        valid = super().is_valid()
-        problems = False
-        for name in self.filters:
-            values = self.data.getlist(name) if hasattr(self.data, "getlist") else []
-            if len(values) > 1:
-                self.form.add_error(name, _("Give this parameter once."))
-                problems = True
-            elif values and values[0] == "":
-                self.form.add_error(name, _("Give a value or leave the parameter out."))
-                problems = True
-        return valid and not problems
 
 
 @extend_schema(tags=["material and news"])

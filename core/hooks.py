@@ -3,23 +3,13 @@
 ``core`` never imports ``notifications``: its services announce what happened (an application
 received, an organisation admitted, a request to join declined …) with :func:`announce`, and
 whoever cares subscribes in its ``AppConfig.ready`` (``notifications`` queues the mails). With
-nothing subscribed, ``core`` works on its own and nobody is told.
-
-Subscribers run inside the announcing service's transaction, in a savepoint of their own: what
-they write (the outbox rows of the mails) commits together with the change itself, or not at
-all, so a crash can neither lose the mail of a committed admission nor mail one that rolled
-back. A failing subscriber is logged and rolled back alone; the person's action stands.
+nothing subscribed, ``core`` works on its own and nobody is told. How subscribers run (in the
+service's transaction, each in its own savepoint) is ``core.announcer``'s.
 """
 
 from __future__ import annotations
 
-import logging
-from collections.abc import Callable
-from typing import Any
-
-from django.db import transaction
-
-logger = logging.getLogger(__name__)
+from core.announcer import Announcer
 
 # What the membership services announce, with the keyword arguments they pass.
 APPLICATION_RECEIVED = "application_received"  # organisation, person
@@ -44,24 +34,7 @@ KINDS = (
     PASSWORD_RESET_REQUESTED,
 )
 
-Subscriber = Callable[..., None]
-_subscribers: dict[str, list[Subscriber]] = {kind: [] for kind in KINDS}
-
-
-def subscribe(kind: str, subscriber: Subscriber) -> None:
-    """Call ``subscriber(**payload)`` whenever ``kind`` is announced. Subscribing the same
-    function twice (``ready()`` may run twice in tests) is a no-op."""
-    if kind not in _subscribers:
-        raise ValueError(f"Unknown membership event: {kind}")
-    if subscriber not in _subscribers[kind]:
-        _subscribers[kind].append(subscriber)
-
-
-def announce(kind: str, **payload: Any) -> None:
-    """Tell the subscribers of ``kind``; call it inside the service's transaction."""
-    for subscriber in _subscribers[kind]:
-        try:
-            with transaction.atomic():
-                subscriber(**payload)
-        except Exception:
-            logger.exception("Subscriber %r of %s failed", subscriber, kind)
+_announcer = Announcer("membership", KINDS)
+subscribe = _announcer.subscribe
+announce = _announcer.announce
+quiet = _announcer.quiet

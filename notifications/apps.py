@@ -18,6 +18,10 @@ class NotificationsConfig(AppConfig):
         hooks.provide_stale_filter(selectors.stale_q)
         hooks.on_demo_person(demo.demo_person_preferences)
         hooks.on_demo_history_loaded(demo.demo_history_settled)
+        # The demo's events, material and news (network never imports workflows).
+        from .demo_network import seed_network_life
+
+        hooks.on_demo_history_loaded(seed_network_life)
         membership.subscribe()
 
         # Mail about a person's own account (address change, password reset), announced by

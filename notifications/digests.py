@@ -18,10 +18,12 @@ from typing import Any
 
 from django.conf import settings
 from django.db.models import Count, Exists, OuterRef, Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from network import selectors_public
 from workflows import permissions
 
 from . import mail, selectors, wording
@@ -160,6 +162,24 @@ def digest_for(user, *, since: datetime.datetime, until: datetime.datetime, now:
     return until, counts, shown, stale, stale_count
 
 
+def announcements_for(user, *, since: datetime.datetime, until: datetime.datetime) -> dict[str, Any]:
+    """The coordinators' news published in (since, until] that ``user`` may read: the count
+    and the latest few, told oldest first. One query when there is none, two otherwise."""
+    news = selectors_public.news_for_digest(user, since=since, until=until)
+    count = news.count()
+    rows = list(news.order_by("-published_at", "-id")[: items_per_section()])[::-1] if count else []
+    return {
+        "count": count,
+        "rows": [
+            {"title": item.title, "text": item.text, "published_at": item.published_at,
+             "url": mail.absolute(item.get_absolute_url())}
+            for item in rows
+        ],
+        "more": max(0, count - len(rows)),
+        "more_url": mail.absolute(reverse("news-list")),
+    }
+
+
 def _sent_today(user, now: datetime.datetime) -> int:
     start = datetime.datetime.combine(
         timezone.localdate(now), datetime.time.min, tzinfo=timezone.get_current_timezone()
@@ -200,6 +220,8 @@ def digest_queue(*, user: Any, period: str, key: str, now: datetime.datetime) ->
     since = selectors.last_digest_end(user) or now - DIGEST_PERIODS[period]
     since = max(since, now - DIGEST_MAX_LOOKBACK)
     until, counts, shown, stale, stale_count = digest_for(user, since=since, until=now, now=now)
+    announcements = announcements_for(user, since=since, until=until)
+    counts = {**counts, "news": announcements["count"]}
     total = sum(counts.values())
     newly_stale = bool(stale) and selectors.reminders_decided_between(since=since, until=until)
     if not total and not newly_stale:
@@ -208,7 +230,7 @@ def digest_queue(*, user: Any, period: str, key: str, now: datetime.datetime) ->
 
     def build() -> tuple[str, dict[str, Any]]:
         subject, context = _digest_mail(
-            user, period, counts, shown, stale, stale_count, since, until, now
+            user, period, counts, shown, stale, stale_count, since, until, now, announcements
         )
         return subject, {**context, **_inactive_context(inactive_count)}
 
@@ -264,7 +286,8 @@ def _more_urls() -> dict[str, str]:
     }
 
 
-def _digest_mail(user, period, counts, shown, stale, stale_count, since, until, now) -> tuple[str, dict[str, Any]]:
+def _digest_mail(user, period, counts, shown, stale, stale_count, since, until, now,
+                 announcements) -> tuple[str, dict[str, Any]]:
     more = _more_urls()
     sections = {
         name: {
@@ -296,6 +319,7 @@ def _digest_mail(user, period, counts, shown, stale, stale_count, since, until, 
         "since": since,
         "until": until,
         "sections": sections,
+        "announcements": announcements,
         "count": total,
         "stale": stale_rows,
         "stale_more": max(0, stale_count - len(stale_rows)),

@@ -3,7 +3,7 @@ invalid input. No response may be a server error, and every response must confor
 schema (status code documented, content type, body shape, headers).
 
 Half of the generated ids are replaced by ids of challenges that exist (one per state, both
-visibilities) and of a good-practice record, and half of the generated valid bodies for filing
+visibilities), of a good-practice record and of two events, and half of the generated valid bodies for filing
 and transitions by ones naming existing objects, so the fuzzer reaches successful filings,
 transitions, edits and comments rather than only 404s and 400s. The number of cases run is printed at the end of the module (``-s`` not needed).
 """
@@ -24,6 +24,7 @@ from schemathesis.specs.openapi.checks import positive_data_acceptance
 from core.wsgi import application
 from schemathesis.generation import GenerationMode
 from tests.factories import region, target_group, topic
+from tests.network.events_support import make_event
 from workflows.models import Challenge, GoodPractice, State
 
 from .conftest import challenge_in
@@ -96,6 +97,9 @@ def fuzz_world(network):
     _known_ids.append(challenge_in(network, State.CLOSED).pk)
     _known_ids.append(challenge_in(network, State.ANALYSED, visibility="restricted").pk)
     _known_ids.extend(GoodPractice.objects.values_list("pk", flat=True))
+    # Events: a public one with one seat (registrations fill it, then wait) and a network-only one.
+    _known_ids.append(make_event(network, capacity=1, title="Fuzz-Workshop").pk)
+    _known_ids.append(make_event(network, audience="network", title="Fuzz intern").pk)
     _token, key = token_create(actor=network.coordinator, name="fuzz")
     valid_bodies = {
         "file": {
@@ -136,6 +140,8 @@ def _aim(case, world) -> None:
     path = case.operation.path
     if case.method == "POST" and path == "/api/v1/challenges/":
         case.body = dict(world.bodies["file"])
+    elif case.method == "POST" and path.endswith("/registrations/"):
+        case.body = {"name": "Fuzz", "email": f"fuzz{next(_body_turns)}@example.org", "consent": True}
     elif case.method == "POST" and "/transitions/" in path and path.endswith("/"):
         name = path.rstrip("/").rsplit("/", 1)[1]
         if name in world.bodies:

@@ -1,4 +1,4 @@
-"""Twenty registrations at the same moment: for the last seat exactly one is confirmed (the
+"""Twenty registrations at the same moment (by page and by API): for the last seat exactly one is confirmed (the
 event row is locked while seats are counted), and for one address exactly one row exists
 (lock plus unique constraint). Real threads, real PostgreSQL connections."""
 
@@ -70,3 +70,22 @@ def test_twenty_parallel_registrations_of_one_address_leave_one_row(network):
 
     assert sorted(statuses) == [302] + [409] * (THREADS - 1)
     assert Registration.objects.filter(event=event).count() == 1
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks need PostgreSQL")
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)  # content types survive the flush for the serialized tests after these
+def test_twenty_parallel_api_registrations_for_the_last_seat_confirm_exactly_one(network):
+    from rest_framework.test import APIClient
+
+    event = make_event(network, capacity=1)
+
+    statuses = _in_parallel(
+        lambda _client, i: APIClient().post(
+            f"/api/v1/events/{event.pk}/registrations/",
+            {"name": "Parallel", "email": f"p{i}@example.org", "consent": True}, format="json",
+        )
+    )
+
+    assert statuses == [201] * THREADS
+    assert Registration.objects.filter(event=event, status=Registration.Status.CONFIRMED).count() == 1
+    assert Registration.objects.filter(event=event, status=Registration.Status.WAITING).count() == 19

@@ -1,7 +1,12 @@
+import datetime
+
 from django.core.management import call_command
+from django.utils import timezone
 import pytest
 
 from core.models import Organisation, User, WorkingGroup
+from network.models_events import CoOrganiser, Event, Registration
+from network.models_public import Material, News
 from workflows.models import Challenge, Comment, GoodPractice, State, TransitionLog
 
 pytestmark = pytest.mark.django_db
@@ -16,6 +21,10 @@ def counts():
         "log": TransitionLog.objects.count(),
         "comments": Comment.objects.count(),
         "good_practices": GoodPractice.objects.count(),
+        "events": Event.objects.count(),
+        "registrations": Registration.objects.count(),
+        "materials": Material.objects.count(),
+        "news": News.objects.count(),
     }
 
 
@@ -40,6 +49,31 @@ def test_seed_demo_builds_a_living_network_and_is_idempotent(capsys):
     assert Organisation.objects.filter(status="pending").exists()
     for role in ("koordination", "partner", "ag.anerkennung", "stakeholder"):
         assert User.objects.get(email=f"{role}@willkommensnetz.example").check_password("willkommen2026")
+    _assert_the_network_life()
+
+
+def _assert_the_network_life():
+    """The annual event with a programme, partner activities (co-organised, fully booked with a
+    waiting list, network-only, in English, a proposal), material files and news."""
+    annual = Event.objects.get(kind="annual")
+    assert annual.status == "published" and annual.organiser is None
+    assert annual.sessions.count() >= 4
+    assert CoOrganiser.objects.filter(status="accepted").exists()
+    assert CoOrganiser.objects.filter(status="offered").exists()  # one to accept in the demo
+    full = Event.objects.filter(registrations__status="waiting").distinct().get()
+    assert full.registrations.filter(status="confirmed").count() == full.capacity
+    assert Event.objects.filter(audience="network", status="published").exists()
+    assert Event.objects.filter(language="en", status="published").exists()
+    assert Event.objects.filter(status="draft").exists()
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    assert not Event.objects.filter(starts_at__date__lte=tomorrow).exists()  # no reminders at start
+    emails = list(Registration.objects.values_list("email", flat=True))
+    assert emails and all(email.endswith("@willkommensnetz.example") for email in emails)
+    published = Material.objects.filter(status="published", visibility="public")
+    assert published.count() >= 3 and Material.objects.filter(status="draft").exists()
+    with published.first().file.open("rb") as handle:
+        assert handle.read(5) == b"%PDF-"
+    assert News.objects.filter(visibility="public").count() >= 2
 
 
 def test_seed_demo_enqueues_no_mail_for_its_history(django_capture_on_commit_callbacks):
