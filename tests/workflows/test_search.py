@@ -227,3 +227,33 @@ def test_postgresql_search_reads_the_challenge_row_alone(network, corpus):
     assert '"workflows_challenge"."search_vector" @@' in sql
     capped = prepared.apply_capped(Challenge.objects.filter(state=State.REPORTED))
     assert "workflows_challengesearch" not in str(capped.query)
+
+
+def test_a_list_by_relevance_ranks_capped_candidates_title_matches_first(
+    network, corpus, monkeypatch
+):
+    """PostgreSQL reads at most SCAN matches of a list by relevance and ranks BEST_RESULTS of
+    them, title matches first; a search within the cap gives ``apply``'s ranking (SQLite
+    always does)."""
+    from django.db import connection
+
+    body = [corpus(f"Wartezeit {n}", "Die Anerkennung dauert.") for n in range(3)]
+    title = corpus("Anerkennung dauert zu lange")
+    everything = list(
+        query.prepare("Anerkennung").apply(Challenge.objects.all())
+        .order_by("-search_rank", "-created_at", "-id")
+    )
+
+    def best():
+        return list(
+            query.prepare("Anerkennung").apply_best(Challenge.objects.all())
+            .order_by("-search_rank", "-created_at", "-id")
+        )
+
+    assert best() == everything and everything[0] == title
+    monkeypatch.setattr(query, "BEST_RESULTS", 2)
+    if connection.vendor == "postgresql":
+        # the title match, then the newest of the others
+        assert best() == [title, body[-1]]
+    else:
+        assert best() == everything
