@@ -16,7 +16,7 @@ read before a re-index writes an old vector back; only ``workflows.search.index`
 The vectors already stored are copied over (no re-analysis: minutes at a million rows).
 """
 
-from django.db import migrations
+from django.db import migrations, models
 
 FORWARD = [
     "ALTER TABLE workflows_challenge ADD COLUMN IF NOT EXISTS search_vector tsvector",
@@ -56,4 +56,8 @@ class Migration(migrations.Migration):
     operations = [
         migrations.RunPython(_run(FORWARD), _run(BACKWARD)),
         migrations.RemoveField(model_name="challengesearch", name="vector"),
+        migrations.AddIndex(
+            model_name="challenge",
+            index=models.Index(fields=["topic", "state"], name="challenge_topic_state"),
+        ),
     ]

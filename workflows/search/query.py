@@ -67,8 +67,9 @@ CANDIDATE_BUDGET = 2_000
 CANDIDATES = 200
 # At most this many matching documents are read for a capped search (suggestions, lists by
 # relevance), whatever the network's size; a list by relevance shows BEST_RESULTS of them.
-SCAN = 1_000
+SCAN = 500
 BEST_RESULTS = 200
+BROAD_SHARE = 0.1  # a capped search this broad reads rows instead of the GIN index
 
 
 @dataclass(frozen=True)
@@ -168,6 +169,7 @@ class PreparedQuery:
     concepts: list[Concept]
     idf: dict[str, float]
     df: dict[str, int] = field(default_factory=dict)  # documents holding each term
+    documents: int = 0  # documents of the scope (the vocabulary's count)
 
     @property
     def empty(self) -> bool:
@@ -248,12 +250,13 @@ class PreparedQuery:
             for terms in self._match_sets(concepts)
         )
 
-    def match_expression(self, prefix: str, concepts: list[Concept] | None = None) -> Q | Expression:
+    def match_expression(self, prefix: str, concepts: list[Concept] | None = None, *,
+                         indexed: bool = True) -> Q | Expression:
         sets = self._match_sets(concepts)
         if not sets:
             return Q(pk__in=[])
         if connection.vendor == "postgresql":
-            return VectorMatch(self.vector(prefix), self.tsquery(concepts))
+            return VectorMatch(self.vector(prefix), self.tsquery(concepts), indexed=indexed)
         return reduce(or_, (self._condition(prefix, "terms", Alternative(t)) for t in sets))
 
     def apply(self, queryset: QuerySet, *, prefix: str = "search_entry__") -> QuerySet:
@@ -315,6 +318,18 @@ class PreparedQuery:
             search_rank=self.rank_expression(prefix)
         )
 
+    def broad(self, concepts: list[Concept] | None = None) -> bool:
+        """Whether, by the vocabulary's counts, at least ``BROAD_SHARE`` of the documents may
+        match ``concepts``. The GIN index then has to merge posting lists of hundreds of
+        thousands of rows before a capped scan could stop; reading rows in the filters' order
+        and testing each vector finds ``SCAN`` matches after a few thousand rows."""
+        if not self.documents:
+            return False
+        holding = sum(
+            min(self.df.get(t, 0) for t in terms) for terms in self._match_sets(concepts)
+        )
+        return holding >= BROAD_SHARE * self.documents
+
     def _best_of(self, queryset: QuerySet, concepts: list[Concept] | None, candidates: int,
                  prefix: str) -> QuerySet:
         """PostgreSQL: ``queryset`` narrowed to ``candidates`` of at most ``SCAN`` documents
@@ -328,7 +343,9 @@ class PreparedQuery:
             for terms in self._match_sets(concepts)
         )
         scanned = list(
-            queryset.filter(self.match_expression(prefix, concepts))
+            queryset.filter(
+                self.match_expression(prefix, concepts, indexed=not self.broad(concepts))
+            )
             .order_by()
             .annotate(in_title=VectorMatch(self.vector(prefix), title))
             .values_list("pk", "in_title")[:SCAN]
@@ -379,10 +396,11 @@ class VectorMatch(Expression):
     output_field = BooleanField()
     conditional = True
 
-    def __init__(self, column: F, tsquery: str) -> None:
+    def __init__(self, column: F, tsquery: str, *, indexed: bool = True) -> None:
         super().__init__()
         self.column = column
         self.tsquery = tsquery
+        self.indexed = indexed
 
     def resolve_expression(self, query=None, allow_joins=True, reuse=None, summarize=False, for_save=False):
         clone = self.copy()
@@ -397,6 +415,8 @@ class VectorMatch(Expression):
 
     def as_sql(self, compiler, connection):
         column_sql, params = compiler.compile(self.column)
+        if not self.indexed:  # the same test, which no index answers (``PreparedQuery.broad``)
+            column_sql = f"coalesce({column_sql}, ''::tsvector)"
         return f"{column_sql} @@ %s::tsquery", [*params, self.tsquery]
 
 
@@ -458,7 +478,8 @@ def prepare(text: str, *, scope: str = Scope.CHALLENGE, max_concepts: int | None
         concepts = sorted(concepts, key=telling, reverse=True)[:max_concepts]
         concepts = [c for c in concepts if telling(c) > 0]
     frequencies = {t: known.get(t) or 0 for t in idfs}
-    return PreparedQuery(scope=scope, concepts=concepts, idf=idfs, df=frequencies)
+    return PreparedQuery(scope=scope, concepts=concepts, idf=idfs, df=frequencies,
+                         documents=known.get("") or 0)
 
 
 _WORD_SPLIT = re.compile(r"([^\W\d_]+|\d+)")
