@@ -115,7 +115,7 @@ def _filtered(
 
 @login_required
 def challenge_list(request: HttpRequest) -> HttpResponse:
-    form, qs, prepared = _filtered(request)
+    form, qs, prepared = saved_views.filtered_challenges(request.user, request.GET, best=True)
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     if prepared is not None:
         for challenge in page.object_list:

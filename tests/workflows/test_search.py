@@ -227,3 +227,53 @@ def test_postgresql_search_reads_the_challenge_row_alone(network, corpus):
     assert '"workflows_challenge"."search_vector" @@' in sql
     capped = prepared.apply_capped(Challenge.objects.filter(state=State.REPORTED))
     assert "workflows_challengesearch" not in str(capped.query)
+
+
+def test_a_list_by_relevance_ranks_capped_candidates_title_matches_first(
+    network, corpus, monkeypatch
+):
+    """PostgreSQL reads at most SCAN matches of a list by relevance and ranks BEST_RESULTS of
+    them, title matches first; a search within the cap gives ``apply``'s ranking (SQLite
+    always does)."""
+    from django.db import connection
+
+    body = [corpus(f"Wartezeit {n}", "Die Anerkennung dauert.") for n in range(3)]
+    title = corpus("Anerkennung dauert zu lange")
+    everything = list(
+        query.prepare("Anerkennung").apply(Challenge.objects.all())
+        .order_by("-search_rank", "-created_at", "-id")
+    )
+
+    def best():
+        return list(
+            query.prepare("Anerkennung").apply_best(Challenge.objects.all())
+            .order_by("-search_rank", "-created_at", "-id")
+        )
+
+    assert best() == everything and everything[0] == title
+    monkeypatch.setattr(query, "BEST_RESULTS", 2)
+    if connection.vendor == "postgresql":
+        # the title match, then the newest of the others
+        assert best() == [title, body[-1]]
+    else:
+        assert best() == everything
+
+
+def test_a_broad_capped_search_reads_rows_instead_of_the_index(network, corpus):
+    """By the vocabulary's counts, a search that may match a tenth of the documents or more
+    is broad: PostgreSQL's capped scan then tests the vectors of the rows the filters pick (no
+    GIN), with the same matches."""
+    from django.db import connection
+
+    rare = corpus("Anerkennung dauert zu lange")
+    for n in range(12):  # the rare word: 1 of 13 documents
+        corpus(f"Wohnung gesucht {n}")
+    broad = query.prepare("Wohnung")
+    narrow = query.prepare("Anerkennung")
+    assert broad.broad() and not narrow.broad()
+    assert list(narrow.apply_best(Challenge.objects.all())) == [rare]
+    assert len(broad.apply_best(Challenge.objects.all())) == 12
+    if connection.vendor == "postgresql":
+        match = broad.match_expression("search_entry__", indexed=False)
+        sql = str(Challenge.objects.filter(match).query)
+        assert "coalesce(\"workflows_challenge\".\"search_vector\", ''::tsvector) @@" in sql

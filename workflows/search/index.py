@@ -6,9 +6,9 @@ The vocabulary (``SearchTerm``) counts in how many documents each term occurs. I
 locked in term order, so two concurrent changes never wait on each other in a circle.
 
 On PostgreSQL a challenge's weighted ``tsvector`` lives on the challenge row itself
-(``workflows_challenge.search_vector``, GIN-indexed, migration workflows 0011), beside the
-columns every filter and the visibility rule read, so one bitmap AND of the GIN and the B-tree
-indexes answers "search + filters" without a join. It is a column Django does not know as a
+(``workflows_challenge.search_vector``, migration workflows 0011), beside the columns every
+filter and the visibility rule read; one GIN index holds the vector and those columns
+(``btree_gin``), so "search + filters" is answered inside one index, without a join. It is a column Django does not know as a
 field (so no query selects it and no ``save()`` of a stale instance overwrites it): only this
 module writes it (``write_challenge_vectors``).
 """
