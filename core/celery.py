@@ -83,6 +83,14 @@ app.conf.beat_schedule = {
         ),
         "args": ("weekly",),
     },
+    # Statistics' rollups (workflows/stats_rollup.py): ended days folded into the day tables,
+    # running stays recounted. Every 10 minutes keeps the stays read after the mark to minutes
+    # of work; the statistics are exact either way, a missed run only makes them slower, and a
+    # repeated one changes nothing (it works under the mark row's lock).
+    "stats-rollup": {
+        "task": "workflows.refresh_stats_rollup",
+        "schedule": crontab(minute="4-59/10"),
+    },
     # Good-practice records recomputed from the database at 03:15, when nobody works: repairs
     # any drift (a record edited by hand, an approach relinked) and is harmless to repeat.
     "rebuild-good-practices": {

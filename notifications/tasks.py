@@ -109,3 +109,14 @@ def rebuild_good_practices() -> int:
     from workflows.good_practices import good_practices_rebuild
 
     return good_practices_rebuild()
+
+
+@shared_task(name="workflows.refresh_stats_rollup", time_limit=900, soft_time_limit=840)
+def refresh_stats_rollup() -> str:
+    """Fold the ended days into the statistics' rollups and recount the running stays
+    (``workflows.stats_rollup.refresh``); safe to run twice, and the statistics stay exact
+    when it is late."""
+    from workflows.stats_rollup import refresh
+
+    result = refresh()
+    return f"days through {result['days_through']}, {result['days_folded']} folded"

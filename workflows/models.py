@@ -604,6 +604,13 @@ from .models_editorial import (  # noqa: E402,F401
     Recommendation,
     RecommendationVersion,
 )
+from .models_stats import (  # noqa: E402,F401
+    ChallengeStay,
+    OpenStayDay,
+    StatsDay,
+    StatsMark,
+    StayLength,
+)
 from .search.models import (  # noqa: E402,F401
     ChallengeSearch,
     GoodPracticeSearch,

@@ -28,7 +28,7 @@ from core.exceptions import (
 )
 from core.models import Organisation, Region, TargetGroup, Topic, WorkingGroup
 
-from . import editorial, good_practices, history, hooks, permissions
+from . import editorial, good_practices, history, hooks, permissions, stats_rollup
 from .personal_data import personal_data_errors
 from .search import index as search_index
 from .models import (
@@ -188,6 +188,7 @@ def challenge_file(
             actor=actor,
             at=now,
         )
+        stats_rollup.stay_begin(log=log)
         _record_event(
             kind=Event.Kind.CHALLENGE_FILED, actor=actor, challenge=challenge, transition_log=log
         )
@@ -394,6 +395,7 @@ def _transition(
             note=note,
             inputs=inputs or {},
         )
+        stats_rollup.stay_begin(log=log)
         _record_event(
             kind=Event.Kind.TRANSITION, actor=actor, challenge=locked, transition_log=log
         )

@@ -4,7 +4,7 @@ region, and how long challenges typically stay in each state.
 Read by the API's ``/stats/``. Every figure is computed over ``visible_challenges_q(user)``, the
 same rule as every list, so a figure never counts what its reader may not see. The cost is a
 constant number of queries whatever the number of challenges: grouped counts, the two
-taxonomies, and the transition log read once and replayed in Python.
+taxonomies, and the median stays from the statistics' rollups (``stats_window``).
 """
 
 from __future__ import annotations
@@ -69,7 +69,7 @@ def challenge_stats_for(user: Any) -> ChallengeStats:
     per_topic = dict(visible.values_list("topic_id").annotate(n=Count("id")).order_by())
     per_region = dict(visible.values_list("region_id").annotate(n=Count("id")).order_by())
 
-    stays = completed_stay_days(visible)
+    stays = completed_stay_days(user)
 
     return ChallengeStats(
         total=sum(per_state.values()),

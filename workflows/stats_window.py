@@ -3,22 +3,18 @@ the end of each week), cycle time (completed stays per state), waiting time (how
 sitting in a state at the window's end have waited), throughput per week, and breakdowns by
 topic, region, organisation and target group.
 
-Everything is aggregated by the database, over the challenges the reader may see
-(``visible_challenges_q``): the stays come from one window function over the transition log
-(``LEAD(at)`` per challenge: a stay lasts from its log row to the next), and each figure is one
-grouped query whatever the number of challenges. Percentiles use PostgreSQL's
-``percentile_cont``; SQLite (the embedded default) has none, so there the durations of the
-window (one column) are read and the same linear interpolation is done in Python.
+Everything is computed over the challenges the reader may see (``visible_challenges_q``), from
+the stays kept beside the transition log and their daily rollups (``stats_figures``, issue 14),
+with a constant number of queries whatever the window and the number of challenges; the
+numbers are those of the former replay of the log (``tests/workflows/stats_oracle.py``).
 """
 
 from __future__ import annotations
 
 import datetime
-import math
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import connection
 from django.db.models import Count, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -28,6 +24,7 @@ from core.models import Region, TargetGroup, Topic
 
 from . import permissions
 from .models import Challenge, State, TransitionLog
+from .stats_figures import RollupSource, StaySource
 
 SECONDS_PER_DAY = 86_400
 DEFAULT_WEEKS = 12
@@ -102,65 +99,6 @@ def _end_of(day: datetime.date) -> datetime.datetime:
     return datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time.min, tz)
 
 
-def _db(value: datetime.datetime) -> Any:
-    return connection.ops.adapt_datetimefield_value(value)
-
-
-def _visible(user: Any) -> QuerySet[Challenge]:
-    q = permissions.visible_challenges_q(user)
-    qs = Challenge.objects.all() if q is None else Challenge.objects.filter(q)
-    return qs.order_by()
-
-
-def _stays_sql(visible: QuerySet[Challenge], before: datetime.datetime) -> tuple[str, list]:
-    """Every stay that began before ``before``: (to_state, at, until), ``until`` NULL while it
-    lasts. One window function over the log of the visible challenges."""
-    ids_sql, ids_params = visible.values("pk").query.sql_with_params()
-    log = TransitionLog._meta.db_table
-    sql = (
-        f"SELECT l.to_state AS to_state, l.at AS at, "
-        f"LEAD(l.at) OVER (PARTITION BY l.challenge_id ORDER BY l.at, l.id) AS until "
-        f"FROM {log} l WHERE l.challenge_id IN ({ids_sql})"
-    )
-    # The stay's end must be known even when the next row is after ``before``: filter outside.
-    return f"SELECT * FROM ({sql}) AS all_stays WHERE at < %s", [*ids_params, _db(before)]
-
-
-def _seconds(a: str, b: str) -> str:
-    if connection.vendor == "postgresql":
-        return f"EXTRACT(EPOCH FROM ({b} - {a}))"
-    return f"((julianday({b}) - julianday({a})) * 86400.0)"
-
-
-def _interpolate(values: list[float], fraction: float) -> float:
-    """Linear interpolation between closest ranks: what ``percentile_cont`` computes."""
-    position = (len(values) - 1) * fraction
-    low, high = math.floor(position), math.ceil(position)
-    return values[low] + (values[high] - values[low]) * (position - low)
-
-
-def _durations(inner_sql: str, params: list) -> dict[str, tuple[int, float, float]]:
-    """``{state: (count, median seconds, p80 seconds)}`` over rows (to_state, secs)."""
-    if connection.vendor == "postgresql":
-        sql = (
-            "SELECT to_state, COUNT(*), "
-            "percentile_cont(0.5) WITHIN GROUP (ORDER BY secs), "
-            "percentile_cont(0.8) WITHIN GROUP (ORDER BY secs) "
-            f"FROM ({inner_sql}) AS d GROUP BY to_state"
-        )
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            return {state: (n, float(p50), float(p80)) for state, n, p50, p80 in cursor.fetchall()}
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT to_state, secs FROM ({inner_sql}) AS d ORDER BY to_state, secs", params)
-        per_state: dict[str, list[float]] = {}
-        for state, secs in cursor.fetchall():
-            per_state.setdefault(state, []).append(max(float(secs), 0.0))
-    return {
-        state: (len(v), _interpolate(v, 0.5), _interpolate(v, 0.8)) for state, v in per_state.items()
-    }
-
-
 def _as_durations(raw: dict[str, tuple[int, float, float]]) -> list[Duration]:
     def days(seconds: float | None) -> float | None:
         return None if seconds is None else round(max(seconds, 0.0) / SECONDS_PER_DAY, 2)
@@ -172,15 +110,23 @@ def _as_durations(raw: dict[str, tuple[int, float, float]]) -> list[Duration]:
     return out
 
 
-def completed_stay_days(visible: QuerySet[Challenge]) -> dict[str, tuple[int, float]]:
-    """``{state: (completed stays, median days)}`` over the whole history of ``visible``: a
-    stay that has not ended is not counted. One query."""
-    stays, params = _stays_sql(visible, timezone.now() + datetime.timedelta(days=1))
-    raw = _durations(
-        f"SELECT to_state, {_seconds('at', 'until')} AS secs FROM ({stays}) AS s "
-        "WHERE until IS NOT NULL",
-        params,
-    )
+def _source(user: Any) -> tuple[RollupSource | StaySource, QuerySet[Challenge]]:
+    """Everything visible reads the rollups; a visibility filter reads its stays directly."""
+    q = permissions.visible_challenges_q(user)
+    if q is None:
+        return RollupSource(), Challenge.objects.order_by()
+    visible = Challenge.objects.filter(q).order_by()
+    return StaySource(visible), visible
+
+
+def completed_stay_days(user: Any) -> dict[str, tuple[int, float]]:
+    """``{state: (completed stays, median days)}`` over the whole history of what ``user``
+    sees: a stay that has not ended is not counted. Constant queries."""
+    source, _visible_qs = _source(user)
+    if isinstance(source, RollupSource):
+        raw = source.cycle(None, None, None, tuple(s.value for s in State))
+    else:
+        raw = source.cycle(None, None)
     return {
         state: (n, round(max(p50, 0.0) / SECONDS_PER_DAY, 2)) for state, (n, p50, _p80) in raw.items()
     }
@@ -188,67 +134,34 @@ def completed_stay_days(visible: QuerySet[Challenge]) -> dict[str, tuple[int, fl
 
 def window_stats_for(user: Any, window: Window) -> WindowStats:
     """Every figure of the statistics page and API for ``window`` over what ``user`` sees."""
-    visible = _visible(user)
+    source, visible = _source(user)
     start, end = _end_of(window.start - datetime.timedelta(days=1)), _end_of(window.end)
     ends = window.week_ends()
-    stays, stays_params = _stays_sql(visible, end)
-
-    # Cumulative flow: per state, the stays running at the end of each week (one query).
-    columns, flow_params = [], []
-    for i, day in enumerate(ends):
-        columns.append(
-            f"SUM(CASE WHEN at < %s AND (until IS NULL OR until >= %s) THEN 1 ELSE 0 END) AS p{i}"
-        )
-        flow_params += [_db(_end_of(day))] * 2
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT to_state, {', '.join(columns)} FROM ({stays}) AS s GROUP BY to_state",
-            [*flow_params, *stays_params],
-        )
-        flow_rows = {row[0]: row[1:] for row in cursor.fetchall()}
-
-    # Cycle time: stays that ended inside the window; waiting time: stays still running at its
-    # end, measured up to the end (or to now, for a window that ends today).
-    cycle = _durations(
-        f"SELECT to_state, {_seconds('at', 'until')} AS secs FROM ({stays}) AS s "
-        "WHERE until >= %s AND until < %s",
-        [*stays_params, _db(start), _db(end)],
-    )
+    end_instants = [_end_of(day) for day in ends]
+    bounds = [start] + end_instants
+    # Waiting time: stays still running at the window's end, measured up to the end (or to
+    # now, for a window that ends today).
     now = min(end, timezone.now())
-    waiting = _durations(
-        f"SELECT to_state, {_seconds('at', '%s')} AS secs FROM ({stays}) AS s "
-        "WHERE at < %s AND (until IS NULL OR until >= %s)",
-        [_db(now), *stays_params, _db(now), _db(now)],
-    )
-
-    # Throughput and arrivals per week (one query over the window's log rows).
-    bounds = [start] + [_end_of(day) for day in ends]
-    weekly, weekly_params = [], []
-    for i in range(len(ends)):
-        weekly.append(
-            "SUM(CASE WHEN from_state = '' AND at >= %s AND at < %s THEN 1 ELSE 0 END), "
-            "SUM(CASE WHEN to_state IN ('evaluated', 'closed') AND at >= %s AND at < %s "
-            "THEN 1 ELSE 0 END)"
-        )
-        weekly_params += [_db(bounds[i]), _db(bounds[i + 1])] * 2
-    log_in_window = TransitionLog.objects.filter(
-        challenge__in=visible.values("pk"), at__gte=start, at__lt=end
-    ).values("pk")
-    ids_sql, ids_params = log_in_window.query.sql_with_params()
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT {', '.join(weekly)} FROM {TransitionLog._meta.db_table} "
-            f"WHERE id IN ({ids_sql})",
-            [*weekly_params, *ids_params],
-        )
-        weekly_row = [int(v or 0) for v in cursor.fetchone()]
+    open_states = tuple(s.value for s in OPEN_STATES)
+    if isinstance(source, RollupSource):
+        flow_rows = source.flow(ends, end_instants)
+        weekly = source.weekly(window.start, ends, bounds)
+        cycle = source.cycle((window.start, window.end), start, end, open_states)
+        waiting = source.waiting(now, open_states)
+        if waiting is None:  # a window in the past: sort its running stays
+            waiting = source.stays.waiting(now)
+    else:
+        flow_rows = source.flow(end_instants)
+        weekly = source.weekly(bounds)
+        cycle = source.cycle(start, end)
+        waiting = source.waiting(now)
 
     weeks = [
         Week(
             week_ending=day,
             counts={s.value: int(flow_rows.get(s.value, [0] * len(ends))[i] or 0) for s in State},
-            filed=weekly_row[2 * i],
-            finished=weekly_row[2 * i + 1],
+            filed=weekly[i][0],
+            finished=weekly[i][1],
         )
         for i, day in enumerate(ends)
     ]

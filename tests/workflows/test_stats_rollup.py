@@ -1,0 +1,184 @@
+"""The statistics from the stays and their rollups (issue 14) give the numbers of the former
+replay of the transition log (``stats_oracle``), before and after the rollup job ran, for
+windows in the past, ending today and of one edge day, with reopened challenges; with a
+constant number of queries."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime
+
+import pytest
+import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from tests.builders import advance, file_challenge
+from workflows import permissions, services, stats_rollup, stats_window
+from workflows.models import Challenge, ChallengeStay, OpenStayDay, State, StatsDay, StayLength
+
+from . import stats_oracle
+
+# Monday 5 January 2026, 09:00 UTC; local midnight (Europe/Berlin, winter) is 23:00 UTC.
+T0 = datetime.datetime(2026, 1, 5, 9, 0, tzinfo=datetime.UTC)
+
+
+def at(days: float, hours: float = 0.0):
+    return time_machine.travel(T0 + datetime.timedelta(days=days, hours=hours), tick=False)
+
+
+def _step(network, challenge, to_state):
+    actor = network.coordinator
+    return advance(challenge, to_state, actor=actor, group=network.group)
+
+
+def _reopen(network, challenge):
+    return services.challenge_reopen(actor=network.coordinator, challenge=challenge, reason="neu")
+
+
+@pytest.fixture
+def built(network):
+    """Twelve challenges over ten weeks: every path, two reopenings (after an evaluation and
+    after a closing before any analysis), a revised approach, steps on the same day and a
+    step at local midnight exactly."""
+    made = []
+    for i in range(12):
+        with at(i * 3, hours=i % 5):
+            made.append(file_challenge(
+                actor=network.partner if i % 3 else network.other_partner,
+                organisation=network.org if i % 3 else network.other_org,
+                visibility="restricted" if i % 4 == 0 else "network", title=f"S{i}",
+            ))
+    paths = {
+        0: [(2, State.ANALYSED), (9, State.APPROACH_PROPOSED), (13, State.TRIALLED),
+            (20, State.EVALUATED)],
+        1: [(1, State.ANALYSED), (1.5, State.APPROACH_PROPOSED)],
+        2: [(0.5, State.CLOSED)],
+        3: [(4, State.ANALYSED), (25, State.APPROACH_PROPOSED), (30, State.TRIALLED)],
+        4: [(3, State.ANALYSED), (6, State.CLOSED)],
+        5: [(10, State.ANALYSED), (11, State.APPROACH_PROPOSED), (12, State.TRIALLED),
+            (14, State.EVALUATED)],
+        6: [(7, State.ANALYSED)],
+        8: [(2, State.ANALYSED), (3, State.APPROACH_PROPOSED), (8, State.TRIALLED)],
+    }
+    for i, steps in paths.items():
+        for day, state in steps:
+            with at(i * 3 + day):
+                made[i] = _step(network, Challenge.objects.get(pk=made[i].pk), state)
+    with at(40):
+        made[0] = _reopen(network, made[0])  # evaluated → analysed
+    with at(41):
+        made[2] = _reopen(network, made[2])  # closed before any analysis → reported
+    with at(44):
+        made[8] = services.challenge_revise_approach(
+            actor=network.coordinator, challenge=made[8], reason="abgebrochen"
+        )
+    # Local midnight exactly (23:00 UTC in winter): the step belongs to the next local day.
+    with time_machine.travel(datetime.datetime(2026, 2, 20, 23, 0, tzinfo=datetime.UTC),
+                             tick=False):
+        made[6] = _step(network, Challenge.objects.get(pk=made[6].pk), State.APPROACH_PROPOSED)
+    with at(50):
+        made[5] = _reopen(network, made[5])
+    return made
+
+
+WINDOWS = [
+    (datetime.date(2026, 1, 1), datetime.date(2026, 3, 31)),  # the whole history
+    (datetime.date(2026, 1, 20), datetime.date(2026, 2, 20)),  # ends on the edge day
+    (datetime.date(2026, 2, 21), datetime.date(2026, 2, 21)),  # the day after midnight's step
+]
+
+
+def _compare(user, today_days: float):
+    with at(today_days):
+        today = stats_window.timezone.localdate()
+        for start, end in [*WINDOWS, (today - datetime.timedelta(days=27), today)]:
+            window = stats_window.Window(start, end)
+            new = stats_window.window_stats_for(user, window)
+            old = stats_oracle.window_stats_for(user, window)
+            # The oracle has dataclasses of its own: compare their fields.
+            new, old = dataclasses.asdict(new), dataclasses.asdict(old)
+            for name in ("weeks", "cycle_time", "waiting_time", "filed", "finished",
+                         "breakdowns"):
+                assert new[name] == old[name], (name, user, window)
+        q = permissions.visible_challenges_q(user)
+        visible = Challenge.objects.all() if q is None else Challenge.objects.filter(q)
+        assert stats_window.completed_stay_days(user) == stats_oracle.completed_stay_days(
+            visible.order_by()
+        )
+
+
+def _tables():
+    return (
+        sorted(StatsDay.objects.values_list("day", "state", "entries", "exits", "filed")),
+        sorted(StayLength.objects.values_list("day", "state", "bucket", "stays")),
+        sorted(OpenStayDay.objects.values_list("state", "day", "stays")),
+    )
+
+
+def test_same_numbers_as_the_log_replay_before_and_after_the_rollup(network, built):
+    everyone = (network.coordinator, network.partner, network.stakeholder)
+    for user in everyone:
+        _compare(user, 60)  # nothing rolled up yet: the stays alone
+    with at(21, hours=5):
+        stats_rollup.refresh()  # rolled up to day 20, running stays counted then
+    _compare(network.coordinator, 60)  # the rollup plus the stays after its mark
+    with at(60):
+        stats_rollup.refresh()
+        first = _tables()
+        stats_rollup.refresh()  # a second run changes nothing
+        assert _tables() == first
+        stats_rollup.refresh(rebuild=True)
+        assert _tables() == first
+    assert sum(row[2] for row in first[0]) == ChallengeStay.objects.count()
+    for user in everyone:
+        _compare(user, 60.5)
+    _compare(network.coordinator, 75)  # a late refresh only makes the tail longer
+
+
+def test_backfill_gives_the_stays_the_services_wrote(network, built):
+    columns = ("log_id", "challenge_id", "state", "filed", "entered_at", "left_at", "bucket")
+    kept = sorted(ChallengeStay.objects.values_list(*columns))
+    seconds = dict(ChallengeStay.objects.values_list("log_id", "seconds"))
+    assert stats_rollup.backfill_stays() == len(kept)
+    assert sorted(ChallengeStay.objects.values_list(*columns)) == kept
+    for pk, value in ChallengeStay.objects.values_list("log_id", "seconds"):
+        assert value == pytest.approx(seconds[pk], abs=1e-6)
+    # Every challenge has exactly one running stay, in its current state.
+    running = dict(ChallengeStay.objects.filter(left_at__isnull=True)
+                   .values_list("challenge_id", "state"))
+    assert running == dict(Challenge.objects.values_list("pk", "state"))
+
+
+def _queries(user, window) -> int:
+    with CaptureQueriesContext(connection) as ctx:
+        stats_window.window_stats_for(user, window)
+        stats_window.completed_stay_days(user)
+    return len(ctx.captured_queries)
+
+
+def test_queries_do_not_grow_with_the_window_or_the_history(network, built):
+    """Coordinator, window: the rollup's mark (1), flow (1), throughput (1), cycle-time
+    classes and ranks (2), waiting-time classes, the stays since the count and ranks (3), the
+    three taxonomies (3), filed/finished per topic, region, target group and organisation (8);
+    the median stays: mark, classes, ranks (3). (A window in which no stay ended needs no
+    cycle-time ranks: one fewer.) A partner reads the stays: flow, throughput, cycle, waiting,
+    the taxonomies and breakdowns; the median stays (1)."""
+    users = {"coordinator": network.coordinator, "partner": network.partner}
+
+    def counts(today_days: float, days: int) -> dict[str, int]:
+        with at(today_days):
+            today = stats_window.timezone.localdate()
+            window = stats_window.Window(today - datetime.timedelta(days=days - 1), today)
+            return {role: _queries(user, window) for role, user in users.items()}
+
+    with at(60):
+        stats_rollup.refresh()
+    short, long = counts(61, 30), counts(61, 365)
+    with at(62):
+        for i in range(20):
+            challenge = file_challenge(actor=network.partner, organisation=network.org,
+                                       title=f"Mehr {i}")
+            _step(network, challenge, State.ANALYSED)
+    more = counts(63, 365)
+    assert short == long == more == {"coordinator": 22, "partner": 16}

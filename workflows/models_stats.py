@@ -1,0 +1,101 @@
+"""The tables the statistics read instead of replaying the transition log (issue 14).
+
+``ChallengeStay`` is kept by the transition services in the transition's own transaction: one
+row per stay of a challenge in a state, begun by a transition-log row and ended by the next.
+Each transition writes only its own challenge's rows (insert the new stay, end the previous
+one), so two transitions of different challenges never wait on the same row.
+
+The daily rollups (``StatsDay``, ``StayLength``, ``OpenStayDay``, ``StatsMark``) are refreshed
+by a worker job (``workflows.stats_rollup.refresh``, beat-scheduled, idempotent): a counter row
+updated by every transition would serialise them. The statistics add the stays after the
+rollup's mark to the rolled-up days, so they are exact whatever the age of the last refresh.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Q
+
+
+class ChallengeStay(models.Model):
+    """One stay of a challenge in a state: from the log row that began it to the next one."""
+
+    log = models.OneToOneField(
+        "workflows.TransitionLog", on_delete=models.CASCADE, primary_key=True, related_name="stay"
+    )
+    challenge = models.ForeignKey(
+        "workflows.Challenge", on_delete=models.CASCADE, related_name="stays", db_index=False
+    )
+    state = models.CharField(max_length=32)
+    filed = models.BooleanField(default=False)  # begun by the filing (``from_state`` empty)
+    entered_at = models.DateTimeField()
+    left_at = models.DateTimeField(null=True, blank=True)  # NULL while the stay lasts
+    seconds = models.FloatField(null=True, blank=True)  # left_at − entered_at, once ended
+    # Length class of an ended stay (``stats_rollup.length_bucket``): percentiles are found in
+    # the rolled-up counts per class, then read exactly from the few stays of one class.
+    bucket = models.SmallIntegerField(null=True, blank=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["challenge", "left_at"], name="stay_challenge_open"),
+            models.Index(fields=["entered_at"], name="stay_entered"),
+            models.Index(fields=["left_at"], name="stay_left"),
+            models.Index(fields=["state", "bucket", "seconds"], name="stay_length",
+                         include=["left_at"], condition=Q(left_at__isnull=False)),
+            models.Index(fields=["state", "entered_at"], name="stay_state_entered",
+                         include=["left_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.challenge_id}: {self.state} from {self.entered_at:%Y-%m-%d}"
+
+
+class StatsDay(models.Model):
+    """Per local day and state: stays begun, stays ended, and filings (for the cumulative flow
+    and the throughput)."""
+
+    day = models.DateField()
+    state = models.CharField(max_length=32)
+    entries = models.IntegerField(default=0)
+    exits = models.IntegerField(default=0)
+    filed = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["day", "state"], name="stats_day_unique")]
+
+
+class StayLength(models.Model):
+    """Per local day of the end, state and length class: how many stays ended (cycle time)."""
+
+    day = models.DateField()
+    state = models.CharField(max_length=32)
+    bucket = models.SmallIntegerField()
+    stays = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["day", "state", "bucket"], name="stay_length_unique")
+        ]
+
+
+class OpenStayDay(models.Model):
+    """Per state and local day of entry: the stays still running at ``StatsMark.open_at``
+    (waiting time)."""
+
+    state = models.CharField(max_length=32)
+    day = models.DateField()
+    stays = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["state", "day"], name="open_stay_day_unique")
+        ]
+
+
+class StatsMark(models.Model):
+    """How far the rollups reach (one row): ``days_through`` is the last local day in
+    ``StatsDay``/``StayLength``; ``open_at`` the instant ``OpenStayDay`` was counted at."""
+
+    key = models.CharField(max_length=16, primary_key=True, default="rollup")
+    days_through = models.DateField(null=True, blank=True)
+    open_at = models.DateTimeField(null=True, blank=True)

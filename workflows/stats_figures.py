@@ -1,0 +1,349 @@
+"""The figures of the statistics over stays (``ChallengeStay``) and their daily rollups, with a
+constant number of queries whatever the window's length and the number of challenges.
+
+Two sources give the same numbers:
+
+- ``RollupSource`` (everything visible: coordinators) reads the rolled-up days up to the mark
+  and the stays after it. Percentiles are exact without sorting a year of stays: the rolled-up
+  counts per length class (ended stays) or per day of entry (running stays) say which class
+  holds the wanted rank, and one query reads that rank from the few stays of the class (an
+  ``OFFSET`` inside one class, on the ``stay_length`` / ``stay_state_entered`` indexes).
+- ``StaySource`` (a visibility filter: partners, stakeholders) aggregates the visible stays
+  directly (``percentile_cont`` on PostgreSQL; the same interpolation in Python on SQLite).
+
+Durations are ``{state: (count, p50 seconds, p80 seconds)}``; ``FRACTIONS`` are the two.
+"""
+
+from __future__ import annotations
+
+import datetime
+import math
+from collections import defaultdict
+from typing import Any
+
+from django.db import connection
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from .models import State
+from .models_stats import ChallengeStay, OpenStayDay, StatsDay, StatsMark, StayLength
+from .stats_rollup import start_of
+
+FRACTIONS = (0.5, 0.8)
+FINISHED = (State.EVALUATED.value, State.CLOSED.value)
+STAY = ChallengeStay._meta.db_table
+Durations = dict[str, tuple[int, float, float]]
+
+
+def db(value: datetime.datetime) -> Any:
+    return connection.ops.adapt_datetimefield_value(value)
+
+
+def seconds_sql(a: str, b: str) -> str:
+    if connection.vendor == "postgresql":
+        return f"EXTRACT(EPOCH FROM ({b} - {a}))"
+    return f"((julianday({b}) - julianday({a})) * 86400.0)"
+
+
+def interpolate(values: list[float], fraction: float) -> float:
+    """Linear interpolation between closest ranks: what ``percentile_cont`` computes."""
+    position = (len(values) - 1) * fraction
+    low, high = math.floor(position), math.ceil(position)
+    return values[low] + (values[high] - values[low]) * (position - low)
+
+
+def _fetch(sql: str, params: list) -> list[tuple]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def _week_days(start: datetime.date, ends: list[datetime.date]) -> list[tuple[datetime.date, datetime.date]]:
+    firsts = [start] + [d + datetime.timedelta(days=1) for d in ends[:-1]]
+    return list(zip(firsts, ends, strict=True))
+
+
+class StaySource:
+    """Figures straight from the stays of ``challenges`` (a visibility-filtered queryset)."""
+
+    def __init__(self, challenges: QuerySet | None) -> None:
+        stays = ChallengeStay.objects.all()
+        if challenges is not None:
+            stays = stays.filter(challenge_id__in=challenges.values("pk"))
+        sql, params = stays.values(
+            "state", "entered_at", "left_at", "filed"
+        ).query.sql_with_params()
+        self.sql = (
+            f"SELECT s.state AS state, s.entered_at AS at, s.left_at AS until, s.filed AS filed "
+            f"FROM ({sql}) AS s"
+        )
+        self.params = list(params)
+
+    def flow(self, ends: list[datetime.datetime]) -> dict[str, list[int]]:
+        columns, params = [], []
+        for end in ends:
+            columns.append(
+                "SUM(CASE WHEN at < %s AND (until IS NULL OR until >= %s) THEN 1 ELSE 0 END)"
+            )
+            params += [db(end)] * 2
+        rows = _fetch(
+            f"SELECT state, {', '.join(columns)} FROM ({self.sql}) AS f GROUP BY state",
+            [*params, *self.params],
+        )
+        return {row[0]: [int(v or 0) for v in row[1:]] for row in rows}
+
+    def weekly(self, bounds: list[datetime.datetime]) -> list[tuple[int, int]]:
+        columns, params = [], []
+        for i in range(len(bounds) - 1):
+            columns.append(
+                "SUM(CASE WHEN filed AND at >= %s AND at < %s THEN 1 ELSE 0 END), "
+                f"SUM(CASE WHEN state IN {FINISHED} AND at >= %s AND at < %s THEN 1 ELSE 0 END)"
+            )
+            params += [db(bounds[i]), db(bounds[i + 1])] * 2
+        row = _fetch(
+            f"SELECT {', '.join(columns)} FROM ({self.sql}) AS w WHERE at >= %s AND at < %s",
+            [*params, *self.params, db(bounds[0]), db(bounds[-1])],
+        )[0]
+        values = [int(v or 0) for v in row]
+        return [(values[2 * i], values[2 * i + 1]) for i in range(len(bounds) - 1)]
+
+    def _durations(self, secs: str, where: str, params: list) -> Durations:
+        inner = f"SELECT state, {secs} AS secs FROM ({self.sql}) AS s WHERE {where}"
+        if connection.vendor == "postgresql":
+            rows = _fetch(
+                "SELECT state, COUNT(*), "
+                "percentile_cont(0.5) WITHIN GROUP (ORDER BY secs), "
+                "percentile_cont(0.8) WITHIN GROUP (ORDER BY secs) "
+                f"FROM ({inner}) AS d GROUP BY state",
+                params,
+            )
+            return {state: (n, float(p50), float(p80)) for state, n, p50, p80 in rows}
+        per_state: dict[str, list[float]] = {}
+        for state, secs_value in _fetch(f"{inner} ORDER BY state, secs", params):
+            per_state.setdefault(state, []).append(max(float(secs_value), 0.0))
+        return {s: (len(v), interpolate(v, 0.5), interpolate(v, 0.8)) for s, v in per_state.items()}
+
+    def cycle(self, start: datetime.datetime | None, end: datetime.datetime | None) -> Durations:
+        if start is None:
+            return self._durations(seconds_sql("at", "until"), "until IS NOT NULL", self.params)
+        return self._durations(
+            seconds_sql("at", "until"), "until >= %s AND until < %s",
+            [*self.params, db(start), db(end)],
+        )
+
+    def waiting(self, now: datetime.datetime) -> Durations:
+        return self._durations(
+            seconds_sql("at", "%s"), "at < %s AND (until IS NULL OR until >= %s)",
+            [db(now), *self.params, db(now), db(now)],
+        )
+
+
+class RollupSource:
+    """Figures from the daily rollups up to their mark plus the stays after it (everything)."""
+
+    def __init__(self) -> None:
+        mark = StatsMark.objects.filter(key="rollup").first()
+        self.through = mark.days_through if mark else None
+        self.open_at = mark.open_at if mark else None
+        # Stays after the rolled-up days: everything when nothing is rolled up yet.
+        self.tail_from = (
+            start_of(self.through + datetime.timedelta(days=1)) if self.through else None
+        )
+        self.stays = StaySource(None)
+
+    def _tail(self, column: str, lower: datetime.datetime | None = None) -> tuple[str, list]:
+        bounds = [b for b in (self.tail_from, lower) if b is not None]
+        if not bounds:
+            return f"{column} IS NOT NULL", []
+        return f"{column} >= %s", [db(max(bounds))]
+
+    def flow(self, days: list[datetime.date], ends: list[datetime.datetime]) -> dict[str, list[int]]:
+        """Per state, the stays running at the end of each day in ``days`` (``ends``: the first
+        instant after each): begun minus ended up to then."""
+        rolled, rolled_params, entered, left, tail_params = [], [], [], [], []
+        for day, end in zip(days, ends, strict=True):
+            rolled.append('SUM(CASE WHEN day <= %s THEN entries - exits ELSE 0 END)')
+            rolled_params.append(day)
+            entered.append("SUM(CASE WHEN entered_at < %s THEN 1 ELSE 0 END)")
+            left.append("SUM(CASE WHEN left_at < %s THEN -1 ELSE 0 END)")
+            tail_params.append(db(end))
+        entered_where, entered_params = self._tail("entered_at")
+        left_where, left_params = self._tail("left_at")
+        parts, params = [], []
+        if self.through is not None:
+            parts.append(
+                f"SELECT state, {', '.join(rolled)} FROM {StatsDay._meta.db_table} "
+                "WHERE day <= %s GROUP BY state"
+            )
+            params += [*rolled_params, self.through]
+        parts.append(
+            f"SELECT state, {', '.join(entered)} FROM {STAY} WHERE {entered_where} GROUP BY state"
+        )
+        params += [*tail_params, *entered_params]
+        parts.append(f"SELECT state, {', '.join(left)} FROM {STAY} WHERE {left_where} GROUP BY state")
+        params += [*tail_params, *left_params]
+        out: dict[str, list[int]] = defaultdict(lambda: [0] * len(days))
+        for row in _fetch(" UNION ALL ".join(parts), params):
+            for i, v in enumerate(row[1:]):
+                out[row[0]][i] += int(v or 0)
+        return out
+
+    def weekly(
+        self, start: datetime.date, ends: list[datetime.date], bounds: list[datetime.datetime]
+    ) -> list[tuple[int, int]]:
+        """Per week: filings and arrivals in a finished state."""
+        weeks = _week_days(start, ends)
+        rolled, rolled_params, tail, tail_params = [], [], [], []
+        for (first, last), (lower, upper) in zip(weeks, zip(bounds, bounds[1:])):
+            rolled.append(
+                "SUM(CASE WHEN day >= %s AND day <= %s THEN filed ELSE 0 END), "
+                f"SUM(CASE WHEN day >= %s AND day <= %s AND state IN {FINISHED} "
+                "THEN entries ELSE 0 END)"
+            )
+            rolled_params += [first, last] * 2
+            tail.append(
+                "SUM(CASE WHEN filed AND entered_at >= %s AND entered_at < %s THEN 1 ELSE 0 END), "
+                f"SUM(CASE WHEN state IN {FINISHED} AND entered_at >= %s AND entered_at < %s "
+                "THEN 1 ELSE 0 END)"
+            )
+            tail_params += [db(lower), db(upper)] * 2
+        where, where_params = self._tail("entered_at", bounds[0])
+        parts = [f"SELECT {', '.join(tail)} FROM {STAY} WHERE {where} AND entered_at < %s"]
+        params = [*tail_params, *where_params, db(bounds[-1])]
+        if self.through is not None:
+            parts.append(
+                f"SELECT {', '.join(rolled)} FROM {StatsDay._meta.db_table} "
+                "WHERE day >= %s AND day <= %s"
+            )
+            params += [*rolled_params, start, min(self.through, ends[-1])]
+        totals = [0] * (2 * len(weeks))
+        for row in _fetch(" UNION ALL ".join(parts), params):
+            for i, v in enumerate(row):
+                totals[i] += int(v or 0)
+        return [(totals[2 * i], totals[2 * i + 1]) for i in range(len(weeks))]
+
+    # --- percentiles -----------------------------------------------------------------------
+
+    def cycle(
+        self, days: tuple[datetime.date, datetime.date] | None,
+        start: datetime.datetime | None, end: datetime.datetime | None, states: tuple[str, ...],
+    ) -> Durations:
+        """Stays that ended in [start, end) (local ``days``, both included; ``None``: ever),
+        per state: count, p50, p80."""
+        tail = ChallengeStay.objects.filter(left_at__isnull=False, state__in=states)
+        if self.tail_from is not None:
+            tail = tail.filter(left_at__gte=self.tail_from)
+        if start is not None:
+            tail = tail.filter(left_at__gte=start, left_at__lt=end)
+        tail_sql, tail_params = tail.values_list("state", "bucket").query.sql_with_params()
+        parts = [f"SELECT t.state AS state, t.bucket AS bucket, 1 AS n FROM ({tail_sql}) AS t"]
+        params = list(tail_params)
+        if self.through is not None:
+            rolled = StayLength.objects.filter(state__in=states, day__lte=self.through)
+            if days is not None:
+                rolled = rolled.filter(day__gte=days[0], day__lte=days[1])
+            rolled_sql, rolled_params = rolled.values_list(
+                "state", "bucket", "stays"
+            ).query.sql_with_params()
+            parts.append(f"SELECT r.state, r.bucket, r.stays FROM ({rolled_sql}) AS r")
+            params += rolled_params
+        counts: dict[str, dict[int, int]] = defaultdict(lambda: defaultdict(int))
+        for state, bucket, n in _fetch(
+            f"SELECT state, bucket, SUM(n) FROM ({' UNION ALL '.join(parts)}) AS h "
+            "GROUP BY state, bucket",
+            params,
+        ):
+            counts[state][bucket] += int(n)
+        window = "" if start is None else " AND left_at >= %s AND left_at < %s"
+        window_params = [] if start is None else [db(start), db(end)]
+
+        def rank_sql(state: str, bucket: int, offset: int) -> tuple[str, list]:
+            return (
+                f"SELECT {seconds_sql('entered_at', 'left_at')} FROM {STAY} "
+                f"WHERE left_at IS NOT NULL AND state = %s AND bucket = %s{window} "
+                "ORDER BY seconds, log_id LIMIT 1 OFFSET %s",
+                [state, bucket, *window_params, offset],
+            )
+
+        return self._percentiles({s: sorted(c.items()) for s, c in counts.items()}, rank_sql)
+
+    def waiting(self, now: datetime.datetime, states: tuple[str, ...]) -> Durations | None:
+        """Stays running at ``now``, measured up to it; ``None`` when ``now`` lies before the
+        last count of the running stays (a window in the past: the caller sorts them)."""
+        if self.open_at is None or now < self.open_at:
+            return None
+        counts: dict[str, dict[datetime.date, int]] = defaultdict(lambda: defaultdict(int))
+        for state, day, n in OpenStayDay.objects.filter(state__in=states).values_list(
+            "state", "day", "stays"
+        ):
+            counts[state][day] += n
+        # Since the count: stays that ended (they were running then) and stays that began and
+        # still run. Few rows: the time since the last refresh.
+        changed = ChallengeStay.objects.filter(state__in=states).filter(
+            Q(left_at__gte=self.open_at, left_at__lt=now, entered_at__lt=self.open_at)
+            | Q(Q(left_at__isnull=True) | Q(left_at__gte=now),
+                entered_at__gte=self.open_at, entered_at__lt=now)
+        ).values_list("state", "entered_at")
+        for state, entered_at in changed:
+            counts[state][timezone.localdate(entered_at)] += -1 if entered_at < self.open_at else 1
+
+        def rank_sql(state: str, day: datetime.date, offset: int) -> tuple[str, list]:
+            return (
+                f"SELECT {seconds_sql('entered_at', '%s')} FROM {STAY} "
+                "WHERE state = %s AND entered_at >= %s AND entered_at < %s "
+                "AND entered_at < %s AND (left_at IS NULL OR left_at >= %s) "
+                "ORDER BY entered_at DESC, log_id LIMIT 1 OFFSET %s",
+                [db(now), state, db(start_of(day)), db(start_of(day + datetime.timedelta(days=1))),
+                 db(now), db(now), offset],
+            )
+
+        # The shortest wait is the latest entry: classes from the newest day down.
+        return self._percentiles(
+            {s: sorted(c.items(), reverse=True) for s, c in counts.items()}, rank_sql
+        )
+
+    def _percentiles(self, classes: dict[str, list[tuple[Any, int]]], rank_sql) -> Durations:
+        """From the counts per class (in the order of the measured length), read the values at
+        the ranks each percentile interpolates between, in one query."""
+        wanted: dict[tuple[str, int], tuple[Any, int]] = {}
+        totals: dict[str, int] = {}
+        for state, rows in classes.items():
+            rows = [(k, n) for k, n in rows if n > 0]
+            n = sum(c for _k, c in rows)
+            if not n:
+                continue
+            totals[state] = n
+            for fraction in FRACTIONS:
+                position = (n - 1) * fraction
+                for rank in {math.floor(position), math.ceil(position)}:
+                    seen = 0
+                    for key, count in rows:
+                        if rank < seen + count:
+                            wanted[state, rank] = (key, rank - seen)
+                            break
+                        seen += count
+        if not wanted:
+            return {}
+        parts, params, order = [], [], list(wanted)
+        for state, rank in order:
+            sql, p = rank_sql(state, *wanted[state, rank])
+            parts.append(f"SELECT * FROM ({sql}) AS q{len(parts)}")
+            params += p
+        # One row per part, in order (each part is one row: UNION ALL keeps them in order on
+        # both backends, but the rank is carried along to be sure).
+        tagged = " UNION ALL ".join(
+            f"SELECT {i} AS k, v.* FROM ({part}) AS v" for i, part in enumerate(parts)
+        )
+        values = {order[k]: float(v) for k, v in _fetch(tagged, params)}
+        if connection.vendor != "postgresql":
+            values = {key: max(v, 0.0) for key, v in values.items()}
+        out: Durations = {}
+        for state, n in totals.items():
+            figures = []
+            for fraction in FRACTIONS:
+                position = (n - 1) * fraction
+                low, high = math.floor(position), math.ceil(position)
+                a, b = values[state, low], values[state, high]
+                figures.append(a + (b - a) * (position - low))
+            out[state] = (n, figures[0], figures[1])
+        return out
