@@ -34,7 +34,11 @@ class GermanSearchFilter(BaseFilterBackend):
         scope = getattr(view, "search_scope", Scope.CHALLENGE)
         prepared = query.prepare(text, scope=scope)
         ordering = list(queryset.query.order_by or queryset.model._meta.ordering)
-        return prepared.apply(queryset).order_by("-search_rank", *ordering, "-pk")
+        if request.query_params.get("ordering"):
+            # Another order than relevance: every match, in that order.
+            return prepared.apply(queryset).order_by("-search_rank", *ordering, "-pk")
+        # By relevance: the best matches only, at a cost that does not grow with the network.
+        return prepared.apply_best(queryset).order_by("-search_rank", *ordering, "-pk")
 
     def get_schema_operation_parameters(self, view):
         return [
@@ -46,8 +50,10 @@ class GermanSearchFilter(BaseFilterBackend):
                     _(
                         "German full-text search (stems, compound words, umlauts and ß either "
                         "way, typos, the network's synonyms and abbreviations). Results come "
-                        "by relevance unless `ordering` is given."
+                        "by relevance unless `ordering` is given: by relevance, the best "
+                        "%(best)d matches; with `ordering`, every match."
                     )
+                    % {"best": query.BEST_RESULTS}
                 ),
                 "schema": {"type": "string", "maxLength": MAX_LENGTH},
             }

@@ -159,7 +159,13 @@ class Challenge(ConcurrentTransitionMixin, models.Model):
         verbose_name = _("challenge")
         verbose_name_plural = _("challenges")
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["state", "state_entered_at"])]
+        indexes = [
+            models.Index(fields=["state", "state_entered_at"]),
+            # The list's usual pair of filters (and the search's capped scan under it): an
+            # exact bitmap of the few rows both pick, where two single-column bitmaps of
+            # 80,000 and 170,000 rows at a million challenges had to be ANDed and went lossy.
+            models.Index(fields=["topic", "state"], name="challenge_topic_state"),
+        ]
 
     def __str__(self) -> str:
         return self.title

@@ -116,7 +116,7 @@ def _filtered(
 
 @login_required
 def challenge_list(request: HttpRequest) -> HttpResponse:
-    form, qs, prepared = _filtered(request)
+    form, qs, prepared = saved_views.filtered_challenges(request.user, request.GET, best=True)
     # Bounded count and deep pages by id (core.pagination): the list costs the same at a
     # million challenges as at ten thousand.
     page = ScalablePaginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))

@@ -131,6 +131,7 @@ def test_search_reindex_command_fills_missing_entries(corpus):
 
     challenge = corpus("Anerkennung dauert zu lange")
     ChallengeSearch.objects.all().delete()
+    index._clear_challenge_vectors()  # PostgreSQL's vector on the challenge row
     assert found("Anerkennung") == []
     call_command("search_reindex", stdout=__import__("io").StringIO())
     assert found("Anerkennung") == [challenge.title]
@@ -157,8 +158,8 @@ def test_postgresql_keeps_the_weighted_vector_current(network, corpus):
     services.challenge_update(actor=network.partner, challenge=challenge, title="Nachtbus fehlt")
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT vector @@ %s::tsquery, vector @@ %s::tsquery, vector @@ %s::tsquery "
-            "FROM workflows_challengesearch WHERE challenge_id = %s",
+            "SELECT search_vector @@ %s::tsquery, search_vector @@ %s::tsquery, "
+            "search_vector @@ %s::tsquery FROM workflows_challenge WHERE id = %s",
             [f"'{stem('Nachtbus')}':A", f"'{stem('Busverbindung')}'", f"'{stem('nachts')}':B",
              challenge.pk],
         )
@@ -194,3 +195,85 @@ def test_suggestions_rank_only_candidates_of_the_rare_words(network, corpus, mon
     assert suggest.similar_challenges(
         network.coordinator, title="Wohnung ohne Schufa", description="Wohnung"
     ) == [rare]
+
+
+def test_an_edit_moves_the_challenge_between_filtered_searches(network, corpus):
+    """The filters read the challenge's own columns, which the search reads beside its vector:
+    an edit of the topic or the visibility counts in the next filtered search."""
+    from core.models import Topic
+
+    challenge = corpus("Anerkennung dauert zu lange")
+    other = Topic.objects.exclude(pk=challenge.topic_id).first()
+    assert found("Anerkennung", Challenge.objects.filter(topic=other)) == []
+    services.challenge_update(
+        actor=network.partner, challenge=challenge, topic=other, visibility="restricted"
+    )
+    assert found("Anerkennung", Challenge.objects.filter(topic=other)) == [challenge.title]
+    assert found("Anerkennung", Challenge.objects.filter(visibility="network")) == []
+
+
+def test_postgresql_search_reads_the_challenge_row_alone(network, corpus):
+    """PostgreSQL: the vector is on the challenge row, so search + filters is one table (the
+    GIN and B-tree indexes meet in one bitmap AND) and no join to the search table."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite matches the term columns of the search table")
+    corpus("Anerkennung dauert zu lange")
+    prepared = query.prepare("Anerkennung Pflegekräfte")
+    qs = prepared.apply(Challenge.objects.filter(state=State.REPORTED, topic_id=1))
+    sql = str(qs.order_by("-search_rank").query)
+    assert "workflows_challengesearch" not in sql
+    assert '"workflows_challenge"."search_vector" @@' in sql
+    capped = prepared.apply_capped(Challenge.objects.filter(state=State.REPORTED))
+    assert "workflows_challengesearch" not in str(capped.query)
+
+
+def test_a_list_by_relevance_ranks_capped_candidates_title_matches_first(
+    network, corpus, monkeypatch
+):
+    """PostgreSQL reads at most SCAN matches of a list by relevance and ranks BEST_RESULTS of
+    them, title matches first; a search within the cap gives ``apply``'s ranking (SQLite
+    always does)."""
+    from django.db import connection
+
+    body = [corpus(f"Wartezeit {n}", "Die Anerkennung dauert.") for n in range(3)]
+    title = corpus("Anerkennung dauert zu lange")
+    everything = list(
+        query.prepare("Anerkennung").apply(Challenge.objects.all())
+        .order_by("-search_rank", "-created_at", "-id")
+    )
+
+    def best():
+        return list(
+            query.prepare("Anerkennung").apply_best(Challenge.objects.all())
+            .order_by("-search_rank", "-created_at", "-id")
+        )
+
+    assert best() == everything and everything[0] == title
+    monkeypatch.setattr(query, "BEST_RESULTS", 2)
+    if connection.vendor == "postgresql":
+        # the title match, then the newest of the others
+        assert best() == [title, body[-1]]
+    else:
+        assert best() == everything
+
+
+def test_a_broad_capped_search_reads_rows_instead_of_the_index(network, corpus):
+    """By the vocabulary's counts, a search that may match a tenth of the documents or more
+    is broad: PostgreSQL's capped scan then tests the vectors of the rows the filters pick (no
+    GIN), with the same matches."""
+    from django.db import connection
+
+    rare = corpus("Anerkennung dauert zu lange")
+    for n in range(12):  # the rare word: 1 of 13 documents
+        corpus(f"Wohnung gesucht {n}")
+    broad = query.prepare("Wohnung")
+    narrow = query.prepare("Anerkennung")
+    assert broad.broad() and not narrow.broad()
+    assert list(narrow.apply_best(Challenge.objects.all())) == [rare]
+    assert len(broad.apply_best(Challenge.objects.all())) == 12
+    if connection.vendor == "postgresql":
+        match = broad.match_expression("search_entry__", indexed=False)
+        sql = str(Challenge.objects.filter(match).query)
+        assert "coalesce(\"workflows_challenge\".\"search_vector\", ''::tsvector) @@" in sql

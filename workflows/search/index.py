@@ -4,6 +4,13 @@
 
 The vocabulary (``SearchTerm``) counts in how many documents each term occurs. Its rows are
 locked in term order, so two concurrent changes never wait on each other in a circle.
+
+On PostgreSQL a challenge's weighted ``tsvector`` lives on the challenge row itself
+(``workflows_challenge.search_vector``, migration workflows 0011), beside the columns every
+filter and the visibility rule read; one GIN index holds the vector and those columns
+(``btree_gin``), so "search + filters" is answered inside one index, without a join. It is a column Django does not know as a
+field (so no query selects it and no ``save()`` of a stale instance overwrites it): only this
+module writes it (``write_challenge_vectors``).
 """
 
 from __future__ import annotations
@@ -12,6 +19,7 @@ from collections import Counter
 from collections.abc import Iterable
 
 from django.apps import apps as global_apps
+from django.db import connection
 from django.db.models import F
 from django.utils import timezone
 
@@ -19,6 +27,7 @@ from .analysis import terms
 from .models import Scope
 
 DOCUMENT_COUNT = ""  # the vocabulary row that counts documents
+CHALLENGE_VECTOR_COLUMN = "search_vector"  # on workflows_challenge, PostgreSQL only
 
 
 MAX_POSITION = 16383  # PostgreSQL's largest tsvector position
@@ -85,14 +94,31 @@ def _has(obj, name: str) -> bool:
     return True
 
 
-def _entry_values(title: str, body: list[str]) -> dict[str, str]:
-    """The stored columns of one document."""
+def _entry_values(title: str, body: list[str], *, vector: bool = True) -> dict[str, str]:
+    """The stored columns of one document (without ``vector`` for a challenge: its vector is
+    on the challenge row, ``write_challenge_vectors``)."""
     title_terms, all_terms = _analysed(title, body)
-    return {
-        "title_terms": _join(title_terms),
-        "terms": _join(all_terms),
-        "vector": vector_literal(title, body),
-    }
+    values = {"title_terms": _join(title_terms), "terms": _join(all_terms)}
+    if vector:
+        values["vector"] = vector_literal(title, body)
+    return values
+
+
+def write_challenge_vectors(rows: Iterable[tuple[int, str]]) -> None:
+    """PostgreSQL: store each ``(challenge id, vector literal)`` on its challenge row, 500 rows
+    per statement. Elsewhere there is no such column (SQLite matches the term columns)."""
+    if connection.vendor != "postgresql":
+        return
+    rows = list(rows)
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), 500):
+            chunk = rows[start : start + 500]
+            values = ", ".join(["(%s, %s::tsvector)"] * len(chunk))
+            cursor.execute(
+                f"UPDATE workflows_challenge AS c SET {CHALLENGE_VECTOR_COLUMN} = v.vector "
+                f"FROM (VALUES {values}) AS v(id, vector) WHERE c.id = v.id",
+                [value for row in chunk for value in row],
+            )
 
 
 def _analysed(title: str, body: list[str]) -> tuple[list[str], list[str]]:
@@ -135,7 +161,10 @@ def _count(registry, scope: str, added: set[str], removed: set[str], new_documen
 def _store(registry, model_name: str, key: str, obj, scope: str, title: str, body: list[str]):
     Entry = registry.get_model("workflows", model_name)
     entry = Entry.objects.filter(**{key: obj.pk}).only("terms").first()
-    values = {**_entry_values(title, body), "indexed_at": timezone.now()}
+    values = {**_entry_values(title, body, vector=_has_field(Entry, "vector")),
+              "indexed_at": timezone.now()}
+    if model_name == "ChallengeSearch":
+        write_challenge_vectors([(obj.pk, vector_literal(title, body))])
     old = set((entry.terms if entry else "").split())
     new = set(values["terms"].split())
     if entry is None:
@@ -167,6 +196,31 @@ def good_practice_refresh(good_practice_id: int, *, registry=global_apps) -> Non
     )
 
 
+def _has_field(model, name: str) -> bool:
+    return any(f.name == name for f in model._meta.concrete_fields)
+
+
+def _challenge_vector_column_exists() -> bool:
+    if connection.vendor != "postgresql":
+        return False
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT 1 FROM information_schema.columns WHERE table_name = 'workflows_challenge' "
+            "AND column_name = %s AND table_schema = current_schema()",
+            [CHALLENGE_VECTOR_COLUMN],
+        )
+        return cursor.fetchone() is not None
+
+
+def _clear_challenge_vectors() -> None:
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"UPDATE workflows_challenge SET {CHALLENGE_VECTOR_COLUMN} = NULL "
+                f"WHERE {CHALLENGE_VECTOR_COLUMN} IS NOT NULL"
+            )
+
+
 def rebuild(*, registry=global_apps, progress=None) -> dict[str, int]:
     """Analyse every challenge and good practice anew and recount the vocabulary. Running it
     twice gives the same tables."""
@@ -189,17 +243,29 @@ def rebuild(*, registry=global_apps, progress=None) -> dict[str, int]:
             queryset = queryset.select_related("analysis").prefetch_related(
                 "approaches", "trials", "evaluations"
             )
+        # The data migrations before 0011 run this too, when the vector was still a column of
+        # the search table and the challenge row had none.
+        on_row = model is Challenge and _challenge_vector_column_exists()
+        entry_vector = _has_field(Entry, "vector")
+        vectors: list[tuple[int, str]] = []
+        if on_row:
+            _clear_challenge_vectors()
         for obj in queryset.iterator(chunk_size=500):
-            values = _entry_values(*texts(obj))
+            title, body = texts(obj)
+            values = _entry_values(title, body, vector=entry_vector)
+            if on_row:
+                vectors.append((obj.pk, vector_literal(title, body)))
             vocabulary.update(values["terms"].split())
             batch.append(Entry(**{key: obj.pk}, **values))
             n += 1
             if len(batch) >= 500:
                 Entry.objects.bulk_create(batch)
-                batch = []
+                write_challenge_vectors(vectors)
+                batch, vectors = [], []
                 if progress:
                     progress(scope, n)
         Entry.objects.bulk_create(batch)
+        write_challenge_vectors(vectors)
         vocabulary[DOCUMENT_COUNT] = n
         SearchTerm.objects.filter(scope=scope).delete()
         SearchTerm.objects.bulk_create(

@@ -14,7 +14,8 @@ from django.utils.translation import gettext_lazy as _
 class TermsVectorField(models.TextField):
     """The analysed terms as a weighted ``tsvector`` on PostgreSQL (``'arzt':1A,9B``: A title,
     B description, C the rest), which a GIN index reads and ``@@`` matches. Other databases
-    keep nothing here: SQLite matches the space-delimited term columns instead."""
+    keep nothing here: SQLite matches the space-delimited term columns instead. (A challenge's
+    vector is the column ``workflows_challenge.search_vector``, not a model field.)"""
 
     def db_type(self, connection):
         return "tsvector" if connection.vendor == "postgresql" else super().db_type(connection)
@@ -45,7 +46,8 @@ class ChallengeSearch(models.Model):
     )
     title_terms = models.TextField(blank=True)
     terms = models.TextField(blank=True)  # title, description, analysis, approaches, lessons
-    vector = TermsVectorField(blank=True, default="")
+    # PostgreSQL keeps this challenge's weighted vector on the challenge row, beside the
+    # filter columns (``workflows.search.index``, migration 0011).
     indexed_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

@@ -11,13 +11,17 @@ the best of its alternatives, weighted by where it occurs (title 3, elsewhere 1)
 the term is (inverse document frequency from the vocabulary). On PostgreSQL every test reads the
 stored weighted ``tsvector`` (``index.vector_literal``; weight A is the title): matching is
 ``vector @@ tsquery`` through its GIN index, and the rank's "in the title" is the weight-restricted
-``'term':A`` — a lookup in the vector, not a scan of text. SQLite matches the same terms as
+``'term':A`` — a lookup in the vector, not a scan of text. A challenge's vector is a column of
+the challenge row (``ChallengeVector``), so the GIN index and the filters' B-tree indexes meet
+in one table. SQLite matches the same terms as
 space-delimited words in the term columns. Both compute the same rank, so both give the same
 order.
 
 Suggestions (``apply_capped``) rank only a few candidates: those holding the rarest concepts of
-the text (up to ``CANDIDATE_BUDGET`` documents by the vocabulary's counts), of which PostgreSQL's
-``ts_rank_cd`` keeps the best ``CANDIDATES`` for the finer rank.
+the text (up to ``CANDIDATE_BUDGET`` documents by the vocabulary's counts), of which PostgreSQL
+reads at most ``SCAN`` and keeps ``CANDIDATES`` (title matches first, then the newest) for the
+finer rank. Lists by relevance (``apply_best``) do the same with every concept: on PostgreSQL
+they rank ``BEST_RESULTS`` matches, so their cost no longer grows with the number of matches.
 """
 
 from __future__ import annotations
@@ -37,6 +41,7 @@ from django.db.models import (
     FloatField,
     Q,
     QuerySet,
+    TextField,
     Value,
     When,
 )
@@ -44,6 +49,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from . import analysis
+from .index import CHALLENGE_VECTOR_COLUMN
 from .models import Scope, SearchTerm, Synonym
 
 TITLE_WEIGHT = 3.0
@@ -56,9 +62,14 @@ TYPO_CANDIDATES = 3
 MAX_QUERY_LENGTH = 500
 MAX_TYPO_LOOKUPS = 3  # one query each
 # Capped searches (suggestions): candidates from the rarest concepts up to about this many
-# documents, of which the best CANDIDATES by PostgreSQL's ts_rank_cd get the finer rank.
+# documents, of which at most SCAN are read and CANDIDATES get the finer rank.
 CANDIDATE_BUDGET = 2_000
 CANDIDATES = 200
+# At most this many matching documents are read for a capped search (suggestions, lists by
+# relevance), whatever the network's size; a list by relevance shows BEST_RESULTS of them.
+SCAN = 500
+BEST_RESULTS = 200
+BROAD_SHARE = 0.1  # a capped search this broad reads rows instead of the GIN index
 
 
 @dataclass(frozen=True)
@@ -158,6 +169,7 @@ class PreparedQuery:
     concepts: list[Concept]
     idf: dict[str, float]
     df: dict[str, int] = field(default_factory=dict)  # documents holding each term
+    documents: int = 0  # documents of the scope (the vocabulary's count)
 
     @property
     def empty(self) -> bool:
@@ -169,12 +181,18 @@ class PreparedQuery:
     def _alt_idf(self, alternative: Alternative) -> float:
         return sum(self.idf.get(t, 0.0) for t in alternative.terms) / len(alternative.terms)
 
+    def vector(self, prefix: str) -> Expression:
+        """PostgreSQL: the stored weighted vector of the queryset's documents."""
+        if self.scope == Scope.CHALLENGE:
+            return ChallengeVector()
+        return F(f"{prefix}vector")
+
     def _condition(self, prefix: str, column: str, alternative: Alternative) -> Q | Expression:
         """The document holds every term of ``alternative`` (in its title: ``title_terms``)."""
         if connection.vendor == "postgresql":
             restrict = ":A" if column == "title_terms" else ""
             return VectorMatch(
-                F(f"{prefix}vector"),
+                self.vector(prefix),
                 " & ".join(f"'{t}'{restrict}" for t in alternative.terms),
             )
         return reduce(
@@ -195,15 +213,30 @@ class PreparedQuery:
             if not options:
                 continue
             options.sort(key=lambda o: -o[0])
+            # One test first: most documents of a broad match lack most concepts, and then
+            # that one test is all they cost. A document that passes it holds some
+            # alternative anywhere, so when every better option failed the last one (the
+            # lowest score, always an "anywhere" one) holds: it needs no test of its own.
+            held = self._held(prefix, [alt for _score, column, alt in options
+                                       if column == "terms"])
             total = total + Case(
+                When(~held, then=Value(0.0)),
                 *[
                     When(self._condition(prefix, column, alt), then=Value(round(score, 4)))
-                    for score, column, alt in options
+                    for score, column, alt in options[:-1]
                 ],
-                default=Value(0.0),
+                default=Value(round(options[-1][0], 4)),
                 output_field=FloatField(),
             )
         return total
+
+    def _held(self, prefix: str, alternatives: list[Alternative]) -> Q | Expression:
+        """The document holds any of ``alternatives`` anywhere (title included)."""
+        if connection.vendor == "postgresql":
+            return VectorMatch(self.vector(prefix), " | ".join(
+                "(" + " & ".join(f"'{t}'" for t in a.terms) + ")" for a in alternatives
+            ))
+        return reduce(or_, (self._condition(prefix, "terms", a) for a in alternatives))
 
     def _match_sets(self, concepts: list[Concept] | None) -> list[tuple[str, ...]]:
         """The term sets any of which makes a document match one of ``concepts``."""
@@ -217,12 +250,13 @@ class PreparedQuery:
             for terms in self._match_sets(concepts)
         )
 
-    def match_expression(self, prefix: str, concepts: list[Concept] | None = None) -> Q | Expression:
+    def match_expression(self, prefix: str, concepts: list[Concept] | None = None, *,
+                         indexed: bool = True) -> Q | Expression:
         sets = self._match_sets(concepts)
         if not sets:
             return Q(pk__in=[])
         if connection.vendor == "postgresql":
-            return VectorMatch(F(f"{prefix}vector"), self.tsquery(concepts))
+            return VectorMatch(self.vector(prefix), self.tsquery(concepts), indexed=indexed)
         return reduce(or_, (self._condition(prefix, "terms", Alternative(t)) for t in sets))
 
     def apply(self, queryset: QuerySet, *, prefix: str = "search_entry__") -> QuerySet:
@@ -257,29 +291,102 @@ class PreparedQuery:
         prefix: str = "search_entry__",
     ) -> QuerySet:
         """Like ``apply`` for a few best matches (suggestions): only documents of the rarest
-        concepts (``candidate_concepts``) are candidates; on PostgreSQL ``ts_rank_cd`` over
-        the GIN index's matches keeps the best ``candidates`` of them, and only those get the
-        finer rank (``search_rank``)."""
+        concepts (``candidate_concepts``) are candidates; on PostgreSQL at most ``SCAN`` of
+        them are read and ``candidates`` of those (``_best_of``) get the finer rank
+        (``search_rank``)."""
         if self.empty:
             return queryset.none().annotate(search_rank=Value(0.0, output_field=FloatField()))
         candidates = CANDIDATES if candidates is None else candidates
         concepts = self.candidate_concepts(CANDIDATE_BUDGET if budget is None else budget)
-        inner = queryset.filter(self.match_expression(prefix, concepts))
         if connection.vendor == "postgresql":
-            inner = (
-                inner.annotate(coarse_rank=CoverDensityRank(F(f"{prefix}vector"),
-                                                            self.tsquery(concepts)))
-                .order_by("-coarse_rank", "-pk")
-                .values("pk")[:candidates]
-            )
-            queryset = queryset.filter(pk__in=inner)
+            queryset = self._best_of(queryset, concepts, candidates, prefix)
         else:
-            queryset = inner
+            queryset = queryset.filter(self.match_expression(prefix, concepts))
         return queryset.annotate(search_rank=self.rank_expression(prefix))
+
+    def apply_best(self, queryset: QuerySet, *, limit: int | None = None,
+                   prefix: str = "search_entry__") -> QuerySet:
+        """Like ``apply`` for a list ordered by relevance: on PostgreSQL only ``limit``
+        (``BEST_RESULTS``) candidates of at most ``SCAN`` matches (``_best_of``) get the finer
+        rank and are the result. A search of up to ``limit`` matches is ranked whole, as by
+        ``apply``; a broad one costs the same at a million documents as at ten thousand.
+        Elsewhere (SQLite) the same as ``apply``."""
+        if self.empty or connection.vendor != "postgresql":
+            return self.apply(queryset, prefix=prefix)
+        limit = BEST_RESULTS if limit is None else limit
+        return self._best_of(queryset, None, limit, prefix).annotate(
+            search_rank=self.rank_expression(prefix)
+        )
+
+    def broad(self, concepts: list[Concept] | None = None) -> bool:
+        """Whether, by the vocabulary's counts, at least ``BROAD_SHARE`` of the documents may
+        match ``concepts``. The GIN index then has to merge posting lists of hundreds of
+        thousands of rows before a capped scan could stop; reading rows in the filters' order
+        and testing each vector finds ``SCAN`` matches after a few thousand rows."""
+        if not self.documents:
+            return False
+        holding = sum(
+            min(self.df.get(t, 0) for t in terms) for terms in self._match_sets(concepts)
+        )
+        return holding >= BROAD_SHARE * self.documents
+
+    def _best_of(self, queryset: QuerySet, concepts: list[Concept] | None, candidates: int,
+                 prefix: str) -> QuerySet:
+        """PostgreSQL: ``queryset`` narrowed to ``candidates`` of at most ``SCAN`` documents
+        matching ``concepts``: those holding a concept in their title first, then the newest.
+        One query reads the scan without an order (it stops after ``SCAN`` rows of the index's
+        bitmap) with one title test per row; the candidates' ids are then a literal list, so
+        counting and paging them repeats none of that work, and only they get the finer
+        rank. Every match of a smaller search is a candidate, so its ranking is ``apply``'s."""
+        title = " | ".join(
+            "(" + " & ".join(f"'{t}':A" for t in terms) + ")"
+            for terms in self._match_sets(concepts)
+        )
+        scanned = list(
+            queryset.filter(
+                self.match_expression(prefix, concepts, indexed=not self.broad(concepts))
+            )
+            .order_by()
+            .annotate(in_title=VectorMatch(self.vector(prefix), title))
+            .values_list("pk", "in_title")[:SCAN]
+        )
+        scanned.sort(key=lambda row: (not row[1], -row[0]))
+        return queryset.filter(pk__in=[pk for pk, _in_title in scanned[:candidates]])
 
     def snippet(self, text: str, *, words: int = 30) -> SafeString:
         """An escaped excerpt of ``text`` around the first match, matches in ``<mark>``."""
         return highlight(text, self.terms(), words=words)
+
+
+class ChallengeVector(Expression):
+    """PostgreSQL: ``workflows_challenge.search_vector`` of the query's challenges, a column
+    no model field maps (``workflows.search.index``), read where the query's base table is."""
+
+    output_field = TextField()
+
+    def __init__(self, alias: str | None = None) -> None:
+        super().__init__()
+        self.alias = alias
+
+    def resolve_expression(self, query=None, allow_joins=True, reuse=None, summarize=False, for_save=False):
+        clone = self.copy()
+        clone.alias = query.get_initial_alias()
+        return clone
+
+    def relabeled_clone(self, change_map):
+        clone = self.copy()
+        clone.alias = change_map.get(self.alias, self.alias)
+        return clone
+
+    def get_group_by_cols(self):
+        return [self]
+
+    def as_sql(self, compiler, connection):
+        return (
+            f"{compiler.quote_name_unless_alias(self.alias)}."
+            f"{connection.ops.quote_name(CHALLENGE_VECTOR_COLUMN)}",
+            [],
+        )
 
 
 class VectorMatch(Expression):
@@ -289,10 +396,11 @@ class VectorMatch(Expression):
     output_field = BooleanField()
     conditional = True
 
-    def __init__(self, column: F, tsquery: str) -> None:
+    def __init__(self, column: F, tsquery: str, *, indexed: bool = True) -> None:
         super().__init__()
         self.column = column
         self.tsquery = tsquery
+        self.indexed = indexed
 
     def resolve_expression(self, query=None, allow_joins=True, reuse=None, summarize=False, for_save=False):
         clone = self.copy()
@@ -307,23 +415,9 @@ class VectorMatch(Expression):
 
     def as_sql(self, compiler, connection):
         column_sql, params = compiler.compile(self.column)
+        if not self.indexed:  # the same test, which no index answers (``PreparedQuery.broad``)
+            column_sql = f"coalesce({column_sql}, ''::tsvector)"
         return f"{column_sql} @@ %s::tsquery", [*params, self.tsquery]
-
-
-class CoverDensityRank(VectorMatch):
-    """PostgreSQL's ``ts_rank_cd`` of the stored vector for a ``tsquery``, title (A) three
-    times the rest: the coarse rank that picks the candidates of a capped search."""
-
-    output_field = FloatField()
-    conditional = False
-
-    def as_sql(self, compiler, connection):
-        column_sql, params = compiler.compile(self.column)
-        return (
-            f"ts_rank_cd('{{{BODY_WEIGHT / TITLE_WEIGHT:.3f}, {BODY_WEIGHT / TITLE_WEIGHT:.3f}, "
-            f"{BODY_WEIGHT / TITLE_WEIGHT:.3f}, 1}}'::float4[], {column_sql}, %s::tsquery)",
-            [*params, self.tsquery],
-        )
 
 
 def synonym_groups() -> list[list[tuple[str, ...]]]:
@@ -384,7 +478,8 @@ def prepare(text: str, *, scope: str = Scope.CHALLENGE, max_concepts: int | None
         concepts = sorted(concepts, key=telling, reverse=True)[:max_concepts]
         concepts = [c for c in concepts if telling(c) > 0]
     frequencies = {t: known.get(t) or 0 for t in idfs}
-    return PreparedQuery(scope=scope, concepts=concepts, idf=idfs, df=frequencies)
+    return PreparedQuery(scope=scope, concepts=concepts, idf=idfs, df=frequencies,
+                         documents=known.get("") or 0)
 
 
 _WORD_SPLIT = re.compile(r"([^\W\d_]+|\d+)")

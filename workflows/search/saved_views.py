@@ -28,10 +28,12 @@ MAX_VIEWS = 50
 
 
 def filtered_challenges(
-    user: Any, params: QueryDict
+    user: Any, params: QueryDict, *, best: bool = False
 ) -> tuple[ChallengeFilterForm, QuerySet[Challenge], search_query.PreparedQuery | None]:
     """The challenges ``user`` may see narrowed by the list's filters in ``params``; with
-    search words, matched and ranked (relevance first unless another order is chosen)."""
+    search words, matched and ranked (relevance first unless another order is chosen).
+    ``best``: a list by relevance shows only the best matches (``PreparedQuery.apply_best``);
+    the digest's new matches and the board's counts need every match."""
     form = ChallengeFilterForm(params or None)
     qs = selectors.challenges_visible_to(user).prefetch_related(None)
     sort = ChallengeFilterForm.SORTS["newest"]
@@ -44,7 +46,7 @@ def filtered_challenges(
         chosen = data.get("sort") or ("relevance" if data.get("q") else "newest")
         if data.get("q"):
             prepared = search_query.prepare(data["q"])
-            qs = prepared.apply(qs)
+            qs = prepared.apply_best(qs) if best and chosen == "relevance" else prepared.apply(qs)
         elif chosen == "relevance":
             chosen = "newest"
         sort = ChallengeFilterForm.SORTS.get(chosen, sort)
