@@ -87,7 +87,9 @@ def _run_size(base: str, prefix: str, size: str) -> dict:
                          check=True, capture_output=True, text=True, timeout=3600)
     sys.stderr.write(out.stderr)
     result = json.loads(out.stdout)
-    result.update(size=size, database=name, seed_seconds=seed_seconds)
+    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT,
+                            capture_output=True, text=True).stdout.strip()
+    result.update(size=size, database=name, seed_seconds=seed_seconds, commit=commit)
     return result
 
 
@@ -311,7 +313,8 @@ def render(results: list[dict], digest: dict | None = None, ran: list[str] | Non
         "",
         "## The targets of issue 14, per size",
         "",
-        "Runs: " + "; ".join(f"{r['size']} {r['date']}" for r in results) + ".",
+        "Runs: " + "; ".join(f"{r['size']} {r['date']} (code {r.get('commit', '?')})"
+                             for r in results) + ".",
         "",
     ]
     lines += targets(results, digest)
@@ -319,7 +322,8 @@ def render(results: list[dict], digest: dict | None = None, ran: list[str] | Non
         seed = result.get("seed_seconds")
         lines += [
             f"## {result['size']}: {result['challenges']:,} challenges, {result['users']:,} "
-            f"people (`{result['database']}`, {result['date']})",
+            f"people (`{result['database']}`, {result['date']}, code "
+            f"{result.get('commit', '?')})",
             "",
             ("Seeded by `manage.py seed_scale` in " if result["size"] != "sqlite"
              else "Copied from PostgreSQL by `benchmarks/sqlite_copy.py` (migrate + copy) in ")

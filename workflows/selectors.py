@@ -165,6 +165,16 @@ class StateCount:
     label: str
     count: int
     overdue: int
+    more: bool = False  # more than ``count`` (the bound of the glance)
+    overdue_more: bool = False
+
+    @property
+    def shown(self) -> str:
+        return f"{self.count}+" if self.more else str(self.count)
+
+    @property
+    def overdue_shown(self) -> str:
+        return f"{self.overdue}+" if self.overdue_more else str(self.overdue)
 
 
 @dataclass(frozen=True)
@@ -184,27 +194,36 @@ class Glance:
     def overdue(self) -> int:
         return sum(c.overdue for c in self.states)
 
+    @property
+    def overdue_more(self) -> bool:
+        return any(c.overdue_more for c in self.states)
+
 
 def glance_of(challenges: QuerySet[Challenge], *, stale_q: Q | None = None) -> Glance:
     """Counts per open state of ``challenges`` (already filtered to what the person may see),
-    with the overdue ones among them, in one grouped query."""
+    with the overdue ones among them, in one query of bounded counts: each exact up to
+    ``GLANCE_BOUND`` and shown as "1000+" above it, so the glance walks at most that many
+    index entries per state instead of every open challenge (a million at scale)."""
+    from core.pagination import GLANCE_BOUND, bounded_counts
+
     configured = hooks.stale_rule_provided()
-    counts = {"n": Count("id")}
-    if configured:
-        counts["overdue"] = Count("id", filter=stale_q if stale_q is not None else hooks.stale_q())
-    rows = {
-        row["state"]: row
-        for row in challenges.order_by().filter(state__in=OPEN_STATES)
-        .values("state").annotate(**counts)
-    }
+    stale = (stale_q if stale_q is not None else hooks.stale_q()) if configured else None
+    wanted = {}
+    for state in OPEN_STATES:
+        wanted[(state, "n")] = challenges.filter(state=state)
+        if stale is not None:
+            wanted[(state, "overdue")] = challenges.filter(stale, state=state)
+    counts = bounded_counts(wanted, GLANCE_BOUND)
     labels = dict(State.choices)
     return Glance(
         states=[
             StateCount(
                 state=state,
                 label=labels[state],
-                count=rows.get(state, {}).get("n", 0),
-                overdue=rows.get(state, {}).get("overdue", 0),
+                count=min(counts[(state, "n")], GLANCE_BOUND),
+                overdue=min(counts.get((state, "overdue"), 0), GLANCE_BOUND),
+                more=counts[(state, "n")] > GLANCE_BOUND,
+                overdue_more=counts.get((state, "overdue"), 0) > GLANCE_BOUND,
             )
             for state in OPEN_STATES
         ],

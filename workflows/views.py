@@ -24,6 +24,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from core.exceptions import DomainError, NotFound
 from core.forms import copy_field_errors
 from core.models import TargetGroup
+from core.pagination import GLANCE_BOUND, ScalablePaginator, bounded_counts
 
 from . import editorial, history, permissions, recommendations, selectors, services, views_editorial
 from .form_submit import form_submit
@@ -116,7 +117,9 @@ def _filtered(
 @login_required
 def challenge_list(request: HttpRequest) -> HttpResponse:
     form, qs, prepared = saved_views.filtered_challenges(request.user, request.GET, best=True)
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    # Bounded count and deep pages by id (core.pagination): the list costs the same at a
+    # million challenges as at ten thousand.
+    page = ScalablePaginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     if prepared is not None:
         for challenge in page.object_list:
             challenge.marked_title = prepared.snippet(challenge.title, words=200)
@@ -137,7 +140,8 @@ def challenge_list(request: HttpRequest) -> HttpResponse:
 def challenge_board(request: HttpRequest) -> HttpResponse:
     """One column per state; each shows the challenges that waited longest first."""
     form, qs, _prepared = _filtered(request)
-    counts = dict(qs.order_by().values_list("state").annotate(n=Count("id")))
+    # Bounded per column (one query): a GROUP BY would count every visible challenge.
+    counts = bounded_counts({state: qs.filter(state=state) for state, _label in State.choices})
     columns = []
     for state, label in State.choices:
         cards = list(qs.filter(state=state).order_by("state_entered_at", "id")[:BOARD_COLUMN_SIZE])
@@ -146,10 +150,13 @@ def challenge_board(request: HttpRequest) -> HttpResponse:
                 (spec, STATE_LABELS[spec.target])
                 for spec in selectors.allowed_transitions_for(request.user, card)
             ]
-        total = counts.get(state, 0)
+        total = min(counts.get(state, 0), GLANCE_BOUND)
+        beyond = counts.get(state, 0) > GLANCE_BOUND
+        more = max(total - len(cards), 0)
         columns.append(
-            {"state": state, "label": label, "cards": cards, "total": total,
-             "more": max(total - len(cards), 0)}
+            {"state": state, "label": label, "cards": cards,
+             "total": f"{total}+" if beyond else total,
+             "more": f"{more}+" if beyond else more}
         )
     query = request.GET.copy()
     return render(

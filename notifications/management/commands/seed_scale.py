@@ -49,7 +49,7 @@ BIG_TABLES = (
     "workflows_challenge", "workflows_challenge_target_groups", "workflows_challengesearch",
     "workflows_transitionlog", "workflows_event", "workflows_analysis", "workflows_approach",
     "workflows_trial", "workflows_trial_partners", "workflows_evaluation", "workflows_comment",
-    "workflows_follow", "notifications_outgoingmail",
+    "workflows_follow", "notifications_outgoingmail", "workflows_challengestay",
 )
 YEARS = 3
 
@@ -88,10 +88,23 @@ class Command(BaseCommand):
         parser.add_argument("--users", type=int, default=1_000)
         parser.add_argument("--templates", type=int, default=400)
         parser.add_argument("--force", action="store_true", help="also on a database with people")
+        parser.add_argument(
+            "--backfill-only", action="store_true",
+            help="seed nothing: fill what newer schema added to an already seeded database "
+                 "(search vectors on the challenge row, the statistics' stays and rollups), "
+                 "set-based, instead of seeding anew",
+        )
 
-    def handle(self, *args, challenges: int, users: int, templates: int, force: bool, **kw):
+    def handle(self, *args, challenges: int, users: int, templates: int, force: bool,
+               backfill_only: bool = False, **kw):
         if connection.vendor != "postgresql":
             raise CommandError("seed_scale needs PostgreSQL (it generates rows with SQL).")
+        if backfill_only:
+            self.started = time.monotonic()
+            with connection.cursor() as cur:
+                self.cur = cur
+                self._backfill()
+            return
         minimum = COORDINATORS + STAKEHOLDERS + GROUPS * MEMBERS_PER_GROUP + 20
         if users < minimum:
             raise CommandError(f"--users must be at least {minimum}.")
@@ -118,6 +131,7 @@ class Command(BaseCommand):
                 self._sql("SET session_replication_role = DEFAULT")
                 self._recreate_indexes(dropped)
             self._finish()
+            self._backfill()
         self._say(f"done: {challenges:,} challenges, {users:,} people")
 
     # --- helpers ---------------------------------------------------------------------------
@@ -503,6 +517,29 @@ class Command(BaseCommand):
             sorted(documents.items()),
         )
         self._say(f"search vocabulary: {len(documents):,} terms")
+
+    def _backfill(self) -> None:
+        """What later schema added, filled set-based from the rows already there: a missing
+        search vector on the challenge row from the stored terms, and the statistics' stays
+        and daily rollups from the transition log (``workflows.stats_rollup``)."""
+        self._vector_on("workflows_challenge", "search_vector")
+        if "workflows_challenge.search_vector" in self._columns:
+            filled = self._sql(
+                """UPDATE workflows_challenge c SET search_vector =
+                     setweight(to_tsvector('simple', s.title_terms), 'A')
+                     || setweight(to_tsvector('simple', s.terms), 'C')
+                   FROM workflows_challengesearch s
+                   WHERE s.challenge_id = c.id AND c.search_vector IS NULL""")
+            self._say(f"search vectors filled: {filled:,}")
+        try:
+            from workflows import stats_rollup
+        except ImportError:  # a schema before the statistics rollup
+            return
+        stays = stats_rollup.backfill_stays()
+        self._say(f"statistics: {stays:,} stays")
+        done = stats_rollup.refresh(rebuild=True)
+        self._say(f"statistics rollup: {done}")
+        self._sql("ANALYZE")
 
     def _finish(self) -> None:
         for table in ("core_user", "core_organisation", "workflows_challenge"):
