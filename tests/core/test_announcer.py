@@ -9,6 +9,7 @@ import pytest
 from core import hooks as core_hooks
 from core.announcer import Announcer
 from core.models import Region
+from core.reference_data import ensure_reference_data
 from network import hooks as network_hooks
 
 pytestmark = pytest.mark.django_db  # subscribers run in savepoints
@@ -45,6 +46,7 @@ def test_unknown_kinds_are_refused():
 
 
 def test_a_failing_subscriber_is_rolled_back_alone():
+    ensure_reference_data()  # transactional tests before may have emptied the regions
     announcer = Announcer("test", ["done"])
 
     def writes_then_fails(**payload):
