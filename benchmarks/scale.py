@@ -1,14 +1,18 @@
 """`make bench`, the scale part (issue 14): the product under load from outside, each figure
 beside its floor, at several sizes of the same network.
 
-For each size (``BENCH_SIZES``, default ``10k,100k``; ``1m`` too if you have ~15 min for the
-seed) it uses the PostgreSQL database ``<BENCH_DB_PREFIX>_<size>`` of the server in
+For each size (``BENCH_SIZES``, default ``10k,100k,sqlite``; add ``1m`` if you have ~15 min for
+the seed) it uses the PostgreSQL database ``<BENCH_DB_PREFIX>_<size>`` of the server in
 DATABASE_URL (default prefix ``wkn_bench``), seeding it with ``manage.py seed_scale`` when it
-is empty; starts gunicorn (2 sync workers, ``benchmarks.settings``: the product plus the floor's
-bare views of ``benchmarks.floor``) on a free loopback port; runs ``benchmarks.load`` as a
-separate process, which alternates bursts of the product's requests with bursts of the floor's;
-times the reminder scan in process beside the same SQL run raw, with its ``EXPLAIN``; and writes
-everything to ``docs/benchmarks.md`` (``BENCH_OUT`` to write elsewhere).
+is empty; ``sqlite`` is the embedded default on a copy of the 10k network
+(``benchmarks/sqlite_copy.py``). It starts gunicorn (2 sync workers, ``benchmarks.settings``:
+the product plus the floor's bare views of ``benchmarks.floor``) on a free loopback port; runs
+``benchmarks.load`` as a separate process, which alternates bursts of the product's requests
+with bursts of the floor's; counts the queries of one request per row; times the reminder scan
+in process beside the same SQL run raw, with its ``EXPLAIN``; runs the weekly-digest benchmark
+(``benchmarks/digest_bench.py``) when it exists (``BENCH_DIGEST=0`` skips it); keeps each
+size's figures in ``benchmarks/results/<size>.json`` and writes the generated part of
+``docs/benchmarks.md`` (``BENCH_OUT`` to write elsewhere), every target row per size.
 
 Every load is bounded: a fixed number of requests per row and at most ``max_seconds`` each.
 """
