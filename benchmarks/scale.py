@@ -322,6 +322,15 @@ def render(results: list[dict], digest: dict | None = None, ran: list[str] | Non
         "",
     ]
     lines += targets(results, digest)
+    earlier = os.environ.get("BENCH_EARLIER")  # a results directory of an earlier run
+    if earlier and Path(earlier).is_dir():
+        before = [json.loads((Path(earlier) / f"{s}.json").read_text()) for s in ORDER
+                  if (Path(earlier) / f"{s}.json").exists()]
+        if before:
+            lines += ["### The same targets in the earlier run of the day (before the fixes and "
+                      "merges)", "",
+                      "Runs: " + "; ".join(f"{r['size']} {r['date']}" for r in before) + ".", ""]
+            lines += targets(before, None)
     for result in results:
         seed = result.get("seed_seconds")
         lines += [
