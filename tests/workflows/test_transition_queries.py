@@ -1,0 +1,27 @@
+"""The queries of one transition (issue 14: transitions through the API at c=8). Pinned so a
+change that adds work inside the transaction, where it holds the challenge's row lock, shows."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.builders import file_challenge
+from workflows import services
+
+
+@pytest.mark.parametrize("earlier", [0, 20])
+def test_analyse_queries_do_not_grow_with_the_network(network, earlier, django_assert_num_queries):
+    for i in range(earlier):
+        file_challenge(actor=network.partner, organisation=network.org, title=f"Vorher {i}")
+    challenge = file_challenge(actor=network.partner, organisation=network.org)
+    # 27 statements whatever the network's size: roles; in the transaction the row lock, the
+    # analysis (update_or_create with its savepoints), the save; the search entry (the
+    # challenge and its records, the entry, its update) and the vocabulary (insert, lock, +1,
+    # −1: the rows every transition with the same words waits on, see the report of #14); the
+    # log row; the stay (the running one, its end, the new one: this challenge's rows only);
+    # the event.
+    with django_assert_num_queries(27):
+        services.challenge_analyse(
+            actor=network.coordinator, challenge=challenge, working_group=network.group,
+            root_causes="Zu wenige Beratungsstellen", affected="Pflegekräfte",
+        )
