@@ -79,7 +79,8 @@ def german_search(user, text):
     from workflows.selectors import challenges_visible_to
 
     prepared = query.prepare(text)
-    return list(prepared.apply(challenges_visible_to(user)).order_by(
+    # apply_best: what the API and the list use when ordered by relevance (capped on PostgreSQL)
+    return list(prepared.apply_best(challenges_visible_to(user)).order_by(
         "-search_rank", "-created_at", "-id").values_list("pk", flat=True)[:10])
 
 
