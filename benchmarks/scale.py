@@ -323,6 +323,7 @@ def render(results: list[dict], digest: dict | None = None, ran: list[str] | Non
     ]
     lines += targets(results, digest)
     earlier = os.environ.get("BENCH_EARLIER")  # a results directory of an earlier run
+    sections = list(results)
     if earlier and Path(earlier).is_dir():
         before = [json.loads((Path(earlier) / f"{s}.json").read_text()) for s in ORDER
                   if (Path(earlier) / f"{s}.json").exists()]
@@ -331,14 +332,15 @@ def render(results: list[dict], digest: dict | None = None, ran: list[str] | Non
                       "merges)", "",
                       "Runs: " + "; ".join(f"{r['size']} {r['date']}" for r in before) + ".", ""]
             lines += targets(before, None)
-    for result in results:
+            sections += [{**r, "size": f"{r['size']}, earlier run"} for r in before]
+    for result in sections:
         seed = result.get("seed_seconds")
         lines += [
             f"## {result['size']}: {result['challenges']:,} challenges, {result['users']:,} "
             f"people (`{result['database']}`, {result['date']}, code "
             f"{result.get('commit', '?')})",
             "",
-            ("Seeded by `manage.py seed_scale` in " if result["size"] != "sqlite"
+            ("Seeded by `manage.py seed_scale` in " if not result["size"].startswith("sqlite")
              else "Copied from PostgreSQL by `benchmarks/sqlite_copy.py` (migrate + copy) in ")
             + (f"{seed:,.0f} s." if seed else "an earlier run (not re-seeded)."),
             "",
