@@ -88,8 +88,9 @@ def _run_size(base: str, prefix: str, size: str) -> dict:
         url = _db_url(base, name)
     env = {**os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "benchmarks.settings"}
     out = subprocess.run([PY, "-m", "benchmarks.scale_run"], cwd=ROOT, env=env,
-                         check=True, capture_output=True, text=True, timeout=3600)
-    sys.stderr.write(out.stderr)
+                         capture_output=True, text=True, timeout=3600)
+    sys.stderr.write(out.stderr)  # also when it failed: the traceback is the point then
+    out.check_returncode()
     result = json.loads(out.stdout)
     commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT,
                             capture_output=True, text=True).stdout.strip()
