@@ -54,7 +54,7 @@ walk: install
 
 bench: install
 	$(BIN)/python -m benchmarks.run
-	$(BIN)/python -m benchmarks.scale  # PostgreSQL only (DATABASE_URL); writes docs/benchmarks.md
+	$(BIN)/python -m benchmarks.scale  # PostgreSQL (DATABASE_URL); BENCH_SIZES=10k,100k,1m,sqlite; writes docs/benchmarks.md
 	$(BIN)/python -m benchmarks.search_quality
 
 messages: install  # needs GNU gettext; the compiled .mo files are committed

@@ -1,14 +1,18 @@
 """`make bench`, the scale part (issue 14): the product under load from outside, each figure
 beside its floor, at several sizes of the same network.
 
-For each size (``BENCH_SIZES``, default ``10k,100k``; ``1m`` too if you have ~15 min for the
-seed) it uses the PostgreSQL database ``<BENCH_DB_PREFIX>_<size>`` of the server in
+For each size (``BENCH_SIZES``, default ``10k,100k,sqlite``; add ``1m`` if you have ~15 min for
+the seed) it uses the PostgreSQL database ``<BENCH_DB_PREFIX>_<size>`` of the server in
 DATABASE_URL (default prefix ``wkn_bench``), seeding it with ``manage.py seed_scale`` when it
-is empty; starts gunicorn (2 sync workers, ``benchmarks.settings``: the product plus the floor's
-bare views of ``benchmarks.floor``) on a free loopback port; runs ``benchmarks.load`` as a
-separate process, which alternates bursts of the product's requests with bursts of the floor's;
-times the reminder scan in process beside the same SQL run raw, with its ``EXPLAIN``; and writes
-everything to ``docs/benchmarks.md`` (``BENCH_OUT`` to write elsewhere).
+is empty; ``sqlite`` is the embedded default on a copy of the 10k network
+(``benchmarks/sqlite_copy.py``). It starts gunicorn (2 sync workers, ``benchmarks.settings``:
+the product plus the floor's bare views of ``benchmarks.floor``) on a free loopback port; runs
+``benchmarks.load`` as a separate process, which alternates bursts of the product's requests
+with bursts of the floor's; counts the queries of one request per row; times the reminder scan
+in process beside the same SQL run raw, with its ``EXPLAIN``; runs the weekly-digest benchmark
+(``benchmarks/digest_bench.py``) when it exists (``BENCH_DIGEST=0`` skips it); keeps each
+size's figures in ``benchmarks/results/<size>.json`` and writes the generated part of
+``docs/benchmarks.md`` (``BENCH_OUT`` to write elsewhere), every target row per size.
 
 Every load is bounded: a fixed number of requests per row and at most ``max_seconds`` each.
 """
@@ -84,8 +88,9 @@ def _run_size(base: str, prefix: str, size: str) -> dict:
         url = _db_url(base, name)
     env = {**os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "benchmarks.settings"}
     out = subprocess.run([PY, "-m", "benchmarks.scale_run"], cwd=ROOT, env=env,
-                         check=True, capture_output=True, text=True, timeout=3600)
-    sys.stderr.write(out.stderr)
+                         capture_output=True, text=True, timeout=3600)
+    sys.stderr.write(out.stderr)  # also when it failed: the traceback is the point then
+    out.check_returncode()
     result = json.loads(out.stdout)
     commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT,
                             capture_output=True, text=True).stdout.strip()
@@ -318,14 +323,25 @@ def render(results: list[dict], digest: dict | None = None, ran: list[str] | Non
         "",
     ]
     lines += targets(results, digest)
-    for result in results:
+    earlier = os.environ.get("BENCH_EARLIER")  # a results directory of an earlier run
+    sections = list(results)
+    if earlier and Path(earlier).is_dir():
+        before = [json.loads((Path(earlier) / f"{s}.json").read_text()) for s in ORDER
+                  if (Path(earlier) / f"{s}.json").exists()]
+        if before:
+            lines += ["### The same targets in the earlier run of the day (before the fixes and "
+                      "merges)", "",
+                      "Runs: " + "; ".join(f"{r['size']} {r['date']}" for r in before) + ".", ""]
+            lines += targets(before, None)
+            sections += [{**r, "size": f"{r['size']}, earlier run"} for r in before]
+    for result in sections:
         seed = result.get("seed_seconds")
         lines += [
             f"## {result['size']}: {result['challenges']:,} challenges, {result['users']:,} "
             f"people (`{result['database']}`, {result['date']}, code "
             f"{result.get('commit', '?')})",
             "",
-            ("Seeded by `manage.py seed_scale` in " if result["size"] != "sqlite"
+            ("Seeded by `manage.py seed_scale` in " if not result["size"].startswith("sqlite")
              else "Copied from PostgreSQL by `benchmarks/sqlite_copy.py` (migrate + copy) in ")
             + (f"{seed:,.0f} s." if seed else "an earlier run (not re-seeded)."),
             "",

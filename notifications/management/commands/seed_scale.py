@@ -535,8 +535,9 @@ class Command(BaseCommand):
             from workflows import stats_rollup
         except ImportError:  # a schema before the statistics rollup
             return
-        stays = stats_rollup.backfill_stays()
-        self._say(f"statistics: {stays:,} stays")
+        if self._count("workflows_challengestay") != self._count("workflows_transitionlog"):
+            stays = stats_rollup.backfill_stays()  # the migration's backfill did not run
+            self._say(f"statistics: {stays:,} stays")
         done = stats_rollup.refresh(rebuild=True)
         self._say(f"statistics rollup: {done}")
         self._sql("ANALYZE")
