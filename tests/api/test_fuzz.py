@@ -5,7 +5,8 @@ schema (status code documented, content type, body shape, headers).
 Half of the generated ids are replaced by ids of challenges that exist (one per state, both
 visibilities) and of a good-practice record, and half of the generated valid bodies for filing
 and transitions by ones naming existing objects, so the fuzzer reaches successful filings,
-transitions, edits and comments rather than only 404s and 400s. The number of cases run is printed at the end of the module (``-s`` not needed).
+transitions, edits and comments rather than only 404s and 400s (a draft recommendation's id is
+among the known ones too). The number of cases run is printed at the end of the module (``-s`` not needed).
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from core.wsgi import application
 from schemathesis.generation import GenerationMode
 from tests.factories import region, target_group, topic
 from workflows.models import Challenge, GoodPractice, State
+from workflows.recommendations import recommendation_create
 
 from .conftest import challenge_in
 
@@ -96,6 +98,10 @@ def fuzz_world(network):
     _known_ids.append(challenge_in(network, State.CLOSED).pk)
     _known_ids.append(challenge_in(network, State.ANALYSED, visibility="restricted").pk)
     _known_ids.extend(GoodPractice.objects.values_list("pk", flat=True))
+    _known_ids.append(recommendation_create(  # a draft the recommendation operations can reach
+        actor=network.coordinator, title="Fuzz", text="Fuzz", target_group=target_group(),
+        good_practices=list(GoodPractice.objects.all()),
+    ).pk)
     _token, key = token_create(actor=network.coordinator, name="fuzz")
     valid_bodies = {
         "file": {
