@@ -74,7 +74,8 @@ class RecommendationListView(generics.ListAPIView):
         return super().get_permissions()
 
     def get_queryset(self):
-        query = RecommendationQuerySerializer(data=self.request.query_params)
+        # A plain dict: DRF reads an empty value of a QueryDict as "not given"; here it is a 400.
+        query = RecommendationQuerySerializer(data=self.request.query_params.dict())
         query.is_valid(raise_exception=True)
         qs = service.recommendations_visible_to(self.request.user)
         if query.validated_data.get("target_group"):

@@ -39,6 +39,15 @@
       if (field) { field.focus(); }
     }
   });
+  // The "link to this record" buttons post the form without JavaScript; with it they act in
+  // place and must not become the form's default button (Enter would link instead of submit).
+  function linkButtonsInPlace(root) {
+    if (!root.querySelectorAll) { return; }
+    root.querySelectorAll("[data-link-select]").forEach(function (b) { b.type = "button"; });
+    root.querySelectorAll("[data-without-js]").forEach(function (b) { b.remove(); });
+  }
+  document.addEventListener("DOMContentLoaded", function () { linkButtonsInPlace(document); });
+  document.addEventListener("htmx:load", function (event) { linkButtonsInPlace(event.detail.elt); });
   // "Link approach N to this record": with JavaScript the choice is made in place (the
   // approach's good-practice field); without it the button posts the form and the page does it.
   document.addEventListener("click", function (event) {

@@ -80,6 +80,7 @@ def test_the_public_reads_published_ones_per_target_group(network, record):
     assert len(client_for(None).get(LIST, {"target_group": slug}).json()["results"]) == 1
     assert client_for(None).get(LIST, {"target_group": "keine-gruppe"}).json()["results"] == []
     assert client_for(None).get(LIST, {"target_group": "ä\x00!"}).status_code == 400
+    assert client_for(None).get(LIST + "?target_group=").status_code == 400
 
 
 @pytest.mark.parametrize("role,status", [("partner", 403), ("group_member", 403), (None, 401)])

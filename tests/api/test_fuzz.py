@@ -5,7 +5,8 @@ schema (status code documented, content type, body shape, headers).
 Half of the generated ids are replaced by ids of challenges that exist (one per state, both
 visibilities), of a good-practice record and of two events, and half of the generated valid bodies for filing
 and transitions by ones naming existing objects, so the fuzzer reaches successful filings,
-transitions, edits and comments rather than only 404s and 400s. The number of cases run is printed at the end of the module (``-s`` not needed).
+transitions, edits and comments rather than only 404s and 400s (a draft recommendation's id is
+among the known ones too). The number of cases run is printed at the end of the module (``-s`` not needed).
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from schemathesis.generation import GenerationMode
 from tests.factories import region, target_group, topic
 from tests.network.events_support import make_event
 from workflows.models import Challenge, GoodPractice, State
+from workflows.recommendations import recommendation_create
 
 from .conftest import challenge_in
 
@@ -100,6 +102,10 @@ def fuzz_world(network):
     # Events: a public one with one seat (registrations fill it, then wait) and a network-only one.
     _known_ids.append(make_event(network, capacity=1, title="Fuzz-Workshop").pk)
     _known_ids.append(make_event(network, audience="network", title="Fuzz intern").pk)
+    _known_ids.append(recommendation_create(  # a draft the recommendation operations can reach
+        actor=network.coordinator, title="Fuzz", text="Fuzz", target_group=target_group(),
+        good_practices=list(GoodPractice.objects.all()),
+    ).pk)
     _token, key = token_create(actor=network.coordinator, name="fuzz")
     valid_bodies = {
         "file": {

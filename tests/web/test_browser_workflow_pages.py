@@ -54,7 +54,9 @@ def test_similar_records_offered_and_linked_while_proposing(browser, live_server
 
     page.fill("#id_approach_1_description", "Lotsen begleiten die Anerkennung in den Kammern.")
     page.check("input[name=selected_approach][value='1']")
-    page.click('#step-panel form button.button:not(.button-small)')
+    # Enter submits the step: the link buttons are not the form's default button.
+    assert page.locator("#step-panel form [data-without-js]").count() == 0
+    page.press("#id_approach_1_title", "Enter")
     page.wait_for_selector(".message-success")
     approaches = Challenge.objects.get(pk=challenge.pk).approaches.order_by("pk")
     assert [(a.selected, a.good_practice_id) for a in approaches] == [
