@@ -171,6 +171,8 @@ class Walker:
         page = self.page
         for width in widths:
             page.set_viewport_size({"width": width, "height": HEIGHTS.get(width, 900)})
+            # One frame: media-query listeners (app.js folds sections on a phone) run first.
+            page.evaluate("() => new Promise(done => requestAnimationFrame(() => done()))")
             overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
             if overflow > 0:
                 wide = page.evaluate(WIDEST)
