@@ -17,13 +17,19 @@
     focusErrorSummary(document);
     // Secondary content (recent activity, long histories) starts folded on a phone; it is
     // open without JavaScript and on wider screens.
-    if (window.matchMedia && window.matchMedia("(max-width: 640px)").matches) {
-      document.querySelectorAll("details[data-collapse-on-phone]").forEach(function (details) {
-        var chosen = Array.prototype.some.call(details.querySelectorAll("select"), function (s) {
-          return s.selectedIndex > 0;
+    // Turning a tablet or resizing the window across the phone width folds or unfolds them.
+    if (window.matchMedia) {
+      var phone = window.matchMedia("(max-width: 640px)");
+      var fold = function () {
+        document.querySelectorAll("details[data-collapse-on-phone]").forEach(function (details) {
+          var chosen = Array.prototype.some.call(details.querySelectorAll("select"), function (s) {
+            return s.selectedIndex > 0;
+          });
+          details.open = !phone.matches || (chosen && details.hasAttribute("data-unless-chosen"));
         });
-        if (!(chosen && details.hasAttribute("data-unless-chosen"))) { details.open = false; }
-      });
+      };
+      fold();
+      if (phone.addEventListener) { phone.addEventListener("change", fold); }
     }
   });
   // After htmx swaps a step form in, move the keyboard focus to its error summary, or else to

@@ -4,6 +4,7 @@ target group's recommendations, a good-practice record and a challenge's summary
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 from django.test import Client
 from django.utils import timezone
@@ -12,7 +13,7 @@ from tests.factories import target_group
 
 
 def _masthead(body: str) -> str:
-    match = re.search(r'<p class="print-masthead[^"]*"[^>]*>(.*?)</p>', body, re.S)
+    match = re.search(r'<p class="print-masthead[^"]*"[^>]*>(.*?)</p>', body, re.DOTALL)
     assert match, "no print masthead"
     return match.group(1)
 
@@ -40,6 +41,6 @@ def test_a_challenge_summary_prints_with_network_day_and_address(network, sign_i
 
 
 def test_the_print_stylesheet_shows_the_masthead_and_hides_the_site_around_it():
-    css = open("static/css/print.css").read()
+    css = (Path(__file__).resolve().parents[2] / "static/css/print.css").read_text()
     assert ".print-only { display: block !important; }" in css
     assert ".site-header, .site-footer" in css
