@@ -138,7 +138,7 @@ class RegistrationInputSerializer(StrictJSONSerializer):
     )
     language = serializers.CharField(
         required=False, max_length=8,
-        help_text=_("Language of the mails: de | en (default: the request's language)."),
+        help_text=_("Language of the emails: de | en (default: the request's language)."),
     )
 
     def validate_language(self, value: str) -> str:
@@ -163,7 +163,7 @@ class RegistrationReceiptSerializer(serializers.ModelSerializer):
 
 class CancelInputSerializer(StrictJSONSerializer):
     token = serializers.CharField(
-        max_length=500, help_text=_("The token of the cancel link in the confirmation mail.")
+        max_length=500, help_text=_("The token of the cancel link in the confirmation email.")
     )
 
 

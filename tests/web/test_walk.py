@@ -116,6 +116,8 @@ FAILED_SUBMITS = {
 
 # `WALK_ROLES=partner,coordinator make walk` walks some roles only (while fixing what it finds).
 WALK_ROLES = [r for r in os.environ.get("WALK_ROLES", ",".join(ROLES)).split(",") if r]
+# `WALK_PAGES=account,email-change make walk` walks some pages only (their labels in walk_pages).
+WALK_PAGES = {p for p in os.environ.get("WALK_PAGES", "").split(",") if p}
 
 
 def _walk_role(browser, live_server, data, role: str, language: str) -> Walker:
@@ -128,6 +130,8 @@ def _walk_role(browser, live_server, data, role: str, language: str) -> Walker:
     walker = Walker(browser, live_server.url, role=role, language=language, cookies=cookies)
     try:
         for page in pages_for(role):
+            if WALK_PAGES and page.label not in WALK_PAGES:
+                continue
             if walker.open(page.label, page.url(data)):
                 walker.check(page.label, WIDTHS)
         for label, url, status in (

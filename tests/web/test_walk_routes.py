@@ -62,7 +62,7 @@ def test_each_walked_path_resolves_to_its_route():
                  "draft", "recommendation", "draft_recommendation", "event", "material", "news"):
         setattr(data, attr, Stand())
     data.people = type("P", (), {"partner": Stand(), "org": Stand()})()
-    data.cancel_token = data.unsubscribe_token = "token"
+    data.cancel_token = data.unsubscribe_token = data.email_change_token = "token"
     data.reset_path = "/password-reset/MQ/set-password/"
     for page in PAGES:
         match = resolve(page.url(data).split("?")[0])

@@ -94,6 +94,8 @@ PAGES: tuple[Page, ...] = (
     _p("statistics", "statistics", "/statistics/", MEMBERS),
     _p("account", "account", "/account/", MEMBERS),
     _p("password-change", "password-change", "/account/password/", MEMBERS),
+    _p("email-change", "email-change", "/account/email/", MEMBERS),
+    _p("email-change-confirm", "email-change-confirm", lambda d: f"/account/email/confirm/{d.email_change_token}/", {PARTNER}),
     _p("password-changed", "password-change-done", "/account/password/changed/", MEMBERS),
     _p("two-factor", "two-factor", "/account/two-factor/", MEMBERS),
     _p("two-factor-set-up", "two-factor-setup", "/account/two-factor/set-up/", MEMBERS),
@@ -152,6 +154,7 @@ EXCLUDED: dict[str, str] = {
     "logout": POST_ONLY,
     "set_language": POST_ONLY,
     "javascript-catalog": "JavaScript, not a page",
+    "organisation-suggestions": FRAGMENT,
     "sign-in-code": "needs a half-finished sign-in with a TOTP device: tests/web/test_browser_two_factor.py",
     "application-admit": POST_ONLY,
     "application-decline": POST_ONLY,
@@ -221,12 +224,14 @@ class WalkData:
     cancel_token: str = ""
     unsubscribe_token: str = ""
     reset_path: str = ""
+    email_change_token: str = ""
     users: dict[str, Any] = field(default_factory=dict)
 
 
 def build_walk_data(people: SimpleNamespace) -> WalkData:
     """A small built network with one object of every kind the pages show, through the
     services (a few seconds; no seed_demo)."""
+    from core import email_change
     from core.services import coordinator_grant
     from network import services_events, services_public
     from network.models_events import Event
@@ -305,6 +310,10 @@ def build_walk_data(people: SimpleNamespace) -> WalkData:
         text="Das Jahrestreffen des Netzwerks findet im März in Magdeburg statt.",
     )
     data.unsubscribe_token = unsubscribe_token(people.partner, "digest")
+    change = email_change.email_change_request(
+        actor=people.partner, new_email="neue.adresse@example.org", password="pass-word-123"
+    )
+    data.email_change_token = email_change.confirmation_token(change)
     reset_user = people.other_partner
     data.reset_path = f"/password-reset/{urlsafe_base64_encode(force_bytes(reset_user.pk))}/{default_token_generator.make_token(reset_user)}/"
     data.users = {
