@@ -11,6 +11,12 @@ from workflows.models import GoodPractice, State
 pytestmark = pytest.mark.django_db
 
 OWN_APPS = ("core", "workflows", "notifications")
+# Derived tables, rebuilt from the transition log by `manage.py stats_rollup --rebuild`: nothing in
+# them is for a person to read or correct, and the admin index would only list them.
+DERIVED = {
+    "workflows.ChallengeStay", "workflows.StatsDay", "workflows.StayLength",
+    "workflows.OpenStayDay", "workflows.StatsMark",
+}
 
 
 def test_every_model_of_ours_is_registered():
@@ -18,7 +24,7 @@ def test_every_model_of_ours_is_registered():
         m._meta.label
         for app in OWN_APPS
         for m in apps.get_app_config(app).get_models()
-        if m not in admin.site._registry
+        if m not in admin.site._registry and m._meta.label not in DERIVED
     ]
     assert missing == []
 
