@@ -8,6 +8,7 @@ import datetime
 
 from django import forms
 from django.conf import settings
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from core.models import Organisation, Region, TargetGroup, Topic
@@ -45,10 +46,15 @@ class RegistrationForm(forms.Form):
                                         required=False)
     consent = forms.BooleanField(label=_("I agree"), required=True)
 
-    def __init__(self, *args, consent_text: str = "", **kwargs):
+    def __init__(self, *args, consent_text: str = "", consent_language: str = "", **kwargs):
         super().__init__(*args, **kwargs)
         if consent_text:
-            self.fields["consent"].help_text = consent_text
+            # The organiser's own wording, in the event's language (WCAG 3.1.2: marked as such
+            # when the page is in another one).
+            self.fields["consent"].help_text = (
+                format_html('<span lang="{}">{}</span>', consent_language, consent_text)
+                if consent_language else consent_text
+            )
 
 
 class EventForm(forms.Form):

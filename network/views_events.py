@@ -115,7 +115,7 @@ def _render_detail(request: HttpRequest, event: Event, *, form: RegistrationForm
         "offers": [c for c in event.co_organisers.all() if c.status == CoOrganiser.Status.OFFERED]
         if permissions_events.can_edit(user, event) else [],
         "registration_open": permissions_events.registration_open(event),
-        "form": form or RegistrationForm(consent_text=event.consent_text),
+        "form": form or RegistrationForm(consent_text=event.consent_text, consent_language=event.language),
         "seats_left": None if event.capacity is None else max(event.capacity - event.confirmed_count, 0),
         "may_edit": permissions_events.can_edit(user, event),
         "may_publish": permissions_events.can_publish(user, event) and not event.is_published,
@@ -135,7 +135,7 @@ def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def event_register(request: HttpRequest, pk: int) -> HttpResponse:
     event = _event_or_404(request.user, pk)
-    form = RegistrationForm(request.POST, consent_text=event.consent_text)
+    form = RegistrationForm(request.POST, consent_text=event.consent_text, consent_language=event.language)
     if not form.is_valid():
         return _render_detail(request, event, form=form, status=400)
     data = form.cleaned_data
