@@ -22,19 +22,10 @@ from urllib.parse import urlsplit
 import pytest
 
 from tests.test_translations import CATALOGUES, parse_po
+from tests.web.test_browser import ARGS, CHROMIUM, SHOTS  # one Chromium set-up for every browser test
 
 VENDOR = Path(__file__).resolve().parent / "vendor"
 AXE = VENDOR / "axe.min.js"
-SHOTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 VERBOSE = os.environ.get("WALK_VERBOSE") == "1"
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 HEIGHTS = {375: 740, 768: 1024, 1280: 900}
