@@ -197,10 +197,10 @@ class Command(BaseCommand):
         first_partner = first_member + GROUPS * MEMBERS_PER_GROUP
         self._sql(
             """INSERT INTO core_user (id, password, is_superuser, email, display_name,
-                 preferred_language, is_coordinator, is_stakeholder, is_staff, is_active,
-                 date_joined)
+                 preferred_language, time_zone, is_coordinator, is_stakeholder, is_staff,
+                 is_active, date_joined)
                SELECT %(bu)s + u, '!', false, 'scale' || (%(bu)s + u) || '@scale.example',
-                 'Person ' || u, CASE WHEN u %% 10 = 0 THEN 'en' ELSE 'de' END,
+                 'Person ' || u, CASE WHEN u %% 10 = 0 THEN 'en' ELSE 'de' END, 'Europe/Berlin',
                  u <= %(c)s, u > %(c)s AND u <= %(s)s, false, true,
                  now() - make_interval(days => (u * 7) %% 1000)
                FROM generate_series(1, %(m)s) u""",
