@@ -32,6 +32,9 @@ from django.utils import timezone  # noqa: E402
 ROOT = Path(__file__).resolve().parent.parent
 COUNT = int(os.environ.get("BENCH_COUNT", "60"))  # requests per side and row
 MAX_SECONDS = int(os.environ.get("BENCH_MAX_SECONDS", "60"))  # per row
+# Only these rows (comma-separated keys, e.g. ``BENCH_ONLY=transition`` or
+# ``BENCH_ONLY=list_coord_1,reminder_scan``), to measure one change without the whole run.
+ONLY = {key.strip() for key in os.environ.get("BENCH_ONLY", "").split(",") if key.strip()}
 
 
 def log(text: str) -> None:
@@ -168,6 +171,8 @@ def rows_for(people) -> list[dict]:
         # The embedded default's row: the list (its target) and the detail, both with floors.
         keep = ("list_coord_1", "list_partner_1", "detail", "page_list")
         rows = [r for r in rows if r["key"] in keep]
+    if ONLY:
+        rows = [r for r in rows if r["key"] in ONLY]
     return rows
 
 
@@ -261,8 +266,9 @@ def main() -> int:
         "challenges": Challenge.objects.count(),
         "users": User.objects.filter(email__endswith="@scale.example").count(),
     }
-    log("reminder scan…")
-    result["reminder_scan"] = reminder_scan()
+    if not ONLY or "reminder_scan" in ONLY:
+        log("reminder scan…")
+        result["reminder_scan"] = reminder_scan()
     log("queries per request…")
     result["queries"] = query_counts(rows)
     connection.close()
