@@ -91,6 +91,15 @@ app.conf.beat_schedule = {
         "task": "workflows.refresh_stats_rollup",
         "schedule": crontab(minute="4-59/10"),
     },
+    # Search vocabulary (workflows/search/index.py): the +1/−1 deltas every change to a
+    # searched text appends are added to the term counts. Every minute: typo tolerance and
+    # term weights read counts at most about a minute old; the fold takes only pending rows,
+    # so a run with nothing to do is one cheap statement, and a repeated or concurrent one
+    # counts nothing twice.
+    "fold-search-vocabulary": {
+        "task": "workflows.fold_search_vocabulary",
+        "schedule": crontab(),
+    },
     # Good-practice records recomputed from the database at 03:15, when nobody works: repairs
     # any drift (a record edited by hand, an approach relinked) and is harmless to repeat.
     "rebuild-good-practices": {

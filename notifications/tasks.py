@@ -120,3 +120,12 @@ def refresh_stats_rollup() -> str:
 
     result = refresh()
     return f"days through {result['days_through']}, {result['days_folded']} folded"
+
+
+@shared_task(name="workflows.fold_search_vocabulary", time_limit=300, soft_time_limit=240)
+def fold_search_vocabulary() -> int:
+    """Add the search vocabulary's pending deltas to its counts
+    (``workflows.search.index.fold_vocabulary``); safe to run twice or concurrently."""
+    from workflows.search.index import fold_vocabulary
+
+    return fold_vocabulary()

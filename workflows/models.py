@@ -622,5 +622,6 @@ from .search.models import (  # noqa: E402,F401
     GoodPracticeSearch,
     SavedView,
     SearchTerm,
+    SearchTermDelta,
     Synonym,
 )

@@ -4,6 +4,7 @@ import pytest
 
 from tests.builders import file_challenge
 from workflows import services
+from workflows.search.index import fold_vocabulary
 
 from .conftest import client_for
 
@@ -73,6 +74,7 @@ def test_similar_challenges_and_good_practices(network):
                         State.EVALUATED, actor=network.coordinator, group=network.group)
     record = evaluated.approaches.get().good_practice
     services.good_practice_publish(actor=network.coordinator, good_practice=record)
+    fold_vocabulary()  # the term weights come from the vocabulary (the beat job's fold)
 
     response = client_for(network.partner).get(
         "/api/v1/challenges/similar/", {"text": "Keine Wohnung ohne Schufa, Lotsen helfen?"}

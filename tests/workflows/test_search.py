@@ -53,6 +53,7 @@ def test_umlaut_and_sharp_s_written_either_way(corpus):
 def test_typo_finds_the_word_meant(corpus):
     corpus("Anerkennung dauert zu lange")
     corpus("Kita-Plätze fehlen")
+    index.fold_vocabulary()  # typos are corrected against the vocabulary (the beat job's fold)
     assert found("Anerkenung") == ["Anerkennung dauert zu lange"]
 
 
@@ -113,6 +114,7 @@ def test_edit_and_lifecycle_steps_keep_the_terms_current(network, corpus):
 def test_rebuild_gives_the_same_terms_and_counts(corpus):
     corpus("Fachkräfte in der Pflege fehlen")
     corpus("Pflegefachkräfte aus Vietnam einarbeiten")
+    index.fold_vocabulary()
     before_entries = set(ChallengeSearch.objects.values_list("challenge_id", "terms"))
     before_terms = set(SearchTerm.objects.values_list("scope", "term", "documents"))
     index.rebuild()
@@ -186,6 +188,7 @@ def test_suggestions_rank_only_candidates_of_the_rare_words(network, corpus, mon
     rare = corpus("Vermieter verlangen Schufa", "Ohne Schufa keine Wohnung.")
     for n in range(3):
         corpus(f"Wohnung gesucht {n}", "Die Wohnung ist zu teuer.")
+    index.fold_vocabulary()  # which words are rare: the vocabulary's counts
     found_all = suggest.similar_challenges(
         network.coordinator, title="Wohnung ohne Schufa", description="Wohnung"
     )
@@ -268,6 +271,7 @@ def test_a_broad_capped_search_reads_rows_instead_of_the_index(network, corpus):
     rare = corpus("Anerkennung dauert zu lange")
     for n in range(12):  # the rare word: 1 of 13 documents
         corpus(f"Wohnung gesucht {n}")
+    index.fold_vocabulary()
     broad = query.prepare("Wohnung")
     narrow = query.prepare("Anerkennung")
     assert broad.broad() and not narrow.broad()

@@ -2,8 +2,12 @@
 ``good_practice_refresh`` inside the transaction of every change to the texts they index;
 ``rebuild`` (``manage.py search_reindex`` and the data migration) fills everything anew.
 
-The vocabulary (``SearchTerm``) counts in how many documents each term occurs. Its rows are
-locked in term order, so two concurrent changes never wait on each other in a circle.
+The vocabulary (``SearchTerm``) counts in how many documents each term occurs. A change does
+not touch those shared rows: it appends one ``SearchTermDelta`` row per term gained (+1) or lost
+(−1), so two transitions with common words ("Pflege", the document count) never wait on each
+other (issue 14: the locked vocabulary rows serialised transitions). ``fold_vocabulary`` (beat
+job ``fold-search-vocabulary``, every minute) adds the deltas to ``SearchTerm`` after the
+commit; the readers see counts up to a minute old, which only nudges term weights.
 
 On PostgreSQL a challenge's weighted ``tsvector`` lives on the challenge row itself
 (``workflows_challenge.search_vector``, migration workflows 0011), beside the columns every
@@ -19,8 +23,7 @@ from collections import Counter
 from collections.abc import Iterable
 
 from django.apps import apps as global_apps
-from django.db import connection
-from django.db.models import F
+from django.db import connection, transaction
 from django.utils import timezone
 
 from .analysis import terms
@@ -131,31 +134,81 @@ def _analysed(title: str, body: list[str]) -> tuple[list[str], list[str]]:
 
 
 def _count(registry, scope: str, added: set[str], removed: set[str], new_document: bool) -> None:
-    SearchTerm = registry.get_model("workflows", "SearchTerm")
+    """Append the document's changes to the vocabulary as delta rows (one INSERT, no lock on
+    a shared row); ``fold_vocabulary`` adds them up later."""
+    SearchTermDelta = registry.get_model("workflows", "SearchTermDelta")
     if new_document:
         added = added | {DOCUMENT_COUNT}
     if not added and not removed:
         return
-    SearchTerm.objects.bulk_create(
-        [SearchTerm(scope=scope, term=term[:100], documents=0) for term in sorted(added)],
-        ignore_conflicts=True,
+    SearchTermDelta.objects.bulk_create(
+        [SearchTermDelta(scope=scope, term=term[:100], change=1) for term in sorted(added)]
+        + [SearchTermDelta(scope=scope, term=term[:100], change=-1) for term in sorted(removed)]
     )
-    changed = sorted(t[:100] for t in added | removed)
-    # Lock in term order before changing counts (see the module docstring).
-    list(
-        SearchTerm.objects.select_for_update()
-        .filter(scope=scope, term__in=changed)
-        .order_by("term")
-        .values_list("pk", flat=True)
-    )
-    if added:
-        SearchTerm.objects.filter(scope=scope, term__in=[t[:100] for t in added]).update(
-            documents=F("documents") + 1
+
+
+FOLD_BATCH = 5000  # deltas per transaction of the fold
+_UPSERT_ROWS = 500  # rows per INSERT … ON CONFLICT statement
+
+
+def fold_vocabulary(*, batch: int = FOLD_BATCH, registry=global_apps) -> int:
+    """Add the pending ``SearchTermDelta`` rows to the vocabulary and return how many were
+    folded. Each batch is one transaction that deletes the deltas it takes (``DELETE …
+    RETURNING``; on PostgreSQL ``SKIP LOCKED``, so concurrent folds take disjoint rows without
+    waiting) and adds their sums to ``SearchTerm`` in (scope, term) order, so folds never
+    deadlock. A delta is counted exactly once however often, or however concurrently, this
+    runs: the transaction that deleted it is the one that added it."""
+    folded = 0
+    while True:
+        with transaction.atomic():
+            taken = _take_deltas(batch)
+            sums: Counter[tuple[str, str]] = Counter()
+            for scope, term, change in taken:
+                sums[(scope, term)] += change
+            _add_to_vocabulary(registry, sums)
+        folded += len(taken)
+        if len(taken) < batch:
+            return folded
+
+
+def _take_deltas(batch: int) -> list[tuple[str, str, int]]:
+    lock = " FOR UPDATE SKIP LOCKED" if connection.vendor == "postgresql" else ""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "DELETE FROM workflows_searchtermdelta WHERE id IN (SELECT id FROM "
+            f"workflows_searchtermdelta ORDER BY id LIMIT %s{lock}) RETURNING scope, term, change",
+            [batch],
         )
-    if removed:
-        SearchTerm.objects.filter(scope=scope, term__in=[t[:100] for t in removed]).update(
-            documents=F("documents") - 1
-        )
+        return cursor.fetchall()
+
+
+def _add_to_vocabulary(registry, sums: Counter[tuple[str, str]]) -> None:
+    rows = sorted((key, n) for key, n in sums.items() if n)
+    if not rows:
+        return
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), _UPSERT_ROWS):
+            chunk = rows[start : start + _UPSERT_ROWS]
+            cursor.execute(
+                "INSERT INTO workflows_searchterm (scope, term, documents) VALUES "
+                + ", ".join(["(%s, %s, %s)"] * len(chunk))
+                + " ON CONFLICT (scope, term) DO UPDATE SET "
+                "documents = workflows_searchterm.documents + EXCLUDED.documents",
+                [value for (scope, term), n in chunk for value in (scope, term, n)],
+            )
+    # A term no document holds any more leaves the vocabulary, as in a rebuild. Only rows at
+    # exactly 0: a missing row is the same as 0 to the next fold's upsert, whereas a row below
+    # 0 (its −1 folded before a concurrent fold's +1) still has to meet its +1.
+    SearchTerm = registry.get_model("workflows", "SearchTerm")
+    touched: dict[str, list[str]] = {}
+    for (scope, term), _n in rows:
+        if term != DOCUMENT_COUNT:
+            touched.setdefault(scope, []).append(term)
+    for scope, names in touched.items():
+        for start in range(0, len(names), _UPSERT_ROWS):
+            SearchTerm.objects.filter(
+                scope=scope, term__in=names[start : start + _UPSERT_ROWS], documents=0
+            ).delete()
 
 
 def _store(registry, model_name: str, key: str, obj, scope: str, title: str, body: list[str]):
@@ -227,6 +280,10 @@ def rebuild(*, registry=global_apps, progress=None) -> dict[str, int]:
     Challenge = registry.get_model("workflows", "Challenge")
     GoodPractice = registry.get_model("workflows", "GoodPractice")
     SearchTerm = registry.get_model("workflows", "SearchTerm")
+    try:
+        SearchTermDelta = registry.get_model("workflows", "SearchTermDelta")
+    except LookupError:  # the data migrations before the delta table (0013) run this too
+        SearchTermDelta = None
     counts: dict[str, int] = {}
     for scope, model, entry_name, key, texts in (
         (Scope.CHALLENGE, Challenge, "ChallengeSearch", "challenge_id", challenge_texts),
@@ -267,6 +324,9 @@ def rebuild(*, registry=global_apps, progress=None) -> dict[str, int]:
         Entry.objects.bulk_create(batch)
         write_challenge_vectors(vectors)
         vocabulary[DOCUMENT_COUNT] = n
+        # The counts just made include every change so far: pending deltas would count twice.
+        if SearchTermDelta is not None:
+            SearchTermDelta.objects.filter(scope=scope).delete()
         SearchTerm.objects.filter(scope=scope).delete()
         SearchTerm.objects.bulk_create(
             [SearchTerm(scope=scope, term=t[:100], documents=c) for t, c in vocabulary.items()],

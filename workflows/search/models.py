@@ -74,7 +74,13 @@ class GoodPracticeSearch(models.Model):
 
 class SearchTerm(models.Model):
     """A term of the vocabulary and in how many documents of its scope it occurs. The row with
-    the empty term counts the documents. Typo tolerance looks for similar terms here."""
+    the empty term counts the documents. Typo tolerance looks for similar terms here.
+
+    Slightly stale by design: a change to a document appends ``SearchTermDelta`` rows in its
+    own transaction and the beat job ``fold-search-vocabulary`` adds them here (every minute,
+    ``workflows.search.index.fold_vocabulary``). Readers (typo tolerance, term weights) read
+    these counts as they are; counts a minute old change a ranking weight by a hair, and never
+    which documents match (that is decided by each document's own terms)."""
 
     scope = models.CharField(max_length=16, choices=Scope.choices)
     term = models.CharField(max_length=100)
@@ -89,6 +95,24 @@ class SearchTerm(models.Model):
 
     def __str__(self) -> str:
         return self.term
+
+
+class SearchTermDelta(models.Model):
+    """One change (+1 or −1) to a term's document count, not yet folded into ``SearchTerm``.
+    Appending it locks no shared row, so transitions with the same words never wait on each
+    other (issue 14); ``workflows.search.index.fold_vocabulary`` takes and deletes these rows
+    after the commit."""
+
+    scope = models.CharField(max_length=16, choices=Scope.choices)
+    term = models.CharField(max_length=100)
+    change = models.SmallIntegerField()
+
+    class Meta:
+        verbose_name = _("pending change of a search term")
+        verbose_name_plural = _("pending changes of search terms")
+
+    def __str__(self) -> str:
+        return f"{self.term} {self.change:+d}"
 
 
 class Synonym(models.Model):
