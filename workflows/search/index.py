@@ -211,9 +211,14 @@ def _add_to_vocabulary(registry, sums: Counter[tuple[str, str]]) -> None:
             ).delete()
 
 
-def _store(registry, model_name: str, key: str, obj, scope: str, title: str, body: list[str]):
+_UNREAD = object()
+
+
+def _store(registry, model_name: str, key: str, obj, scope: str, title: str, body: list[str],
+           entry=_UNREAD):
     Entry = registry.get_model("workflows", model_name)
-    entry = Entry.objects.filter(**{key: obj.pk}).only("terms").first()
+    if entry is _UNREAD:
+        entry = Entry.objects.filter(**{key: obj.pk}).only("terms").first()
     values = {**_entry_values(title, body, vector=_has_field(Entry, "vector")),
               "indexed_at": timezone.now()}
     if model_name == "ChallengeSearch":
@@ -230,11 +235,18 @@ def _store(registry, model_name: str, key: str, obj, scope: str, title: str, bod
 def challenge_refresh(challenge_id: int, *, registry=global_apps) -> None:
     """Re-analyse one challenge (title, description, analysis, approaches, trials, lessons)."""
     Challenge = registry.get_model("workflows", "Challenge")
-    challenge = Challenge.objects.filter(pk=challenge_id).first()
+    # The analysis and the search entry in the same query: a transition holds the challenge's
+    # row lock meanwhile, so each query saved is time every other step on it waits less.
+    challenge = (
+        Challenge.objects.select_related("analysis", "search_entry")
+        .filter(pk=challenge_id).first()
+    )
     if challenge is None:
         return
     title, body = challenge_texts(challenge)
-    _store(registry, "ChallengeSearch", "challenge_id", challenge, Scope.CHALLENGE, title, body)
+    entry = challenge.search_entry if _has(challenge, "search_entry") else None
+    _store(registry, "ChallengeSearch", "challenge_id", challenge, Scope.CHALLENGE, title, body,
+           entry=entry)
 
 
 def good_practice_refresh(good_practice_id: int, *, registry=global_apps) -> None:
