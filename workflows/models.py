@@ -611,6 +611,7 @@ from .models_editorial import (  # noqa: E402,F401
     RecommendationVersion,
 )
 from .models_stats import (  # noqa: E402,F401
+    BreakdownCount,
     ChallengeStay,
     OpenStayDay,
     StatsDay,
