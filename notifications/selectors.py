@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import datetime
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import BooleanField, Exists, F, OuterRef, Q, Subquery
+from django.db.models.expressions import Expression
 from django.utils import timezone
 
 from workflows import permissions
@@ -30,14 +31,39 @@ def stale_q(
     for state in (State.REPORTED, State.ANALYSED, State.APPROACH_PROPOSED):
         days = policy.days_for(state)
         q |= Q(state=state, state_entered_at__lte=now - datetime.timedelta(days=days * level))
-    overdue_trial = Trial.objects.filter(
-        challenge=OuterRef("pk"),
+    overdue_trials = Trial.objects.filter(
         status=Trial.Status.RUNNING,
         planned_end__lt=timezone.localdate(now)
         - datetime.timedelta(days=policy.trial_grace_days * level),
-    )
-    q |= Q(state=State.TRIALLED) & Q(Exists(overdue_trial))
+    ).order_by().values("challenge_id")
+    q |= Q(state=State.TRIALLED) & Q(_PkAmong(overdue_trials))
     return q
+
+
+class _PkAmong(Expression):
+    """``pk IN (challenge_ids)`` that PostgreSQL reads by index inside an OR: as
+    ``= ANY(ARRAY(…))`` the subquery runs once (on the ``trial_running_planned_end`` index) and
+    its branch joins the other branches' bitmap scans on the primary key, where ``IN`` or
+    ``EXISTS`` filters every challenge in the state (issue 14: the reminder scan)."""
+
+    output_field = BooleanField()
+
+    def __init__(self, challenge_ids) -> None:
+        super().__init__()
+        self.pk, self.ids = F("pk"), Subquery(challenge_ids)
+
+    def get_source_expressions(self):
+        return [self.pk, self.ids]
+
+    def set_source_expressions(self, exprs) -> None:
+        self.pk, self.ids = exprs
+
+    def as_sql(self, compiler, connection):
+        pk_sql, pk_params = compiler.compile(self.pk)
+        ids_sql, ids_params = compiler.compile(self.ids)  # "(SELECT …)"
+        if connection.vendor == "postgresql":
+            return f"{pk_sql} = ANY(ARRAY{ids_sql})", (*pk_params, *ids_params)
+        return f"{pk_sql} IN {ids_sql}", (*pk_params, *ids_params)
 
 
 def stale_since(challenge, *, policy=None) -> datetime.datetime | None:

@@ -334,6 +334,14 @@ class Trial(models.Model):
         verbose_name = _("trial")
         verbose_name_plural = _("trials")
         ordering = ["created_at", "id"]
+        indexes = [
+            # The reminder scan's overdue trials (``notifications.selectors.stale_q``): the
+            # running ones past their planned end, read by index, never the table.
+            models.Index(
+                fields=["planned_end"], include=["challenge"],
+                condition=models.Q(status="running"), name="trial_running_planned_end",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.approach} ({self.start} – {self.planned_end})"
@@ -611,6 +619,7 @@ from .models_editorial import (  # noqa: E402,F401
     RecommendationVersion,
 )
 from .models_stats import (  # noqa: E402,F401
+    BreakdownCount,
     ChallengeStay,
     OpenStayDay,
     StatsDay,

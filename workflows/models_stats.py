@@ -5,13 +5,16 @@ row per stay of a challenge in a state, begun by a transition-log row and ended 
 Each transition writes only its own challenge's rows (insert the new stay, end the previous
 one), so two transitions of different challenges never wait on the same row.
 
-The daily rollups (``StatsDay``, ``StayLength``, ``OpenStayDay``, ``StatsMark``) are refreshed
+The daily rollups (``StatsDay``, ``StayLength``, ``OpenStayDay``, ``BreakdownCount``,
+``StatsMark``) are refreshed
 by a worker job (``workflows.stats_rollup.refresh``, beat-scheduled, idempotent): a counter row
 updated by every transition would serialise them. The statistics add the stays after the
 rollup's mark to the rolled-up days, so they are exact whatever the age of the last refresh.
 """
 
 from __future__ import annotations
+
+import datetime
 
 from django.db import models
 from django.db.models import Q
@@ -99,3 +102,35 @@ class StatsMark(models.Model):
     key = models.CharField(max_length=16, primary_key=True, default="rollup")
     days_through = models.DateField(null=True, blank=True)
     open_at = models.DateTimeField(null=True, blank=True)
+
+
+# ``BreakdownCount.prev_day`` of a first finishing (and of every filing): earlier than any window.
+NO_EARLIER_FINISH = datetime.date(1900, 1, 1)
+
+
+class BreakdownCount(models.Model):
+    """Per local day (``span`` "d") or calendar month (``span`` "m", its first day; only for
+    months the rollup has fully folded), dimension (topic, region, organisation, target group)
+    and key (that dimension's id): challenges filed, and arrivals in a finished state.
+
+    An arrival counts as a challenge finished in a window only if the challenge's previous
+    arrival in a finished state (``prev_day``) lies before the window: so a challenge reopened
+    and finished again counts once, and the counts of days and months add up. Keys are the
+    challenge's *current* topic, region and target groups: an edit moves its rolled-up counts
+    (``stats_breakdowns.challenge_recategorised``)."""
+
+    span = models.CharField(max_length=1)
+    day = models.DateField()
+    dimension = models.CharField(max_length=16)
+    key = models.BigIntegerField()
+    prev_day = models.DateField(default=NO_EARLIER_FINISH)
+    filed = models.IntegerField(default=0)
+    finished = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["span", "day", "dimension", "key", "prev_day"],
+                name="breakdown_count_unique",
+            )
+        ]

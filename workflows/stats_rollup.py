@@ -4,9 +4,9 @@ its own transaction, and the daily rollups, refreshed by a worker job.
 Design (issue 14): a counter row per day and state updated by each transition would make every
 transition of the network wait on the same row, so the transaction only touches rows of its
 own challenge (``stay_begin``). ``refresh`` (beat job ``stats-rollup``, every 10 minutes, safe
-to run twice) folds the ended days into ``StatsDay``/``StayLength`` and recounts the running
-stays per day of entry into ``OpenStayDay``; the statistics read the rollups up to the mark
-and the stays after it (``stats_window``), so a late refresh slows them, never falsifies them.
+to run twice) folds the ended days into ``StatsDay``/``StayLength`` and the breakdowns'
+``BreakdownCount`` (``stats_breakdowns``) and recounts the running stays per day of entry into
+``OpenStayDay``; the statistics read the rollups up to the mark and the stays after it (``stats_window``), so a late refresh slows them, never falsifies them.
 """
 
 from __future__ import annotations
@@ -21,7 +21,14 @@ from django.db.models import Count, Q
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
-from .models_stats import ChallengeStay, OpenStayDay, StatsDay, StatsMark, StayLength
+from .models_stats import (
+    BreakdownCount,
+    ChallengeStay,
+    OpenStayDay,
+    StatsDay,
+    StatsMark,
+    StayLength,
+)
 
 BUCKETS_PER_DOUBLING = 8  # length classes: 8 per doubling of the length in minutes (~9 % wide)
 
@@ -118,7 +125,11 @@ def refresh(*, now: datetime.datetime | None = None, rebuild: bool = False) -> d
         )
         days = 0
         if first is None or first <= through:
+            # Imported here: the breakdowns' module builds on this one's day boundaries.
+            from . import stats_breakdowns
+
             days = _fold_days(first, through)
+            stats_breakdowns.fold(first, through)
         OpenStayDay.objects.all().delete()
         running = (
             ChallengeStay.objects.filter(Q(left_at__isnull=True) | Q(left_at__gte=now),
@@ -133,7 +144,7 @@ def refresh(*, now: datetime.datetime | None = None, rebuild: bool = False) -> d
         mark.days_through, mark.open_at = through, now
         mark.save()
     if first is None:
-        _analyse(ChallengeStay, StatsDay, StayLength, OpenStayDay)
+        _analyse(ChallengeStay, StatsDay, StayLength, OpenStayDay, BreakdownCount)
     return {"days_through": through, "days_folded": days, "open_at": now}
 
 

@@ -15,15 +15,15 @@ import datetime
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.exceptions import MissingInput
 from core.models import Region, TargetGroup, Topic
 
-from . import permissions
-from .models import Challenge, State, TransitionLog
+from . import permissions, stats_breakdowns
+from .models import Challenge, State
 from .stats_figures import RollupSource, StaySource
 
 SECONDS_PER_DAY = 86_400
@@ -172,58 +172,39 @@ def window_stats_for(user: Any, window: Window) -> WindowStats:
         waiting_time=_as_durations(waiting),
         filed=sum(w.filed for w in weeks),
         finished=sum(w.finished for w in weeks),
-        breakdowns=_breakdowns(visible, start, end),
+        breakdowns=_breakdowns(
+            window,
+            None if isinstance(source, RollupSource) else visible,
+            source.through if isinstance(source, RollupSource) else None,
+        ),
     )
 
 
 def _breakdowns(
-    visible: QuerySet[Challenge], start: datetime.datetime, end: datetime.datetime
+    window: Window, visible: QuerySet[Challenge] | None, through: datetime.date | None
 ) -> dict[str, list[Breakdown]]:
     """Per topic, region, organisation and target group: challenges filed in the window and
-    challenges finished (evaluated or closed) in it. Two grouped queries per dimension."""
-    filed_qs = visible.filter(created_at__gte=start, created_at__lt=end)
-    finished_ids = TransitionLog.objects.filter(
-        challenge__in=visible.values("pk"), to_state__in=FINISHED, at__gte=start, at__lt=end
-    ).values("challenge_id")
-    finished_qs = visible.filter(pk__in=finished_ids)
-
-    def counts(qs: QuerySet[Challenge], key: str) -> dict[int, int]:
-        return {
-            k: n for k, n in qs.values_list(key).annotate(n=Count("id", distinct=True)).order_by()
-            if k is not None
-        }
-
+    challenges finished (evaluated or closed) in it, from the rolled-up counts
+    (``stats_breakdowns``; a visibility filter reads the visible challenges): one query, and
+    the three taxonomies' names."""
+    figures, org_names = stats_breakdowns.counts(
+        window.start, window.end, visible=visible, through=through
+    )
     out: dict[str, list[Breakdown]] = {}
-    for name, key, items in (
-        ("topic", "topic", [(t.pk, t.slug, t.name) for t in Topic.objects.order_by("name_de")]),
-        ("region", "region", [(r.pk, r.slug, r.name) for r in Region.objects.order_by("name")]),
-        ("target_group", "target_groups",
+    for name, items in (
+        ("topic", [(t.pk, t.slug, t.name) for t in Topic.objects.order_by("name_de")]),
+        ("region", [(r.pk, r.slug, r.name) for r in Region.objects.order_by("name")]),
+        ("target_group",
          [(t.pk, t.slug, t.name) for t in TargetGroup.objects.order_by("name_de")]),
     ):
-        filed, finished = counts(filed_qs, key), counts(finished_qs, key)
+        counts = figures[name]
         out[name] = [
-            Breakdown(pk, slug, label, filed.get(pk, 0), finished.get(pk, 0))
-            for pk, slug, label in items
-            if filed.get(pk) or finished.get(pk)
+            Breakdown(pk, slug, label, *counts[pk]) for pk, slug, label in items if pk in counts
         ]
-    # Organisations: only those with a figure (a network has many), names from the same rows.
-    org_names: dict[int, str] = {}
-    org_counts: dict[str, dict[int, int]] = {}
-    for label, qs in (("filed", filed_qs), ("finished", finished_qs)):
-        rows = (
-            qs.values_list("organisation_id", "organisation__name")
-            .annotate(n=Count("id", distinct=True)).order_by()
-        )
-        org_counts[label] = {}
-        for pk, org_name, n in rows:
-            org_names[pk] = org_name
-            org_counts[label][pk] = n
+    # Organisations: only those with a figure (a network has many), names from the same row.
     out["organisation"] = sorted(
-        (
-            Breakdown(pk, "", org_name, org_counts["filed"].get(pk, 0),
-                      org_counts["finished"].get(pk, 0))
-            for pk, org_name in org_names.items()
-        ),
+        (Breakdown(pk, "", org_names[pk], filed, finished)
+         for pk, (filed, finished) in figures["organisation"].items()),
         key=lambda b: (-b.filed, -b.finished, b.name),
     )
     return out

@@ -13,9 +13,18 @@ import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from core.models import Region, TargetGroup, Topic
 from tests.builders import advance, file_challenge
 from workflows import permissions, services, stats_rollup, stats_window
-from workflows.models import Challenge, ChallengeStay, OpenStayDay, State, StatsDay, StayLength
+from workflows.models import (
+    BreakdownCount,
+    Challenge,
+    ChallengeStay,
+    OpenStayDay,
+    State,
+    StatsDay,
+    StayLength,
+)
 
 from . import stats_oracle
 
@@ -161,10 +170,11 @@ def _queries(user, window) -> int:
 def test_queries_do_not_grow_with_the_window_or_the_history(network, built):
     """Coordinator, window: the rollup's mark (1), flow (1), throughput (1), cycle-time
     classes and ranks (2), waiting-time classes, the stays since the count and ranks (3), the
-    three taxonomies (3), filed/finished per topic, region, target group and organisation (8);
-    the median stays: mark, classes, ranks (3). (A window in which no stay ended needs no
-    cycle-time ranks: one fewer.) A partner reads the stays: flow, throughput, cycle, waiting,
-    the taxonomies and breakdowns; the median stays (1)."""
+    three taxonomies (3), filed/finished per topic, region, target group and organisation with
+    the organisations' names (1); the median stays: mark, classes, ranks (3). (A window in
+    which no stay ended needs no cycle-time ranks: one fewer.) A partner reads the stays: flow,
+    throughput, cycle, waiting, the taxonomies (3) and the breakdowns (1); the median stays
+    (1)."""
     users = {"coordinator": network.coordinator, "partner": network.partner}
 
     def counts(today_days: float, days: int) -> dict[str, int]:
@@ -182,4 +192,53 @@ def test_queries_do_not_grow_with_the_window_or_the_history(network, built):
                                        title=f"Mehr {i}")
             _step(network, challenge, State.ANALYSED)
     more = counts(63, 365)
-    assert short == long == more == {"coordinator": 22, "partner": 16}
+    assert short == long == more == {"coordinator": 15, "partner": 9}
+
+
+def _breakdown_rows():
+    return sorted(
+        BreakdownCount.objects.exclude(filed=0, finished=0).values_list(
+            "span", "day", "dimension", "key", "prev_day", "filed", "finished"
+        )
+    )
+
+
+def test_breakdowns_follow_a_recategorised_challenge_and_count_a_refinished_one_once(
+    network, built
+):
+    """A challenge closed, reopened and closed again counts once in a window holding both
+    closings; a challenge whose topic, region and target groups change after its filing and
+    closing were rolled up (into days and whole months) is counted under the new ones, in the
+    rollup exactly as a recount from scratch would have it."""
+    with at(45):
+        services.challenge_close(actor=network.coordinator, challenge=built[2].pk,
+                                 reason="out_of_scope")  # closed on day 6.5 and again now
+    with at(60):
+        stats_rollup.refresh()  # January and February folded as whole months
+    assert BreakdownCount.objects.filter(span="m").exists()
+    _compare(network.coordinator, 60.5)
+    edited = Challenge.objects.get(pk=built[4].pk)  # filed on day 12, closed on day 18
+    before = (edited.topic_id, edited.region_id, set(edited.target_groups.values_list("pk", flat=True)))
+    with at(60, hours=1):
+        services.challenge_update(
+            actor=network.coordinator, challenge=edited.pk,
+            topic=Topic.objects.exclude(pk=before[0]).order_by("pk").first(),
+            region=Region.objects.exclude(pk=before[1]).order_by("pk").first(),
+            target_groups=list(TargetGroup.objects.exclude(pk__in=before[2]).order_by("pk")[:2]),
+        )
+    edited.refresh_from_db()
+    assert edited.topic_id != before[0] and edited.region_id != before[1]
+    for user in (network.coordinator, network.partner):
+        _compare(user, 60.5)
+    moved = _breakdown_rows()
+    with at(60.5):
+        stats_rollup.refresh(rebuild=True)
+    assert _breakdown_rows() == moved
+    # Before any rollup an edit has nothing to move.
+    BreakdownCount.objects.all().delete()
+    stats_rollup.StatsMark.objects.all().delete()
+    with at(61):
+        services.challenge_update(actor=network.coordinator, challenge=edited.pk,
+                                  topic=Topic.objects.get(pk=before[0]))
+    assert not BreakdownCount.objects.exists()
+    _compare(network.coordinator, 61.5)

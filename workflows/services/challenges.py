@@ -14,7 +14,7 @@ from core.exceptions import (
 )
 from core.models import Organisation, Region, TargetGroup, Topic, WorkingGroup
 
-from .. import history, permissions, stats_rollup
+from .. import history, permissions, stats_breakdowns, stats_rollup
 from ..models import (
     Challenge,
     Event,
@@ -166,6 +166,7 @@ def challenge_update(
         )
         _raise_if(errors)
         changes: dict[str, tuple[Any, Any]] = {}
+        keys_before = {"topic": locked.topic_id, "region": locked.region_id}
         for field, value in (
             ("title", title.strip() if title is not None else None),
             ("description", description.strip() if description is not None else None),
@@ -187,6 +188,15 @@ def challenge_update(
                     history.snapshot_value(list(target_groups)),
                 )
                 locked.target_groups.set(target_groups)
+        moves = {
+            field: ({keys_before[field]} - {None}, {getattr(locked, f"{field}_id")} - {None})
+            for field in ("topic", "region") if field in changes
+        }
+        if "target_groups" in changes:
+            moves["target_group"] = ({tg.pk for tg in current}, {tg.pk for tg in target_groups})
+        if moves:
+            # The statistics count a challenge under its current keys, rolled-up days too.
+            stats_breakdowns.challenge_recategorised(challenge_id=locked.pk, moves=moves)
         if changes:
             now = timezone.now()
             locked.updated_at = now
