@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('core', '0008_accounts_time_zone_email_change'),
-        ('workflows', '0013_breakdown_counts'),
+        ('workflows', '0014_breakdown_counts'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

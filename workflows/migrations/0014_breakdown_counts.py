@@ -19,7 +19,7 @@ def backfill_breakdowns(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('workflows', '0012_merge_search_rollup'),
+        ('workflows', '0013_search_term_delta'),
     ]
 
     operations = [
