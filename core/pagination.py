@@ -5,7 +5,7 @@ pages that select their ids first. In core so both the api and the pages use one
 import json
 
 from django.core.exceptions import EmptyResultSet
-from django.core.paginator import EmptyPage, Page, Paginator
+from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
 from django.db import connections
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
@@ -57,7 +57,11 @@ class ScalablePaginator(Paginator):
         # past the end is answered by ``page`` (DRF turns EmptyPage into a 404).
         if self.count_is_exact:
             return super().validate_number(number)
-        return super().validate_number(1) if int(number) < 1 else int(number)
+        try:  # as Django's own: no page number or a word is "not an integer", never a 500
+            number = int(number)
+        except (TypeError, ValueError):
+            raise PageNotAnInteger(_("That page number is not an integer")) from None
+        return super().validate_number(1) if number < 1 else number
 
     def get_page(self, number):
         """Like ``Paginator.get_page``; an estimated last page may be empty: then the first."""
