@@ -6,18 +6,21 @@ from . import (
     views,
     views_board,
     views_editorial,
+    views_good_practices,
     views_import,
     views_lookup,
+    views_my_work,
     views_open_data,
     views_recommendations,
     views_statistics,
+    views_steps,
 )
 from .search import views as search_views
 
 urlpatterns = [
-    path("", views.my_work, name="my-work"),
+    path("", views_my_work.my_work, name="my-work"),
     path("challenges/", views.challenge_list, name="challenge-list"),
-    path("challenges/board/", views.challenge_board, name="challenge-board"),
+    path("challenges/board/", views_board.challenge_board, name="challenge-board"),
     path("challenges/new/", views.challenge_new, name="challenge-new"),
     path(
         "challenges/suggestions/",
@@ -43,13 +46,13 @@ urlpatterns = [
     path("challenges/<int:pk>/comment/", views.challenge_comment, name="challenge-comment"),
     path("challenges/<int:pk>/follow/", views.challenge_follow, name="challenge-follow"),
     path("challenges/<int:pk>/assign/", views.challenge_assign, name="challenge-assign"),
-    path("challenges/<int:pk>/step/<slug:name>/", views.challenge_step, name="challenge-step"),
+    path("challenges/<int:pk>/step/<slug:name>/", views_steps.challenge_step, name="challenge-step"),
     path(
         "challenges/<int:pk>/move/<slug:state>/",
         views_board.challenge_move,
         name="challenge-move",
     ),
-    path("good-practices/", views.good_practice_catalogue, name="good-practice-catalogue"),
+    path("good-practices/", views_good_practices.good_practice_catalogue, name="good-practice-catalogue"),
     path(
         "good-practices/similar/",
         views_editorial.good_practice_similar,
@@ -75,7 +78,7 @@ urlpatterns = [
         views_editorial.good_practice_unpublish,
         name="good-practice-unpublish",
     ),
-    path("good-practices/<slug:slug>/", views.good_practice_detail, name="good-practice-detail"),
+    path("good-practices/<slug:slug>/", views_good_practices.good_practice_detail, name="good-practice-detail"),
     path(
         "recommendations/new/", views_recommendations.recommendation_new,
         name="recommendation-new",

@@ -1,9 +1,13 @@
-"""The pages of challenges, good practices and statistics.
+"""The pages of one challenge and of the challenge list: list, filing, the challenge's page
+with its timeline, editing, comments, following and the working group's assignment.
 
 Thin views: reads through ``workflows.selectors`` (visibility decided there), writes through
 ``workflows.services``; domain errors become field errors and messages. A challenge the person
 may not see is "not found" (404), never "forbidden". Every page runs a fixed number of queries
-whatever the number of rows (pinned in tests/web/test_queries.py).
+whatever the number of rows (pinned in tests/web/test_queries.py). The other pages live beside
+this module by sub-domain: ``views_my_work`` (the start page), ``views_board``, ``views_steps``
+(lifecycle steps), ``views_good_practices``, ``views_editorial``, ``views_recommendations``,
+``views_statistics``, ``views_import``, ``views_open_data``, ``views_lookup``.
 """
 
 from __future__ import annotations
@@ -13,9 +17,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
-from django.db.models import QuerySet
-from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -23,95 +25,35 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from core.exceptions import DomainError, NotFound
 from core.forms import copy_field_errors
-from core.models import TargetGroup
-from core.pagination import GLANCE_BOUND, ScalablePaginator, bounded_counts
+from core.pagination import ScalablePaginator
 
-from . import editorial, history, permissions, recommendations, selectors, services, views_editorial
+from . import history, permissions, selectors, services
 from .form_submit import form_submit
-from . import hooks
-from .forms import (
-    AssignForm,
-    ChallengeFilterForm,
-    ChallengeForm,
-    CommentForm,
-    GoodPracticeFilterForm,
-    NewChallengeForm,
-)
-from .models import Challenge, ClosureReason, Event, Follow, State
-from .search import query as search_query
+from .forms import AssignForm, ChallengeForm, CommentForm, NewChallengeForm
+from .models import Challenge, ClosureReason, Follow, State
 from .search import saved_views
 from .search import suggest as search_suggest
-from .search.models import Scope
-from .step_forms import APPROACH_ROWS, StepForm, link_button_name
 from .transitions import TRANSITIONS
 
 PAGE_SIZE = 25
-BOARD_COLUMN_SIZE = 30
-MY_WORK_SIZE = 15
 STATE_LABELS = dict(State.choices)
 CLOSURE_LABELS = dict(ClosureReason.choices)
 
 
-def _detail_or_404(user: Any, pk: Any) -> Challenge:
+def detail_or_404(user: Any, pk: Any) -> Challenge:
+    """The challenge with its whole history, or 404 when ``user`` may not see it."""
     try:
         return selectors.challenge_detail_for(user, pk)
     except NotFound:
         raise Http404() from None
 
 
-def _visible_or_404(user: Any, pk: Any) -> Challenge:
+def visible_or_404(user: Any, pk: Any) -> Challenge:
+    """The challenge's own row, or 404 when ``user`` may not see it."""
     challenge = selectors.challenges_visible_to(user).prefetch_related(None).filter(pk=pk).first()
     if challenge is None:
         raise Http404()
     return challenge
-
-
-# --- my work ----------------------------------------------------------------------------------
-
-
-def my_work(request: HttpRequest) -> HttpResponse:
-    """What needs me now. Visitors who are not signed in see the public start page instead
-    (``hooks.provide_public_home``), or the public catalogue when none is plugged in."""
-    user = request.user
-    if not user.is_authenticated:
-        public_home = hooks.public_home()
-        if public_home is not None:
-            return public_home(request)
-        return redirect("good-practice-catalogue")
-    work = selectors.my_work_for(user, size=MY_WORK_SIZE)
-    for event in work.activity:
-        event.state_label = (
-            STATE_LABELS.get(event.transition_log.to_state, "")
-            if event.kind == Event.Kind.TRANSITION and event.transition_log else ""
-        )
-    return render(
-        request,
-        "workflows/my_work.html",
-        {
-            "roles": work.roles,
-            "waiting": work.waiting,
-            "triage": work.triage,
-            "stale": work.stale,
-            "followed": work.followed,
-            "activity": work.activity,
-            "glance": work.glance,
-            "can_file": permissions.can_file_challenge(user),
-            "drafts": editorial.good_practice_drafts_for(user, limit=MY_WORK_SIZE),
-            "recommendation_drafts": recommendations.recommendation_drafts_for(
-                user, limit=MY_WORK_SIZE
-            ),
-            "saved_views": saved_views.saved_views_of(user),
-        },
-    )
-
-
-# --- challenges -------------------------------------------------------------------------------
-
-
-def _filtered(
-    request: HttpRequest,
-) -> tuple[ChallengeFilterForm, QuerySet[Challenge], search_query.PreparedQuery | None]:
-    return saved_views.filtered_challenges(request.user, request.GET)
 
 
 @login_required
@@ -135,35 +77,6 @@ def challenge_list(request: HttpRequest) -> HttpResponse:
         return render(request, "workflows/_challenge_results.html", context)
     return render(request, "workflows/challenge_list.html", context)
 
-
-@login_required
-def challenge_board(request: HttpRequest) -> HttpResponse:
-    """One column per state; each shows the challenges that waited longest first."""
-    form, qs, _prepared = _filtered(request)
-    # Bounded per column (one query): a GROUP BY would count every visible challenge.
-    counts = bounded_counts({state: qs.filter(state=state) for state, _label in State.choices})
-    columns = []
-    for state, label in State.choices:
-        cards = list(qs.filter(state=state).order_by("state_entered_at", "id")[:BOARD_COLUMN_SIZE])
-        for card in cards:  # the card's own menu of next steps (keyboard moves)
-            card.steps = [
-                (spec, STATE_LABELS[spec.target])
-                for spec in selectors.allowed_transitions_for(request.user, card)
-            ]
-        total = min(counts.get(state, 0), GLANCE_BOUND)
-        beyond = counts.get(state, 0) > GLANCE_BOUND
-        more = max(total - len(cards), 0)
-        columns.append(
-            {"state": state, "label": label, "cards": cards,
-             "total": f"{total}+" if beyond else total,
-             "more": f"{more}+" if beyond else more}
-        )
-    query = request.GET.copy()
-    return render(
-        request,
-        "workflows/challenge_board.html",
-        {"form": form, "columns": columns, "query": query.urlencode()},
-    )
 
 
 @login_required
@@ -280,13 +193,13 @@ def _render_detail(
 
 @login_required
 def challenge_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    return _render_detail(request, _detail_or_404(request.user, pk))
+    return _render_detail(request, detail_or_404(request.user, pk))
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def challenge_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    challenge = _detail_or_404(request.user, pk)
+    challenge = detail_or_404(request.user, pk)
     if not permissions.can_edit_challenge(request.user, challenge):
         messages.error(request, _("You may not edit this challenge."))
         return _render_detail(request, challenge, status=403)
@@ -331,7 +244,7 @@ def challenge_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def challenge_comment(request: HttpRequest, pk: int) -> HttpResponse:
-    challenge = _detail_or_404(request.user, pk)
+    challenge = detail_or_404(request.user, pk)
     form = CommentForm(request.POST)
     if form.is_valid():
         try:
@@ -347,7 +260,7 @@ def challenge_comment(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def challenge_follow(request: HttpRequest, pk: int) -> HttpResponse:
-    challenge = _visible_or_404(request.user, pk)
+    challenge = visible_or_404(request.user, pk)
     follow = request.POST.get("action") != "unfollow"
     try:
         if follow:
@@ -370,7 +283,7 @@ def challenge_follow(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def challenge_assign(request: HttpRequest, pk: int) -> HttpResponse:
-    challenge = _visible_or_404(request.user, pk)
+    challenge = visible_or_404(request.user, pk)
     form = AssignForm(request.POST)
     if form.is_valid():
         try:
@@ -385,160 +298,3 @@ def challenge_assign(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.error(request, _("Choose a working group from the list."))
     return redirect("challenge-detail", pk=challenge.pk)
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def challenge_step(request: HttpRequest, pk: int, name: str) -> HttpResponse:
-    """The form of one lifecycle step, built from ``TRANSITIONS``, submitted through
-    ``challenge_transition`` like the API's input."""
-    challenge = _detail_or_404(request.user, pk)
-    spec = TRANSITIONS.get(name)
-    if spec is None:
-        raise Http404()
-    allowed = {s.name for s in selectors.allowed_transitions_for(request.user, challenge)}
-    # A posted form goes to the service even when the step is no longer allowed: it answers
-    # as the API would (403, or 409 for a challenge that moved on since the form was shown).
-    if request.method == "GET" and name not in allowed:
-        messages.error(
-            request,
-            _("“%(step)s” is not possible for you on this challenge now.") % {"step": spec.label},
-        )
-        return redirect("challenge-detail", pk=challenge.pk)
-    good_practices = (
-        selectors.good_practices_visible_to(request.user).prefetch_related(None).order_by("title")
-        if name in ("propose_approach", "revise_approach")
-        else None
-    )
-    form_kwargs = {"spec": spec, "challenge": challenge, "user": request.user,
-                   "good_practices": good_practices}
-    status = 200
-    if request.method == "POST" and good_practices is not None and _looks_up(request.POST):
-        # "Look for similar records" or "link to this record": nothing runs yet, the form
-        # comes back with the records that look like each approach (and the link set).
-        form = StepForm(_with_links(request.POST), **form_kwargs)
-        form.offer_similar_records()
-    elif request.method == "POST":
-        form = StepForm(request.POST, **form_kwargs)
-        status = _post_step(request, challenge, name, form)
-        if not status:
-            messages.success(request, _("Done: %(step)s.") % {"step": spec.label})
-            return redirect(_after_step(request, challenge))
-        form.offer_similar_records()
-    else:
-        form = StepForm(**form_kwargs)
-    template = "workflows/_step_form.html" if request.htmx else "workflows/challenge_step.html"
-    return render(
-        request, template,
-        {"form": form, "spec": spec, "challenge": challenge, "next": _safe_next(request)},
-        status=status,
-    )
-
-
-def _looks_up(data: QueryDict) -> bool:
-    return "look_up" in data or any(link_button_name(row) in data for row in range(APPROACH_ROWS))
-
-
-def _with_links(data: QueryDict) -> QueryDict:
-    """The posted form with each "link approach N to this record" choice put into approach N's
-    good-practice field."""
-    data = data.copy()
-    for row in range(APPROACH_ROWS):
-        record = data.get(link_button_name(row))
-        if record:
-            data[f"approach_{row}_good_practice"] = record
-    return data
-
-
-def _post_step(request: HttpRequest, challenge: Challenge, name: str, form: StepForm) -> int:
-    """Run a posted step; 0 when done, else the status to answer with (errors on ``form``).
-    Right and state come first, as the API answers them: 403/409 before any input error."""
-    try:
-        services.challenge_check_step(
-            actor=request.user, challenge=challenge, name=name,
-            expected_state=request.POST.get("expected_state"),
-        )
-        if not form.is_valid():
-            return 400
-        services.challenge_transition(
-            actor=request.user, challenge=challenge, name=name, data=form.to_data()
-        )
-    except NotFound:
-        raise Http404() from None
-    except DomainError as exc:
-        form.add_service_errors(exc.fields, exc.message)
-        return exc.status
-    return 0
-
-
-def _safe_next(request: HttpRequest) -> str:
-    """Where to go after a step: only the board is offered besides the challenge itself."""
-    value = request.POST.get("next") or request.GET.get("next") or ""
-    return value if value == reverse("challenge-board") else ""
-
-
-def _after_step(request: HttpRequest, challenge: Challenge) -> str:
-    return _safe_next(request) or reverse("challenge-detail", args=[challenge.pk])
-
-
-# --- good practices ---------------------------------------------------------------------------
-
-
-def good_practice_catalogue(request: HttpRequest) -> HttpResponse:
-    """The public catalogue; coordinators (and a group for its own records) also see drafts."""
-    form = GoodPracticeFilterForm(request.GET or None)
-    qs = selectors.good_practices_visible_to(request.user).prefetch_related(
-        "target_groups", "topics", "regions"
-    )
-    prepared = None
-    if form.is_bound and form.is_valid():
-        data = form.cleaned_data
-        if data.get("topic"):
-            qs = qs.filter(topics=data["topic"])
-        if data.get("target_group"):
-            qs = qs.filter(target_groups=data["target_group"])
-        if data.get("region"):
-            qs = qs.filter(regions=data["region"])
-        if data.get("q"):
-            prepared = search_query.prepare(data["q"], scope=Scope.GOOD_PRACTICE)
-    if prepared is not None:
-        # Filters on many-to-many fields may repeat a row: rank the distinct records.
-        qs = prepared.apply(
-            qs.model.objects.filter(pk__in=qs.values("pk")).prefetch_related(
-                "target_groups", "topics", "regions"
-            )
-        ).order_by("-search_rank", "status", "-published_at", "title")
-    else:
-        qs = qs.order_by("status", "-published_at", "title").distinct()
-    page = Paginator(qs, 20).get_page(request.GET.get("page"))
-    if prepared is not None:
-        for record in page.object_list:
-            record.snippet = prepared.snippet(record.approach or record.problem)
-    query = request.GET.copy()
-    query.pop("page", None)
-    return render(
-        request,
-        "workflows/good_practice_catalogue.html",
-        {
-            "form": form,
-            "page": page,
-            "query": query.urlencode(),
-            "target_groups": TargetGroup.objects.all(),
-        },
-    )
-
-
-def good_practice_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    try:
-        record = selectors.good_practice_detail_for(request.user, slug=slug)
-    except NotFound:
-        raise Http404() from None
-    return render(
-        request,
-        "workflows/good_practice_detail.html",
-        {**views_editorial.detail_context(request.user, record),
-         "network_name": settings.NETWORK_NAME},  # the printed record names the network
-    )
-
-
-# --- statistics -------------------------------------------------------------------------------

@@ -1,4 +1,4 @@
-"""Moving a card on the board: by drag and drop (``static/js/board.js``) or by the card's own
+"""The board: one column per state, and moving a card on it: by drag and drop (``static/js/board.js``) or by the card's own
 menu of next steps (keyboard, no JavaScript needed). A move runs the same step as the
 challenge page: it opens the step's form (every step asks for input) and comes back to the
 board; a move the step would refuse is refused with the message the API would give."""
@@ -8,18 +8,51 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from core.exceptions import DomainError
+from core.pagination import GLANCE_BOUND, bounded_counts
 
 from . import selectors, services
 from .models import Challenge, State
+from .search import saved_views
 from .transitions import TRANSITIONS
 
+BOARD_COLUMN_SIZE = 30
 STATE_LABELS = dict(State.choices)
+
+
+@login_required
+def challenge_board(request: HttpRequest) -> HttpResponse:
+    """One column per state; each shows the challenges that waited longest first."""
+    form, qs, _prepared = saved_views.filtered_challenges(request.user, request.GET)
+    # Bounded per column (one query): a GROUP BY would count every visible challenge.
+    counts = bounded_counts({state: qs.filter(state=state) for state, _label in State.choices})
+    columns = []
+    for state, label in State.choices:
+        cards = list(qs.filter(state=state).order_by("state_entered_at", "id")[:BOARD_COLUMN_SIZE])
+        for card in cards:  # the card's own menu of next steps (keyboard moves)
+            card.steps = [
+                (spec, STATE_LABELS[spec.target])
+                for spec in selectors.allowed_transitions_for(request.user, card)
+            ]
+        total = min(counts.get(state, 0), GLANCE_BOUND)
+        beyond = counts.get(state, 0) > GLANCE_BOUND
+        more = max(total - len(cards), 0)
+        columns.append(
+            {"state": state, "label": label, "cards": cards,
+             "total": f"{total}+" if beyond else total,
+             "more": f"{more}+" if beyond else more}
+        )
+    query = request.GET.copy()
+    return render(
+        request,
+        "workflows/challenge_board.html",
+        {"form": form, "columns": columns, "query": query.urlencode()},
+    )
 
 
 def step_to(challenge: Challenge, target: str) -> str | None:
