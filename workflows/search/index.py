@@ -23,6 +23,7 @@ from django.db import connection
 from django.db.models import F
 from django.utils import timezone
 
+from . import vocabulary as vocabulary_copies
 from .analysis import terms
 from .models import Scope
 
@@ -182,6 +183,7 @@ def challenge_refresh(challenge_id: int, *, registry=global_apps) -> None:
         return
     title, body = challenge_texts(challenge)
     _store(registry, "ChallengeSearch", "challenge_id", challenge, Scope.CHALLENGE, title, body)
+    vocabulary_copies.changed(Scope.CHALLENGE)  # searches re-read the counts they weigh terms by
 
 
 def good_practice_refresh(good_practice_id: int, *, registry=global_apps) -> None:
@@ -194,6 +196,7 @@ def good_practice_refresh(good_practice_id: int, *, registry=global_apps) -> Non
     _store(
         registry, "GoodPracticeSearch", "good_practice_id", record, Scope.GOOD_PRACTICE, title, body
     )
+    vocabulary_copies.changed(Scope.GOOD_PRACTICE)
 
 
 def _has_field(model, name: str) -> bool:
@@ -274,4 +277,5 @@ def rebuild(*, registry=global_apps, progress=None) -> dict[str, int]:
             ignore_conflicts=True,
         )
         counts[scope] = n
+        vocabulary_copies.changed(scope)
     return counts
