@@ -26,7 +26,9 @@ def copy_name(scope: str) -> str:
 
 
 def changed(scope: str) -> None:
-    """A document of ``scope`` was (re)indexed: its counts may have moved."""
+    """A document of ``scope`` was (re)indexed: its counts may have moved. (Set before the
+    commit, not again after it: a search in between may keep the old counts, for at most
+    ``MAX_AGE`` seconds; writes register no on-commit work for this.)"""
     local_cache.bump(copy_name(scope))
 
 
