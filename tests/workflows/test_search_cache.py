@@ -107,4 +107,3 @@ def test_a_list_by_relevance_counts_without_a_count_query(network, corpus):
     with CaptureQueriesContext(connection) as captured:
         assert best.count() == 3
     assert captured.captured_queries == []
-
