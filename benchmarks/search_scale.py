@@ -40,13 +40,16 @@ def _quantiles(samples):
 
 
 def p95(fn, repeat=REPEAT):
-    """Median and p95 of the whole request and of the time its SQL took (ms). The machine is
-    shared: the SQL figure is the part the database answers for."""
+    """Median and p95 of the whole request and of the time its SQL took (ms), and the number
+    of queries of the last run. The machine is shared: the SQL figure is the part the database
+    answers for."""
     fn()
     total, sql = [], []
     spent = [0.0]
+    queries = [0]
 
     def timed(execute, query, params, many, context):
+        queries[0] += 1
         start = time.perf_counter()
         try:
             return execute(query, params, many, context)
@@ -55,12 +58,13 @@ def p95(fn, repeat=REPEAT):
 
     for _ in range(repeat):
         spent[0] = 0.0
+        queries[0] = 0
         with connection.execute_wrapper(timed):
             start = time.perf_counter()
             fn()
             total.append((time.perf_counter() - start) * 1000)
         sql.append(spent[0] * 1000)
-    return (*_quantiles(total), *_quantiles(sql))
+    return (*_quantiles(total), *_quantiles(sql), queries[0])
 
 
 def explain(fn):
@@ -274,10 +278,11 @@ def main() -> int:
                 continue
             rows.append((label, *p95(lambda url=url: client.get(url))))
         print(f"\n{ROWS} challenges on {connection.vendor}, {REPEAT} runs each\n")
-        print("| what | median ms | p95 ms | SQL median ms | SQL p95 ms |")
-        print("|---|---:|---:|---:|---:|")
-        for label, median, high, sql_median, sql_high in rows:
-            print(f"| {label} | {median:.0f} | {high:.0f} | {sql_median:.0f} | {sql_high:.0f} |")
+        print("| what | median ms | p95 ms | SQL median ms | SQL p95 ms | queries |")
+        print("|---|---:|---:|---:|---:|---:|")
+        for label, median, high, sql_median, sql_high, queries in rows:
+            print(f"| {label} | {median:.0f} | {high:.0f} | {sql_median:.0f} | {sql_high:.0f} "
+                  f"| {queries} |")
     finally:
         if not keep:
             connection.creation.destroy_test_db(old_name, verbosity=0)

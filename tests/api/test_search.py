@@ -96,3 +96,30 @@ def test_similar_needs_a_text(network, query):
 
 def test_similar_is_for_signed_in_people(db):
     assert client_for(None).get("/api/v1/challenges/similar/?text=Wohnung").status_code in (401, 403)
+
+
+@pytest.mark.parametrize("matches", [3, 12])
+def test_a_repeated_search_with_filters_costs_the_same_queries_whatever_the_matches(
+    network, matches, django_assert_num_queries
+):
+    """Synonyms, vocabulary and typo neighbours are this process's copy after the first search,
+    and a list by relevance counts its capped candidates without asking the database
+    (PostgreSQL; SQLite ranks every match and counts them)."""
+    from django.db import connection
+
+    filed = [
+        file_challenge(actor=network.partner, organisation=network.org,
+                       title=f"Anerkennung {n}", description="Wohnung gesucht.")
+        for n in range(matches)
+    ]
+    client = client_for(network.partner)
+    topic = filed[0].topic_id
+    url = f"/api/v1/challenges/?search=Anerkenung%20Wohnung&state=reported&topic={topic}"
+    first = titles(client.get(url))
+    # the token, memberships and working groups (visibility), the topic (filter), then on
+    # PostgreSQL the capped scan and the page (SQLite: the count and the page), the page's
+    # target groups; no synonyms, vocabulary or typo lookups
+    with django_assert_num_queries(7):
+        assert titles(client.get(url)) == first
+    assert len(first) == matches
+    assert connection.vendor != "postgresql" or client.get(url).json()["count"] == matches

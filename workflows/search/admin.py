@@ -2,9 +2,8 @@
 good-practice lists of the admin."""
 
 from django.contrib import admin
-from django.utils import timezone
 
-from . import query
+from . import query, synonyms
 from .models import ChallengeSearch, GoodPracticeSearch, SavedView, Scope, SearchTerm, Synonym
 
 
@@ -31,8 +30,13 @@ class SynonymAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         # Synonyms act at query time: a change counts from the next search, no re-indexing.
-        obj.updated_at = timezone.now()
-        super().save_model(request, obj, form, change)
+        synonyms.synonym_save(actor=request.user, synonym=obj)
+
+    def delete_model(self, request, obj):
+        synonyms.synonym_delete(actor=request.user, synonyms=[obj])
+
+    def delete_queryset(self, request, queryset):
+        synonyms.synonym_delete(actor=request.user, synonyms=list(queryset))
 
 
 class _DerivedAdmin(admin.ModelAdmin):

@@ -26,6 +26,7 @@ from django.apps import apps as global_apps
 from django.db import connection, transaction
 from django.utils import timezone
 
+from . import vocabulary as vocabulary_copies
 from .analysis import terms
 from .models import Scope
 
@@ -186,6 +187,8 @@ def _add_to_vocabulary(registry, sums: Counter[tuple[str, str]]) -> None:
     rows = sorted((key, n) for key, n in sums.items() if n)
     if not rows:
         return
+    for scope in sorted({scope for (scope, _term), _n in rows}):
+        vocabulary_copies.changed(scope)  # searches re-read the counts they weigh terms by
     with connection.cursor() as cursor:
         for start in range(0, len(rows), _UPSERT_ROWS):
             chunk = rows[start : start + _UPSERT_ROWS]
@@ -346,4 +349,5 @@ def rebuild(*, registry=global_apps, progress=None) -> dict[str, int]:
             ignore_conflicts=True,
         )
         counts[scope] = n
+        vocabulary_copies.changed(scope)
     return counts

@@ -12,55 +12,46 @@ the term is (inverse document frequency from the vocabulary). On PostgreSQL ever
 stored weighted ``tsvector`` (``index.vector_literal``; weight A is the title): matching is
 ``vector @@ tsquery`` through its GIN index, and the rank's "in the title" is the weight-restricted
 ``'term':A`` — a lookup in the vector, not a scan of text. A challenge's vector is a column of
-the challenge row (``ChallengeVector``), so the GIN index and the filters' B-tree indexes meet
-in one table. SQLite matches the same terms as
-space-delimited words in the term columns. Both compute the same rank, so both give the same
-order.
+the challenge row (``expressions.ChallengeVector``), so the GIN index and the filters' B-tree
+indexes meet in one table. SQLite matches the same terms as space-delimited words in the term
+columns. Both compute the same rank, so both give the same order.
 
 Suggestions (``apply_capped``) rank only a few candidates: those holding the rarest concepts of
 the text (up to ``CANDIDATE_BUDGET`` documents by the vocabulary's counts), of which PostgreSQL
 reads at most ``SCAN`` and keeps ``CANDIDATES`` (title matches first, then the newest) for the
 finer rank. Lists by relevance (``apply_best``) do the same with every concept: on PostgreSQL
 they rank ``BEST_RESULTS`` matches, so their cost no longer grows with the number of matches.
+Their candidates are a literal id list whose length is the count (``CappedQuerySet``).
+
+Preparing a query reads no table while this process holds the current synonym groups and the
+counts of its words (``synonyms``, ``vocabulary``: process-local copies under a version in
+Django's cache). The other modules of search: ``concepts`` (words to concepts), ``expressions``
+(the PostgreSQL vector tests), ``highlight`` (snippets).
 """
 
 from __future__ import annotations
 
 import math
-import re
 from dataclasses import dataclass, field
 from functools import reduce
 from operator import or_
 
 from django.db import connection
-from django.db.models import (
-    BooleanField,
-    Case,
-    Expression,
-    F,
-    FloatField,
-    Q,
-    QuerySet,
-    TextField,
-    Value,
-    When,
-)
-from django.utils.html import escape
-from django.utils.safestring import SafeString, mark_safe
+from django.db.models import Case, Expression, F, FloatField, Q, QuerySet, Value, When
+from django.utils.safestring import SafeString
 
-from . import analysis
-from .index import CHALLENGE_VECTOR_COLUMN
-from .models import Scope, SearchTerm, Synonym
+from . import analysis, local_cache, synonyms, vocabulary
+from .capped import with_known_count
+from .concepts import PART_WEIGHT, SYNONYM_WEIGHT, Alternative, Concept, concepts_of  # noqa: F401
+from .expressions import ChallengeVector, VectorMatch
+from .highlight import highlight
+from .index import DOCUMENT_COUNT
+from .models import Scope
 
 TITLE_WEIGHT = 3.0
 BODY_WEIGHT = 1.0
-PART_WEIGHT = 0.5
-SYNONYM_WEIGHT = 0.9
 TYPO_WEIGHT = 0.8
-TYPO_MIN_SIMILARITY = 0.4
-TYPO_CANDIDATES = 3
-MAX_QUERY_LENGTH = 500
-MAX_TYPO_LOOKUPS = 3  # one query each
+MAX_TYPO_LOOKUPS = 3  # one query each the first time this process meets the word
 # Capped searches (suggestions): candidates from the rarest concepts up to about this many
 # documents, of which at most SCAN are read and CANDIDATES get the finer rank.
 CANDIDATE_BUDGET = 2_000
@@ -70,95 +61,6 @@ CANDIDATES = 200
 SCAN = 500
 BEST_RESULTS = 200
 BROAD_SHARE = 0.1  # a capped search this broad reads rows instead of the GIN index
-
-
-@dataclass(frozen=True)
-class Alternative:
-    terms: tuple[str, ...]  # all must occur
-    weight: float = 1.0
-
-
-@dataclass
-class Concept:
-    key: str
-    weight: float
-    alternatives: list[Alternative] = field(default_factory=list)
-
-    def add(self, terms: tuple[str, ...], weight: float) -> None:
-        for existing in self.alternatives:
-            if existing.terms == terms:
-                return
-        self.alternatives.append(Alternative(terms, weight))
-
-
-def _synonym_groups() -> list[list[tuple[str, ...]]]:
-    """Each group's entries as tuples of word stems ("Industrie- und Handelskammer" ->
-    (industri, handelskamm))."""
-    groups = []
-    for synonym in Synonym.objects.only("words"):
-        entries = []
-        for entry in synonym.entries():
-            stems = tuple(dict.fromkeys(w.stem for w in analysis.words(entry)))
-            if stems:
-                entries.append(stems)
-        if len(entries) > 1:
-            groups.append(entries)
-    return groups
-
-
-def _concepts(text: str, groups: list[list[tuple[str, ...]]]) -> list[Concept]:
-    words = analysis.words(text[:MAX_QUERY_LENGTH])
-    concepts: dict[str, Concept] = {}
-
-    def concept_for(term: str, weight: float) -> Concept:
-        concept = concepts.get(term)
-        if concept is None:
-            concept = concepts[term] = Concept(term, weight)
-            concept.add((term,), 1.0)
-        else:
-            concept.weight = max(concept.weight, weight)
-        for entries in groups:
-            if (term,) in entries:
-                for entry in entries:
-                    concept.add(entry, SYNONYM_WEIGHT)
-        return concept
-
-    for word in words:
-        concept_for(word.stem, 1.0)
-        for part in word.parts:
-            concept_for(part, PART_WEIGHT)
-    # A phrase of several words that is an entry of a group ("Anerkennung ausländischer
-    # Abschlüsse") brings the group's other entries along.
-    stems = {w.stem for w in words}
-    for entries in groups:
-        for entry in entries:
-            if len(entry) > 1 and set(entry) <= stems:
-                concept = concepts.setdefault(" ".join(entry), Concept(" ".join(entry), 1.0))
-                for other in entries:
-                    concept.add(other, 1.0 if other == entry else SYNONYM_WEIGHT)
-    return list(concepts.values())
-
-
-def _similar_terms(scope: str, term: str) -> list[tuple[str, float]]:
-    """Known terms like ``term`` (a typo): pg_trgm on PostgreSQL, the same measure in Python
-    over terms of a similar length elsewhere."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT term, similarity(term, %s) AS sim FROM workflows_searchterm "
-                "WHERE scope = %s AND documents > 0 AND term %% %s "
-                "ORDER BY sim DESC, term LIMIT %s",
-                [term, scope, term, TYPO_CANDIDATES * 2],
-            )
-            found = [(t, float(s)) for t, s in cursor.fetchall()]
-    else:
-        candidates = SearchTerm.objects.filter(
-            scope=scope, documents__gt=0, term__regex=rf"^.{{{max(len(term) - 3, 1)},{len(term) + 3}}}$"
-        ).values_list("term", flat=True)
-        found = sorted(
-            ((t, analysis.similarity(term, t)) for t in candidates), key=lambda p: (-p[1], p[0])
-        )
-    return [(t, s) for t, s in found if s >= TYPO_MIN_SIMILARITY and t != term][:TYPO_CANDIDATES]
 
 
 @dataclass
@@ -351,100 +253,41 @@ class PreparedQuery:
             .values_list("pk", "in_title")[:SCAN]
         )
         scanned.sort(key=lambda row: (not row[1], -row[0]))
-        return queryset.filter(pk__in=[pk for pk, _in_title in scanned[:candidates]])
+        ids = list(dict.fromkeys(pk for pk, _in_title in scanned))[:candidates]
+        # Every filter is already in ``queryset``: the candidates are exactly its rows now.
+        return with_known_count(queryset.filter(pk__in=ids), len(ids))
 
     def snippet(self, text: str, *, words: int = 30) -> SafeString:
         """An escaped excerpt of ``text`` around the first match, matches in ``<mark>``."""
         return highlight(text, self.terms(), words=words)
 
 
-class ChallengeVector(Expression):
-    """PostgreSQL: ``workflows_challenge.search_vector`` of the query's challenges, a column
-    no model field maps (``workflows.search.index``), read where the query's base table is."""
-
-    output_field = TextField()
-
-    def __init__(self, alias: str | None = None) -> None:
-        super().__init__()
-        self.alias = alias
-
-    def resolve_expression(self, query=None, allow_joins=True, reuse=None, summarize=False, for_save=False):
-        clone = self.copy()
-        clone.alias = query.get_initial_alias()
-        return clone
-
-    def relabeled_clone(self, change_map):
-        clone = self.copy()
-        clone.alias = change_map.get(self.alias, self.alias)
-        return clone
-
-    def get_group_by_cols(self):
-        return [self]
-
-    def as_sql(self, compiler, connection):
-        return (
-            f"{compiler.quote_name_unless_alias(self.alias)}."
-            f"{connection.ops.quote_name(CHALLENGE_VECTOR_COLUMN)}",
-            [],
-        )
-
-
-class VectorMatch(Expression):
-    """PostgreSQL: the stored weighted vector (which the GIN index reads) matches a
-    ``tsquery`` written in the analyser's terms (``'arzt':A & 'anerkenn'``)."""
-
-    output_field = BooleanField()
-    conditional = True
-
-    def __init__(self, column: F, tsquery: str, *, indexed: bool = True) -> None:
-        super().__init__()
-        self.column = column
-        self.tsquery = tsquery
-        self.indexed = indexed
-
-    def resolve_expression(self, query=None, allow_joins=True, reuse=None, summarize=False, for_save=False):
-        clone = self.copy()
-        clone.column = self.column.resolve_expression(query, allow_joins, reuse, summarize, for_save)
-        return clone
-
-    def get_source_expressions(self):
-        return [self.column]
-
-    def set_source_expressions(self, exprs):
-        (self.column,) = exprs
-
-    def as_sql(self, compiler, connection):
-        column_sql, params = compiler.compile(self.column)
-        if not self.indexed:  # the same test, which no index answers (``PreparedQuery.broad``)
-            column_sql = f"coalesce({column_sql}, ''::tsvector)"
-        return f"{column_sql} @@ %s::tsquery", [*params, self.tsquery]
-
-
-def synonym_groups() -> list[list[tuple[str, ...]]]:
-    """The synonym groups as ``prepare`` reads them (one query; pass them on to ``prepare``
-    to analyse several texts with one read)."""
-    return _synonym_groups()
+def synonym_groups() -> synonyms.Groups:
+    """The synonym groups as ``prepare`` reads them (pass them on to ``prepare`` to analyse
+    several texts with one read; no query while this process holds them)."""
+    return synonyms.synonym_groups()
 
 
 def prepare(text: str, *, scope: str = Scope.CHALLENGE, max_concepts: int | None = None,
             title: str = "", typos: bool = True,
-            groups: list[list[tuple[str, ...]]] | None = None) -> PreparedQuery:
+            groups: synonyms.Groups | None = None) -> PreparedQuery:
     """Analyse ``text`` (and, for suggestions, a ``title`` weighted double) into concepts with
     their term weights; ``max_concepts`` keeps only the most telling ones (the rarest);
-    ``typos`` looks up similar terms for unknown words (at most ``MAX_TYPO_LOOKUPS``)."""
-    groups = _synonym_groups() if groups is None else groups
-    concepts = _concepts(f"{title} {text}" if title else text, groups)
+    ``typos`` looks up similar terms for unknown words (at most ``MAX_TYPO_LOOKUPS``).
+    Reads the synonyms and the vocabulary only where this process holds no current copy."""
+    counts_of = vocabulary.copy_name(scope)
+    versions = local_cache.versions(counts_of, *([synonyms.COPY] if groups is None else []))
+    if groups is None:
+        groups = synonyms.synonym_groups(versions[synonyms.COPY])
+    concepts = concepts_of(f"{title} {text}" if title else text, groups)
     if title:
         title_stems = {w.stem for w in analysis.words(title)}
         for concept in concepts:
             if concept.key in title_stems:
                 concept.weight *= 2
     wanted = {t for c in concepts for a in c.alternatives for t in a.terms}
-    known = dict(
-        SearchTerm.objects.filter(scope=scope, term__in=[*wanted, ""]).values_list(
-            "term", "documents"
-        )
-    )
+    known = vocabulary.document_counts(scope, [*sorted(wanted), DOCUMENT_COUNT],
+                                       version=versions[counts_of])
     # Typos: a whole word the vocabulary does not know gains its nearest known terms.
     unknown = [
         c for c in concepts
@@ -452,17 +295,14 @@ def prepare(text: str, *, scope: str = Scope.CHALLENGE, max_concepts: int | None
         and not known.get(c.key)
     ]
     for concept in unknown[:MAX_TYPO_LOOKUPS]:
-        for term, sim in _similar_terms(scope, concept.key):
+        for term, sim in vocabulary.similar_terms(scope, concept.key,
+                                                  version=versions[counts_of]):
             concept.add((term,), TYPO_WEIGHT * sim)
-            known.setdefault(term, None)
-    missing = [t for t, n in known.items() if n is None]
+    missing = {t for c in concepts for a in c.alternatives for t in a.terms} - known.keys()
     if missing:
-        known.update(
-            SearchTerm.objects.filter(scope=scope, term__in=missing).values_list(
-                "term", "documents"
-            )
-        )
-    total = max(known.get("") or 0, 1)
+        known.update(vocabulary.document_counts(scope, sorted(missing),
+                                                version=versions[counts_of]))
+    total = max(known.get(DOCUMENT_COUNT) or 0, 1)
 
     def idf(term: str) -> float:
         df = known.get(term) or 0
@@ -479,40 +319,16 @@ def prepare(text: str, *, scope: str = Scope.CHALLENGE, max_concepts: int | None
         concepts = [c for c in concepts if telling(c) > 0]
     frequencies = {t: known.get(t) or 0 for t in idfs}
     return PreparedQuery(scope=scope, concepts=concepts, idf=idfs, df=frequencies,
-                         documents=known.get("") or 0)
+                         documents=known.get(DOCUMENT_COUNT) or 0)
 
 
-_WORD_SPLIT = re.compile(r"([^\W\d_]+|\d+)")
-
-
-def highlight(text: str, terms: set[str], *, words: int = 30) -> SafeString:
-    """An escaped excerpt of ``text`` (about ``words`` words) around the first word whose
-    terms meet ``terms``; such words are wrapped in ``<mark>``."""
-    pieces = _WORD_SPLIT.split(text or "")
-    # pieces alternate: separator, word, separator, word, ...
-    marked: list[bool] = []
-    first = None
-    for index, piece in enumerate(pieces):
-        hit = False
-        if index % 2 == 1:
-            analysed = analysis.words(piece)
-            hit = bool(analysed) and bool(
-                ({analysed[0].stem, *analysed[0].parts}) & terms
-            )
-            if hit and first is None:
-                first = index
-        marked.append(hit)
-    start = 0
-    if first is not None:
-        start = max(first - words // 3 * 2, 0)
-        start -= start % 2
-    end = min(start + words * 2, len(pieces))
-    out = []
-    if start > 0:
-        out.append("… ")
-    for index in range(start, end):
-        piece = escape(pieces[index])
-        out.append(f"<mark>{piece}</mark>" if marked[index] else piece)
-    if end < len(pieces):
-        out.append(" …")
-    return mark_safe("".join(out).strip())
+__all__ = [
+    "Alternative",
+    "ChallengeVector",
+    "Concept",
+    "PreparedQuery",
+    "VectorMatch",
+    "highlight",
+    "prepare",
+    "synonym_groups",
+]
