@@ -55,3 +55,33 @@ def network(db):
         group=group,
         other_group=other_group,
     )
+
+
+def _transaction_band(item) -> int:
+    """pytest-django's order of a test: 0 uses the database in a rolled-back transaction, 1 is
+    transactional (flushes after itself), 2 uses no database."""
+    marker = item.get_closest_marker("django_db")
+    fixtures = getattr(item, "fixturenames", ())
+    if (marker is not None and (marker.kwargs.get("transaction") or marker.kwargs.get("reset_sequences"))) \
+            or "transactional_db" in fixtures or "live_server" in fixtures:
+        return 1
+    return 0 if marker is not None or "db" in fixtures else 2
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items):
+    """Among the transactional tests (pytest-django runs them after the others), run those with
+    ``serialized_rollback`` first. A plain transactional test's flush re-creates the content
+    types with new ids (Django's post_migrate), and a serialized test after it restores the old
+    rows beside them: a duplicate (app_label, model). A serialized test flushes without
+    post_migrate, so the plain ones after it find an empty database and restore what they need
+    (``ensure_reference_data``). pytest-xdist hands each worker its tests in this order, so the
+    rule holds per worker too (`make test TEST_WORKERS=2`)."""
+
+    def key(item):
+        band = _transaction_band(item)
+        marker = item.get_closest_marker("django_db")
+        serialized = marker is not None and bool(marker.kwargs.get("serialized_rollback"))
+        return (band, 0 if band != 1 or serialized else 1)
+
+    items.sort(key=key)  # stable: the order inside each group stays as collected

@@ -7,6 +7,7 @@ from django.core.management import call_command
 from django.db import connection
 
 from core.models import Organisation, User
+from core.reference_data import ensure_reference_data
 from workflows.models import Challenge, TransitionLog
 
 pytestmark = [
@@ -19,6 +20,7 @@ pytestmark = [
 
 
 def test_seed_scale_fills_every_layer_of_a_small_network(capsys):
+    ensure_reference_data()  # an earlier transactional test may have flushed the migrated rows
     call_command("seed_scale", challenges=300, users=400, templates=20)
 
     scale_people = User.objects.filter(email__endswith="@scale.example")
