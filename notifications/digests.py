@@ -180,29 +180,34 @@ def announcements_for(user, *, since: datetime.datetime, until: datetime.datetim
     }
 
 
-def _sent_today(user, now: datetime.datetime) -> int:
-    start = datetime.datetime.combine(
+def local_day_start(now: datetime.datetime) -> datetime.datetime:
+    """The start of ``now``'s local day: digests per person and day count from there."""
+    return datetime.datetime.combine(
         timezone.localdate(now), datetime.time.min, tzinfo=timezone.get_current_timezone()
     )
-    return OutgoingMail.objects.filter(
-        kind=OutgoingMail.Kind.DIGEST, recipient=user, created_at__gte=start
-    ).count()
 
 
 def digests_send(*, period: str, now: datetime.datetime | None = None) -> list[DigestOutcome]:
     """Queue this period's digest for every subscriber of ``period`` to whom something visible
     happened since their last digest (nothing happened: no mail). One digest per user and
     period (unique key), even when the job runs twice or concurrently; at most
-    ``digests_per_day()`` per person and day (the news wait for the next one)."""
+    ``digests_per_day()`` per person and day (the news wait for the next one). Reads per
+    batch of ``DIGEST_BATCH_SIZE`` people (``notifications.digest_batches``)."""
+    from .digest_batches import digests_queue_batch
+
     if period not in DIGEST_PERIODS:
         raise ValueError(f"Unknown digest period: {period}")
     now = now or timezone.now()
     key = digest_key(period, now)
     outcomes: list[DigestOutcome] = []
-    for user in selectors.digest_subscribers(period).iterator(chunk_size=200):
-        outcome = digest_queue(user=user, period=period, key=key, now=now)
-        if outcome is not None:
-            outcomes.append(outcome)
+    batch: list[Any] = []
+    size = max(1, int(getattr(settings, "DIGEST_BATCH_SIZE", 100)))
+    for user in selectors.digest_subscribers(period).iterator(chunk_size=size):
+        batch.append(user)
+        if len(batch) >= size:
+            outcomes += digests_queue_batch(people=batch, period=period, key=key, now=now)
+            batch = []
+    outcomes += digests_queue_batch(people=batch, period=period, key=key, now=now)
     return outcomes
 
 
@@ -210,46 +215,101 @@ def digest_queue(*, user: Any, period: str, key: str, now: datetime.datetime) ->
     """Queue ``user``'s digest ``key`` covering up to ``now`` (or up to the news cap), unless
     it exists already, the person had their digests of the day, or nothing visible happened
     since their last digest. Safe to repeat, by any number of workers at once (the unique
-    outbox key); the unit of work of a digest run (``notifications.digest_runs``)."""
-    from .services import mail_queue
+    outbox key). A batch of one of ``digest_batches.digests_queue_batch``, the unit of work
+    of a digest run."""
+    from .digest_batches import digests_queue_batch
 
-    if OutgoingMail.objects.filter(kind=OutgoingMail.Kind.DIGEST, recipient=user, key=key).exists():
-        return None
-    if _sent_today(user, now) >= digests_per_day():
-        return None
-    since = selectors.last_digest_end(user) or now - DIGEST_PERIODS[period]
-    since = max(since, now - DIGEST_MAX_LOOKBACK)
-    until, counts, shown, stale, stale_count = digest_for(user, since=since, until=now, now=now)
-    announcements = announcements_for(user, since=since, until=until)
+    outcomes = digests_queue_batch(people=[user], period=period, key=key, now=now)
+    return outcomes[0] if outcomes else None
+
+
+def batch_extras(people: list, *, since: datetime.datetime, until: datetime.datetime,
+                 now: datetime.datetime) -> dict[str, Any]:
+    """What a batch's digests share, read once: the stale list and the count of inactive
+    accounts (when a coordinator is among them: the same for every coordinator), whether the
+    coordinators published any news in the batch's widest window, and who of the people has
+    subscribed saved views. At most five queries, whatever the batch's size."""
+    from network.models_public import News
+    from workflows.search.models import SavedView
+
+    extras: dict[str, Any] = {"stale": None, "inactive": None}
+    readers = [u for u in people if permissions.can_see_stale_list(u)]
+    if readers and all(permissions.visible_challenges_q(u) is None for u in readers):
+        from workflows.models import Challenge
+
+        stale_qs = Challenge.objects.filter(selectors.stale_q(now=now))
+        count = stale_qs.count()
+        rows = list(
+            stale_qs.select_related("working_group").order_by("state_entered_at", "pk")
+            [: items_per_section()]
+        ) if count else []
+        extras["stale"] = (rows, count)
+        extras["inactive"] = _inactive_accounts(readers[0], now)
+    extras["news"] = News.objects.filter(published_at__gt=since, published_at__lte=until).exists()
+    extras["saved_views"] = set(
+        SavedView.objects.filter(owner__in=[u.pk for u in people], subscribed=True)
+        .values_list("owner_id", flat=True)
+    )
+    return extras
+
+
+def _no_announcements() -> dict[str, Any]:
+    return {"count": 0, "rows": [], "more": 0, "more_url": mail.absolute(reverse("news-list"))}
+
+
+def digest_render(user: Any, *, period: str, since: datetime.datetime,
+                  until: datetime.datetime, now: datetime.datetime, counts: dict[str, int],
+                  shown: dict[str, list], extras: dict[str, Any]):
+    """Render ``user``'s digest of (since, until] from what their batch read: ``counts`` and
+    ``shown`` per section, the batch's ``extras``. Returns ``(rendered, counts, shown, stale,
+    stale_count)``, or ``None`` when nothing happened for them (no mail)."""
+    stale, stale_count = [], 0
+    if permissions.can_see_stale_list(user):
+        if extras.get("stale") is not None:
+            stale, stale_count = extras["stale"]
+        else:  # a stale-list reader who does not see everything: their own list
+            stale_qs = _stale_for(user, now)
+            stale_count = stale_qs.count()
+            stale = list(stale_qs.select_related("working_group")
+                         .order_by("state_entered_at", "pk")[: items_per_section()]) \
+                if stale_count else []
+    announcements = (
+        announcements_for(user, since=since, until=until) if extras.get("news")
+        else _no_announcements()
+    )
     counts = {**counts, "news": announcements["count"]}
     total = sum(counts.values())
     newly_stale = bool(stale) and selectors.reminders_decided_between(since=since, until=until)
     if not total and not newly_stale:
         return None
-    inactive_count = _inactive_accounts(user, now)
+    if not permissions.can_see_stale_list(user):
+        inactive_count = 0
+    elif extras.get("inactive") is not None:
+        inactive_count = extras["inactive"]
+    else:
+        inactive_count = _inactive_accounts(user, now)
+    saved_views = (
+        selectors.saved_view_matches_for(user, since=since, until=until)
+        if user.pk in extras.get("saved_views", ()) else []
+    )
 
     def build() -> tuple[str, dict[str, Any]]:
         subject, context = _digest_mail(
-            user, period, counts, shown, stale, stale_count, since, until, now, announcements
+            user, period, counts, shown, stale, stale_count, since, until, now, announcements,
+            saved_views,
         )
         return subject, {**context, **_inactive_context(inactive_count)}
 
     rendered = mail.render(user, "digest", build, unsubscribe_scope="digest")
-    outgoing = mail_queue(
-        kind=OutgoingMail.Kind.DIGEST, recipient=user, key=key, rendered=rendered,
-        window_end=until,
-    )
-    if outgoing is None:
-        return None
-    return DigestOutcome(
-        user=user,
-        items=[e for section in SECTIONS for e in shown[section]],
-        stale=stale,
-        mail=outgoing,
-        count=total,
-        stale_count=stale_count,
-        sections=dict(counts),
-    )
+    return rendered, counts, shown, stale, stale_count
+
+
+def _stale_for(user: Any, now: datetime.datetime):
+    from workflows.models import Challenge
+
+    stale_qs = Challenge.objects.filter(selectors.stale_q(now=now))
+    visible = permissions.visible_challenges_q(user)
+    return stale_qs.filter(visible) if visible is not None else stale_qs
 
 
 def _inactive_accounts(user: Any, now: datetime.datetime) -> int:
@@ -287,7 +347,7 @@ def _more_urls() -> dict[str, str]:
 
 
 def _digest_mail(user, period, counts, shown, stale, stale_count, since, until, now,
-                 announcements) -> tuple[str, dict[str, Any]]:
+                 announcements, saved_views) -> tuple[str, dict[str, Any]]:
     more = _more_urls()
     sections = {
         name: {
@@ -324,5 +384,5 @@ def _digest_mail(user, period, counts, shown, stale, stale_count, since, until, 
         "stale": stale_rows,
         "stale_more": max(0, stale_count - len(stale_rows)),
         "stale_url": more["stale"],
-        "saved_views": selectors.saved_view_matches_for(user, since=since, until=until),
+        "saved_views": saved_views,
     }
