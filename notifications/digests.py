@@ -19,7 +19,7 @@ from typing import Any
 from django.conf import settings
 from django.db.models import Count, Exists, OuterRef, Q
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -296,7 +296,7 @@ def digest_render(user: Any, *, period: str, since: datetime.datetime,
     def build() -> tuple[str, dict[str, Any]]:
         subject, context = _digest_mail(
             user, period, counts, shown, stale, stale_count, since, until, now, announcements,
-            saved_views,
+            saved_views, extras.setdefault("sections", {}),
         )
         return subject, {**context, **_inactive_context(inactive_count)}
 
@@ -346,18 +346,54 @@ def _more_urls() -> dict[str, str]:
     }
 
 
-def _digest_mail(user, period, counts, shown, stale, stale_count, since, until, now,
-                 announcements, saved_views) -> tuple[str, dict[str, Any]]:
-    more = _more_urls()
-    sections = {
-        name: {
-            "rows": [wording.describe(event) for event in shown[name]],
-            "count": counts[name],
-            "more": max(0, counts[name] - len(shown[name])),
-            "more_url": more[name],
-        }
-        for name in SECTIONS
+def _section_titles() -> dict[str, str]:
+    return {
+        "new": _("New challenges"),
+        "transitions": _("Progress on challenges"),
+        "changes": _("Edits and assignments"),
+        "comments": _("Comments on challenges you follow"),
+        "good_practices": _("Newly published good practices"),
     }
+
+
+def _rendered_sections(shown, counts, memo: dict | None) -> tuple[dict, dict]:
+    """Each section told and rendered (HTML and plain text) in the active language and time
+    zone. People of one batch mostly share their sections (the same few latest events), so
+    ``memo`` (one per batch) keeps each rendering: a batch renders a section once per
+    language, zone and content instead of once per person."""
+    from django.template.loader import render_to_string
+    from django.utils.safestring import mark_safe
+
+    more = _more_urls()
+    titles = _section_titles()
+    html, text = {}, {}
+    for name in SECTIONS:
+        key = (translation.get_language(), timezone.get_current_timezone_name(), name,
+               tuple(event.pk for event in shown[name]), counts[name])
+        if memo is None or key not in memo:
+            section = {
+                "rows": [wording.describe(event) for event in shown[name]],
+                "count": counts[name],
+                "more": max(0, counts[name] - len(shown[name])),
+                "more_url": more[name],
+            }
+            context = {"section": section, "title": titles[name]}
+            rendered = (
+                render_to_string("notifications/mail/_digest_section.html", context),
+                render_to_string("notifications/mail/_digest_section.txt", context),
+            )
+            if memo is None:
+                html[name], text[name] = mark_safe(rendered[0]), rendered[1]
+                continue
+            memo[key] = rendered
+        html[name], text[name] = mark_safe(memo[key][0]), memo[key][1]
+    return html, text
+
+
+def _digest_mail(user, period, counts, shown, stale, stale_count, since, until, now,
+                 announcements, saved_views, memo: dict | None = None) -> tuple[str, dict[str, Any]]:
+    more = _more_urls()
+    section_html, section_text = _rendered_sections(shown, counts, memo)
     stale_rows = [
         {"challenge": c, "state": c.get_state_display(), "days": (now - c.state_entered_at).days,
          "url": mail.challenge_url(c.pk)}
@@ -378,7 +414,8 @@ def _digest_mail(user, period, counts, shown, stale, stale_count, since, until, 
         "period": period,
         "since": since,
         "until": until,
-        "sections": sections,
+        "section_html": section_html,
+        "section_text": section_text,
         "announcements": announcements,
         "count": total,
         "stale": stale_rows,
