@@ -2,9 +2,10 @@
 
 A run is a row (``DigestRun``, unique per period key) and its subscribers split into id ranges
 (``DigestBatch``), all created in one transaction; each batch is handed to the broker after
-commit and builds its people's digests one by one (one ``OutgoingMail`` per person and key, so
-building a batch twice, or by two workers at once, queues nothing twice). Nothing but the
-current person's items is held in memory.
+commit and builds its people's digests together (``notifications.digest_batches``: queries per
+batch, not per person; one ``OutgoingMail`` per person and key, so building a batch twice, or
+by two workers at once, queues nothing twice). Nothing but the current batch is held in
+memory.
 
 The catch-up scan (``digests_catch_up``, every few minutes from ``core/celery.py``) rebuilds
 from the database what the broker may have lost: a run whose scheduled time passed without the
@@ -70,7 +71,7 @@ def digest_batch_build(*, batch_id: int) -> int:
     there yet and who have something to read), then mark the batch done, and the run finished
     with its last batch. Returns how many digests this call queued; a batch already done queues
     nothing."""
-    from .services import digest_queue
+    from .digest_batches import digests_queue_batch
 
     batch = DigestBatch.objects.select_related("run").filter(pk=batch_id, done_at=None).first()
     if batch is None:
@@ -79,10 +80,10 @@ def digest_batch_build(*, batch_id: int) -> int:
     people = selectors.digest_subscribers(run.period).filter(
         pk__gte=batch.first_user_id, pk__lte=batch.last_user_id
     )
-    queued = 0
-    for user in people.iterator(chunk_size=200):
-        if digest_queue(user=user, period=run.period, key=run.key, now=run.window_end) is not None:
-            queued += 1
+    # One batch, read in queries that do not grow with its members (issue 14).
+    queued = len(digests_queue_batch(
+        people=list(people), period=run.period, key=run.key, now=run.window_end
+    ))
     now = timezone.now()
     with transaction.atomic():
         DigestBatch.objects.filter(pk=batch.pk, done_at=None).update(done_at=now)

@@ -19,7 +19,7 @@ from typing import Any
 from django.conf import settings
 from django.db.models import Count, Exists, OuterRef, Q
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -180,29 +180,34 @@ def announcements_for(user, *, since: datetime.datetime, until: datetime.datetim
     }
 
 
-def _sent_today(user, now: datetime.datetime) -> int:
-    start = datetime.datetime.combine(
+def local_day_start(now: datetime.datetime) -> datetime.datetime:
+    """The start of ``now``'s local day: digests per person and day count from there."""
+    return datetime.datetime.combine(
         timezone.localdate(now), datetime.time.min, tzinfo=timezone.get_current_timezone()
     )
-    return OutgoingMail.objects.filter(
-        kind=OutgoingMail.Kind.DIGEST, recipient=user, created_at__gte=start
-    ).count()
 
 
 def digests_send(*, period: str, now: datetime.datetime | None = None) -> list[DigestOutcome]:
     """Queue this period's digest for every subscriber of ``period`` to whom something visible
     happened since their last digest (nothing happened: no mail). One digest per user and
     period (unique key), even when the job runs twice or concurrently; at most
-    ``digests_per_day()`` per person and day (the news wait for the next one)."""
+    ``digests_per_day()`` per person and day (the news wait for the next one). Reads per
+    batch of ``DIGEST_BATCH_SIZE`` people (``notifications.digest_batches``)."""
+    from .digest_batches import digests_queue_batch
+
     if period not in DIGEST_PERIODS:
         raise ValueError(f"Unknown digest period: {period}")
     now = now or timezone.now()
     key = digest_key(period, now)
     outcomes: list[DigestOutcome] = []
-    for user in selectors.digest_subscribers(period).iterator(chunk_size=200):
-        outcome = digest_queue(user=user, period=period, key=key, now=now)
-        if outcome is not None:
-            outcomes.append(outcome)
+    batch: list[Any] = []
+    size = max(1, int(getattr(settings, "DIGEST_BATCH_SIZE", 100)))
+    for user in selectors.digest_subscribers(period).iterator(chunk_size=size):
+        batch.append(user)
+        if len(batch) >= size:
+            outcomes += digests_queue_batch(people=batch, period=period, key=key, now=now)
+            batch = []
+    outcomes += digests_queue_batch(people=batch, period=period, key=key, now=now)
     return outcomes
 
 
@@ -210,46 +215,101 @@ def digest_queue(*, user: Any, period: str, key: str, now: datetime.datetime) ->
     """Queue ``user``'s digest ``key`` covering up to ``now`` (or up to the news cap), unless
     it exists already, the person had their digests of the day, or nothing visible happened
     since their last digest. Safe to repeat, by any number of workers at once (the unique
-    outbox key); the unit of work of a digest run (``notifications.digest_runs``)."""
-    from .services import mail_queue
+    outbox key). A batch of one of ``digest_batches.digests_queue_batch``, the unit of work
+    of a digest run."""
+    from .digest_batches import digests_queue_batch
 
-    if OutgoingMail.objects.filter(kind=OutgoingMail.Kind.DIGEST, recipient=user, key=key).exists():
-        return None
-    if _sent_today(user, now) >= digests_per_day():
-        return None
-    since = selectors.last_digest_end(user) or now - DIGEST_PERIODS[period]
-    since = max(since, now - DIGEST_MAX_LOOKBACK)
-    until, counts, shown, stale, stale_count = digest_for(user, since=since, until=now, now=now)
-    announcements = announcements_for(user, since=since, until=until)
+    outcomes = digests_queue_batch(people=[user], period=period, key=key, now=now)
+    return outcomes[0] if outcomes else None
+
+
+def batch_extras(people: list, *, since: datetime.datetime, until: datetime.datetime,
+                 now: datetime.datetime) -> dict[str, Any]:
+    """What a batch's digests share, read once: the stale list and the count of inactive
+    accounts (when a coordinator is among them: the same for every coordinator), whether the
+    coordinators published any news in the batch's widest window, and who of the people has
+    subscribed saved views. At most five queries, whatever the batch's size."""
+    from network.models_public import News
+    from workflows.search.models import SavedView
+
+    extras: dict[str, Any] = {"stale": None, "inactive": None}
+    readers = [u for u in people if permissions.can_see_stale_list(u)]
+    if readers and all(permissions.visible_challenges_q(u) is None for u in readers):
+        from workflows.models import Challenge
+
+        stale_qs = Challenge.objects.filter(selectors.stale_q(now=now))
+        count = stale_qs.count()
+        rows = list(
+            stale_qs.select_related("working_group").order_by("state_entered_at", "pk")
+            [: items_per_section()]
+        ) if count else []
+        extras["stale"] = (rows, count)
+        extras["inactive"] = _inactive_accounts(readers[0], now)
+    extras["news"] = News.objects.filter(published_at__gt=since, published_at__lte=until).exists()
+    extras["saved_views"] = set(
+        SavedView.objects.filter(owner__in=[u.pk for u in people], subscribed=True)
+        .values_list("owner_id", flat=True)
+    )
+    return extras
+
+
+def _no_announcements() -> dict[str, Any]:
+    return {"count": 0, "rows": [], "more": 0, "more_url": mail.absolute(reverse("news-list"))}
+
+
+def digest_render(user: Any, *, period: str, since: datetime.datetime,
+                  until: datetime.datetime, now: datetime.datetime, counts: dict[str, int],
+                  shown: dict[str, list], extras: dict[str, Any]):
+    """Render ``user``'s digest of (since, until] from what their batch read: ``counts`` and
+    ``shown`` per section, the batch's ``extras``. Returns ``(rendered, counts, shown, stale,
+    stale_count)``, or ``None`` when nothing happened for them (no mail)."""
+    stale, stale_count = [], 0
+    if permissions.can_see_stale_list(user):
+        if extras.get("stale") is not None:
+            stale, stale_count = extras["stale"]
+        else:  # a stale-list reader who does not see everything: their own list
+            stale_qs = _stale_for(user, now)
+            stale_count = stale_qs.count()
+            stale = list(stale_qs.select_related("working_group")
+                         .order_by("state_entered_at", "pk")[: items_per_section()]) \
+                if stale_count else []
+    announcements = (
+        announcements_for(user, since=since, until=until) if extras.get("news")
+        else _no_announcements()
+    )
     counts = {**counts, "news": announcements["count"]}
     total = sum(counts.values())
     newly_stale = bool(stale) and selectors.reminders_decided_between(since=since, until=until)
     if not total and not newly_stale:
         return None
-    inactive_count = _inactive_accounts(user, now)
+    if not permissions.can_see_stale_list(user):
+        inactive_count = 0
+    elif extras.get("inactive") is not None:
+        inactive_count = extras["inactive"]
+    else:
+        inactive_count = _inactive_accounts(user, now)
+    saved_views = (
+        selectors.saved_view_matches_for(user, since=since, until=until)
+        if user.pk in extras.get("saved_views", ()) else []
+    )
 
     def build() -> tuple[str, dict[str, Any]]:
         subject, context = _digest_mail(
-            user, period, counts, shown, stale, stale_count, since, until, now, announcements
+            user, period, counts, shown, stale, stale_count, since, until, now, announcements,
+            saved_views, extras.setdefault("sections", {}),
         )
         return subject, {**context, **_inactive_context(inactive_count)}
 
     rendered = mail.render(user, "digest", build, unsubscribe_scope="digest")
-    outgoing = mail_queue(
-        kind=OutgoingMail.Kind.DIGEST, recipient=user, key=key, rendered=rendered,
-        window_end=until,
-    )
-    if outgoing is None:
-        return None
-    return DigestOutcome(
-        user=user,
-        items=[e for section in SECTIONS for e in shown[section]],
-        stale=stale,
-        mail=outgoing,
-        count=total,
-        stale_count=stale_count,
-        sections=dict(counts),
-    )
+    return rendered, counts, shown, stale, stale_count
+
+
+def _stale_for(user: Any, now: datetime.datetime):
+    from workflows.models import Challenge
+
+    stale_qs = Challenge.objects.filter(selectors.stale_q(now=now))
+    visible = permissions.visible_challenges_q(user)
+    return stale_qs.filter(visible) if visible is not None else stale_qs
 
 
 def _inactive_accounts(user: Any, now: datetime.datetime) -> int:
@@ -286,18 +346,54 @@ def _more_urls() -> dict[str, str]:
     }
 
 
-def _digest_mail(user, period, counts, shown, stale, stale_count, since, until, now,
-                 announcements) -> tuple[str, dict[str, Any]]:
-    more = _more_urls()
-    sections = {
-        name: {
-            "rows": [wording.describe(event) for event in shown[name]],
-            "count": counts[name],
-            "more": max(0, counts[name] - len(shown[name])),
-            "more_url": more[name],
-        }
-        for name in SECTIONS
+def _section_titles() -> dict[str, str]:
+    return {
+        "new": _("New challenges"),
+        "transitions": _("Progress on challenges"),
+        "changes": _("Edits and assignments"),
+        "comments": _("Comments on challenges you follow"),
+        "good_practices": _("Newly published good practices"),
     }
+
+
+def _rendered_sections(shown, counts, memo: dict | None) -> tuple[dict, dict]:
+    """Each section told and rendered (HTML and plain text) in the active language and time
+    zone. People of one batch mostly share their sections (the same few latest events), so
+    ``memo`` (one per batch) keeps each rendering: a batch renders a section once per
+    language, zone and content instead of once per person."""
+    from django.template.loader import render_to_string
+    from django.utils.safestring import mark_safe
+
+    more = _more_urls()
+    titles = _section_titles()
+    html, text = {}, {}
+    for name in SECTIONS:
+        key = (translation.get_language(), timezone.get_current_timezone_name(), name,
+               tuple(event.pk for event in shown[name]), counts[name])
+        if memo is None or key not in memo:
+            section = {
+                "rows": [wording.describe(event) for event in shown[name]],
+                "count": counts[name],
+                "more": max(0, counts[name] - len(shown[name])),
+                "more_url": more[name],
+            }
+            context = {"section": section, "title": titles[name]}
+            rendered = (
+                render_to_string("notifications/mail/_digest_section.html", context),
+                render_to_string("notifications/mail/_digest_section.txt", context),
+            )
+            if memo is None:
+                html[name], text[name] = mark_safe(rendered[0]), rendered[1]
+                continue
+            memo[key] = rendered
+        html[name], text[name] = mark_safe(memo[key][0]), memo[key][1]
+    return html, text
+
+
+def _digest_mail(user, period, counts, shown, stale, stale_count, since, until, now,
+                 announcements, saved_views, memo: dict | None = None) -> tuple[str, dict[str, Any]]:
+    more = _more_urls()
+    section_html, section_text = _rendered_sections(shown, counts, memo)
     stale_rows = [
         {"challenge": c, "state": c.get_state_display(), "days": (now - c.state_entered_at).days,
          "url": mail.challenge_url(c.pk)}
@@ -318,11 +414,12 @@ def _digest_mail(user, period, counts, shown, stale, stale_count, since, until, 
         "period": period,
         "since": since,
         "until": until,
-        "sections": sections,
+        "section_html": section_html,
+        "section_text": section_text,
         "announcements": announcements,
         "count": total,
         "stale": stale_rows,
         "stale_more": max(0, stale_count - len(stale_rows)),
         "stale_url": more["stale"],
-        "saved_views": selectors.saved_view_matches_for(user, since=since, until=until),
+        "saved_views": saved_views,
     }
