@@ -37,6 +37,7 @@ from workflows import editorial, permissions, selectors, services
 from workflows.models import Challenge, Comment
 
 from . import serializers as s
+from .serializers_list import list_values, render_rows
 from .schema import ErrorSerializer
 from .serializers_editorial import GoodPracticeDetailSerializer, GoodPracticeEditSerializer
 from .filters import ChallengeFilter, StableOrderingFilter
@@ -195,9 +196,11 @@ class ChallengeListView(generics.GenericAPIView):
 
     @extend_schema(responses={200: s.ChallengeListSerializer(many=True)})
     def get(self, request: Request) -> Response:
+        # Rows as values, rendered without model instances or nested serializers: the same
+        # JSON as ChallengeListSerializer at a fraction of the CPU (api.serializers_list).
         queryset = self.filter_queryset(self.get_queryset())
-        page = self.paginate_queryset(queryset)
-        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+        page = self.paginate_queryset(list_values(queryset))
+        return self.get_paginated_response(render_rows(page))
 
     @extend_schema(
         request=s.ChallengeFileSerializer,

@@ -1,0 +1,85 @@
+"""The challenge list renders its rows from plain values (``api.serializers_list``); its JSON
+must stay exactly ``ChallengeListSerializer``'s, the schema's declaration of a row."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from django.utils import translation
+
+from api import serializers as s
+from api.serializers_list import list_values, render_rows
+from core.models import TargetGroup
+from tests.builders import advance, file_challenge
+from workflows import selectors
+from workflows.models import State
+
+from .conftest import client_for
+
+
+@pytest.fixture
+def varied(network):
+    """Challenges with one and several target groups, with and without a working group, in
+    several states and both visibilities."""
+    groups = list(TargetGroup.objects.order_by("-name_de")[:3])
+    assert len(groups) == 3
+    first = file_challenge(actor=network.partner, organisation=network.org, title="Eins",
+                           target_groups=groups)
+    second = file_challenge(actor=network.partner, organisation=network.org, title="Zwei",
+                            visibility="restricted", target_groups=groups[1:2])
+    advance(second, State.TRIALLED, actor=network.coordinator, group=network.group)
+    third = file_challenge(actor=network.other_partner, organisation=network.other_org,
+                           title="Drei <&> \"zitiert\"", target_groups=groups[::2])
+    advance(third, State.CLOSED, actor=network.coordinator, group=network.group)
+    return [first, second, third]
+
+
+def _declared(user, queryset=None) -> list[dict]:
+    """What the nested serializer renders for the same rows, as JSON text and back."""
+    rows = list(queryset if queryset is not None else selectors.challenges_visible_to(user))
+    return json.loads(json.dumps(s.ChallengeListSerializer(rows, many=True).data))
+
+
+@pytest.mark.parametrize("language", ["de", "en"])
+def test_rendered_rows_equal_the_serializer(network, varied, language):
+    with translation.override(language):
+        queryset = selectors.challenges_visible_to(network.coordinator)
+        rendered = render_rows(list_values(queryset))
+        declared = _declared(network.coordinator)
+
+    assert len(rendered) == 3
+    assert json.loads(json.dumps(rendered)) == declared
+    # Same keys in the same order, down to the nested objects.
+    assert json.dumps(rendered) == json.dumps(declared)
+    several = next(row for row in rendered if row["title"] == "Eins")
+    assert len(several["target_groups"]) == 3
+    assert several["topic"]["name"] == several["topic"][f"name_{language}"]
+
+
+@pytest.mark.parametrize("role", ["partner", "other_partner", "group_member", "coordinator"])
+def test_the_api_list_answers_what_the_serializer_declares(network, varied, role):
+    user = getattr(network, role)
+
+    response = client_for(user).get("/api/v1/challenges/?page_size=50")
+
+    assert response.status_code == 200
+    with translation.override(user.preferred_language or "de"):
+        declared = _declared(user)
+    assert response.json()["results"] == declared
+    assert response.json()["count"] == len(declared)
+
+
+def test_search_ordering_and_deep_pages_keep_the_rows(network, varied, monkeypatch):
+    client = client_for(network.coordinator)
+    by_title = client.get("/api/v1/challenges/?ordering=title").json()["results"]
+    assert [row["title"] for row in by_title] == sorted(row["title"] for row in by_title)
+
+    found = client.get("/api/v1/challenges/?search=Zwei").json()["results"]
+    assert [row["title"] for row in found] == ["Zwei"]
+
+    # A page past DEFERRED_JOIN_FROM selects its ids first: the same rows either way.
+    monkeypatch.setattr("core.pagination.DEFERRED_JOIN_FROM", 1)
+    second = client.get("/api/v1/challenges/?page_size=1&page=2").json()["results"]
+    everything = client.get("/api/v1/challenges/").json()["results"]
+    assert second == everything[1:2]
