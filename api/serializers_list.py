@@ -15,8 +15,8 @@ from collections import defaultdict
 from typing import Any, Iterable
 
 from django.db.models import QuerySet
+from django.utils import timezone
 from django.utils.translation import get_language
-from rest_framework import serializers
 
 from workflows.models import Challenge
 
@@ -45,9 +45,21 @@ COLUMNS = (
     "updated_at",
 )
 
-# DRF's own datetime rendering (the API's time zone, ISO 8601, "Z" for UTC): the same text
-# as the serializer's fields, with none of their per-row machinery.
-_DATETIME = serializers.DateTimeField()
+
+
+def _datetime_renderer():
+    """DRF's ``DateTimeField`` output (ISO 8601 in the current time zone, "Z" for UTC), with
+    the time zone looked up once per page: DRF looks it up per value, a fifth of the list's
+    CPU in the profile."""
+    zone = timezone.get_current_timezone()
+
+    def render(value):
+        if not value:
+            return None
+        text = value.astimezone(zone).isoformat()
+        return text[:-6] + "Z" if text.endswith("+00:00") else text
+
+    return render
 
 
 def list_values(queryset: QuerySet[Challenge]) -> QuerySet:
@@ -98,7 +110,7 @@ def render_rows(rows: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
         return []
     english = _english()
     groups = _target_groups_of([row["id"] for row in rows], english)
-    when = _DATETIME.to_representation
+    when = _datetime_renderer()
     rendered = []
     for row in rows:
         group_id = row["working_group_id"]

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from django.utils import translation
+from django.utils import timezone, translation
 
 from api import serializers as s
 from api.serializers_list import list_values, render_rows
@@ -41,9 +41,9 @@ def _declared(user, queryset=None) -> list[dict]:
     return json.loads(json.dumps(s.ChallengeListSerializer(rows, many=True).data))
 
 
-@pytest.mark.parametrize("language", ["de", "en"])
-def test_rendered_rows_equal_the_serializer(network, varied, language):
-    with translation.override(language):
+@pytest.mark.parametrize("language, zone", [("de", None), ("en", "UTC")])
+def test_rendered_rows_equal_the_serializer(network, varied, language, zone):
+    with translation.override(language), timezone.override(zone or timezone.get_default_timezone()):
         queryset = selectors.challenges_visible_to(network.coordinator)
         rendered = render_rows(list_values(queryset))
         declared = _declared(network.coordinator)
@@ -78,8 +78,31 @@ def test_search_ordering_and_deep_pages_keep_the_rows(network, varied, monkeypat
     found = client.get("/api/v1/challenges/?search=Zwei").json()["results"]
     assert [row["title"] for row in found] == ["Zwei"]
 
-    # A page past DEFERRED_JOIN_FROM selects its ids first: the same rows either way.
+    # Past DEFERRED_JOIN_FROM a page selects its ids first, and a page nearer the end is read
+    # backwards from it: the same rows, in the same order, with the same links either way.
     monkeypatch.setattr("core.pagination.DEFERRED_JOIN_FROM", 1)
-    second = client.get("/api/v1/challenges/?page_size=1&page=2").json()["results"]
+    for ordering in ("", "&ordering=title", "&ordering=-updated_at"):
+        everything = client.get(f"/api/v1/challenges/?page_size=50{ordering}").json()["results"]
+        assert len(everything) == 3
+        for size in (1, 2):
+            pages = [
+                client.get(f"/api/v1/challenges/?page_size={size}&page={n}{ordering}").json()
+                for n in range(1, 4 if size == 1 else 3)
+            ]
+            assert [row for page in pages for row in page["results"]] == everything
+            assert [page["next"] is None for page in pages] == [False] * (len(pages) - 1) + [True]
+
+
+def test_a_page_read_from_the_end_costs_one_query(network, varied, monkeypatch,
+                                                  django_assert_num_queries):
+    monkeypatch.setattr("core.pagination.DEFERRED_JOIN_FROM", 1)
+    client = client_for(network.coordinator)
     everything = client.get("/api/v1/challenges/").json()["results"]
-    assert second == everything[1:2]
+
+    # token, roles (2), count, the page's rows (ids from the end as a subquery), target groups
+    with django_assert_num_queries(1 + 2 + 3) as queries:
+        last = client.get("/api/v1/challenges/?page_size=1&page=3").json()["results"]
+
+    assert last == everything[2:]
+    page_sql = queries.captured_queries[-2]["sql"]
+    assert "ASC" in page_sql and "DESC" in page_sql  # the reversed subquery inside the page
