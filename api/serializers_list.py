@@ -12,7 +12,8 @@ output.
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 from django.db.models import QuerySet
 from django.utils import timezone

@@ -9,6 +9,7 @@ import pytest
 from django.utils import timezone, translation
 
 from api import serializers as s
+from core import pagination
 from api.serializers_list import list_values, render_rows
 from core.models import TargetGroup
 from tests.builders import advance, file_challenge
@@ -106,3 +107,39 @@ def test_a_page_read_from_the_end_costs_one_query(network, varied, monkeypatch,
     assert last == everything[2:]
     page_sql = queries.captured_queries[-2]["sql"]
     assert "ASC" in page_sql and "DESC" in page_sql  # the reversed subquery inside the page
+
+
+@pytest.mark.parametrize("estimate", [2, 4])
+def test_a_deep_page_of_an_estimated_count_is_read_from_the_exact_end(
+    network, varied, monkeypatch, estimate
+):
+    """Above the exact bound the count is an estimate (short or long of the truth): a page
+    past its middle learns the exact count and reads from the end, the same rows as the start
+    gives; a page past the true end is a 404."""
+    monkeypatch.setattr("core.pagination.DEFERRED_JOIN_FROM", 1)
+    client = client_for(network.coordinator)
+    everything = client.get("/api/v1/challenges/").json()["results"]
+    monkeypatch.setattr("core.pagination.bounded_count", lambda queryset: (estimate, False))
+
+    totals = []
+    exact_total = pagination.exact_total
+    monkeypatch.setattr(
+        "core.pagination.exact_total", lambda qs: totals.append(exact_total(qs)) or totals[-1]
+    )
+    tails = []
+    tail = pagination.ScalablePaginator._tail
+    monkeypatch.setattr(
+        pagination.ScalablePaginator, "_tail", lambda *args: tails.append(1) or tail(*args)
+    )
+
+    last = client.get("/api/v1/challenges/?page_size=1&page=3")
+    past = client.get("/api/v1/challenges/?page_size=1&page=4")
+
+    # Past the estimate's middle (estimate 2: pages 3 and 4): the exact count (3), then the ids
+    # from the end; before it (estimate 4, page 3) the offset walks from the start.
+    assert totals == ([3, 3] if estimate == 2 else [3])
+    assert len(tails) == (2 if estimate == 2 else 1)
+    assert last.status_code == 200
+    assert last.json()["results"] == everything[2:]
+    assert last.json()["count"] == estimate  # the count stays what the schema says it is
+    assert past.status_code == 404
