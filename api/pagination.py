@@ -1,3 +1,5 @@
+from functools import partial
+
 from django.utils.translation import gettext_lazy as _
 from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import PageNumberPagination
@@ -44,6 +46,10 @@ class StandardPagination(PageNumberPagination):
     def paginate_queryset(self, queryset, request, view=None):
         self._positive_int(request, self.page_size_query_param, self.max_page_size)
         self._positive_int(request, self.page_query_param)
+        rows = getattr(view, "page_rows", None)
+        if rows is not None:
+            # The view's rows (values of a list row) for the page only; the count reads ids.
+            self.django_paginator_class = partial(ScalablePaginator, rows=rows)
         return super().paginate_queryset(queryset, request, view)
 
     def get_schema_operation_parameters(self, view):

@@ -2,8 +2,10 @@
 challenge list page alike: a bounded count, "is there a next page" from one extra row, and deep
 pages that select their ids first. In core so both the api and the pages use one paginator."""
 
+import hashlib
 import json
 
+from django.core.cache import cache
 from django.core.exceptions import EmptyResultSet
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
 from django.db import connections
@@ -16,18 +18,39 @@ EXACT_COUNT_UP_TO = 10_000
 # From this offset on a page first selects only the ids of its rows (an index-only walk),
 # then reads those rows: the offset no longer drags every earlier row's joins along.
 DEFERRED_JOIN_FROM = 500
+# A page past the estimated middle of a list too long for an exact count learns the exact
+# count once (one walk of the ids, at a million rows ~7 times cheaper than the offset's walk
+# through the rows) and reads from the end; the count is kept this many seconds for the next
+# deep page of the same list. Rows filed meanwhile shift such a page by as many rows, as they
+# shift any page between two requests.
+EXACT_TOTAL_SECONDS = 60
+
+
+def exact_total(queryset) -> int:
+    """The exact number of rows of ``queryset``, kept ``EXACT_TOTAL_SECONDS`` per query."""
+    queryset = queryset.order_by().values("pk")
+    sql, params = queryset.query.sql_with_params()
+    key = "pagination:total:" + hashlib.sha256(repr((sql, params)).encode()).hexdigest()
+    total = cache.get(key)
+    if total is None:
+        total = queryset.count()
+        cache.set(key, total, EXACT_TOTAL_SECONDS)
+    return total
 
 
 def bounded_count(queryset, bound: int = EXACT_COUNT_UP_TO) -> tuple[int, bool]:
     """The number of rows of ``queryset``, and whether it is exact: exact up to ``bound``
     (counting at most ``bound + 1`` rows), the planner's estimate above it on PostgreSQL."""
-    exact = queryset.order_by()[: bound + 1].count()
+    # Only the ids: the columns and joins of a ``values()`` list row would otherwise be read
+    # for every counted row (the page reads them for its rows alone).
+    queryset = queryset.order_by().values("pk")
+    exact = queryset[: bound + 1].count()
     if exact <= bound:
         return exact, True
     connection = connections[queryset.db]
     if connection.vendor != "postgresql":
         return queryset.count(), True
-    sql, params = queryset.order_by().values("pk").query.sql_with_params()
+    sql, params = queryset.query.sql_with_params()
     with connection.cursor() as cursor:
         cursor.execute("EXPLAIN (FORMAT JSON) " + sql, params)
         plan = cursor.fetchone()[0]
@@ -38,7 +61,17 @@ def bounded_count(queryset, bound: int = EXACT_COUNT_UP_TO) -> tuple[int, bool]:
 class ScalablePaginator(Paginator):
     """A paginator whose cost does not grow with the table: the count is bounded (see
     ``bounded_count``), "is there a next page" comes from reading one row more than the page,
-    and deep pages select their ids first."""
+    deep pages select their ids first, and a page nearer the end than the start (with an
+    order that ends on the id) is read from the end, in reverse (with the exact count, see
+    ``EXACT_TOTAL_SECONDS``).
+
+    ``rows`` turns the queryset into what a page holds (``values()`` of a list row, say): it
+    is applied to the page alone, so the count never reads the columns or joins of a row."""
+
+    def __init__(self, object_list, per_page, orphans=0, allow_empty_first_page=True,
+                 rows=None):
+        super().__init__(object_list, per_page, orphans, allow_empty_first_page)
+        self.rows = rows or (lambda queryset: queryset)
 
     @cached_property
     def _counted(self) -> tuple[int, bool]:
@@ -75,11 +108,16 @@ class ScalablePaginator(Paginator):
         bottom = (number - 1) * self.per_page
         top = bottom + self.per_page
         queryset = self.object_list
-        if bottom >= DEFERRED_JOIN_FROM and hasattr(queryset, "values"):
-            ids = queryset.values("pk")[bottom : top + 1]
-            rows = list(queryset.filter(pk__in=ids))  # same ordering, at most per_page + 1
-        else:
+        if not hasattr(queryset, "values"):  # a list: nothing to walk
             rows = list(queryset[bottom : top + 1])
+        elif bottom >= DEFERRED_JOIN_FROM and self._from_the_end(bottom):
+            rows = self._tail(queryset, bottom, top)
+        elif bottom >= DEFERRED_JOIN_FROM:
+            ids = queryset.values("pk")[bottom : top + 1]
+            # Same ordering, at most per_page + 1 rows.
+            rows = list(self.rows(queryset.filter(pk__in=ids)))
+        else:
+            rows = list(self.rows(queryset)[bottom : top + 1])
         more = len(rows) > self.per_page
         rows = rows[: self.per_page]
         if not rows and number > 1:
@@ -87,6 +125,34 @@ class ScalablePaginator(Paginator):
         page = ScalablePage(rows, number, self)
         page.more = more
         return page
+
+    def _from_the_end(self, bottom: int) -> bool:
+        """Whether reading backwards from the end walks fewer rows than the offset: only with
+        an exact count (the end is known) and an order that ends on the id, so the reversed
+        order is the same order backwards, ties and all."""
+        if self.count - bottom >= bottom:  # nearer the start (by the estimate, if one)
+            return False
+        query = self.object_list.query
+        ordering = list(query.order_by or (self.object_list.model._meta.ordering
+                                           if query.default_ordering else []))
+        last = ordering[-1] if ordering else None
+        if not (isinstance(last, str) and last.lstrip("-") in ("pk", "id")):
+            return False
+        return self._total - bottom < bottom
+
+    @cached_property
+    def _total(self) -> int:
+        """The exact count: the bounded one when exact, else ``exact_total``."""
+        return self.count if self.count_is_exact else exact_total(self.object_list)
+
+    def _tail(self, queryset, bottom: int, top: int) -> list:
+        """Rows ``bottom`` to ``top`` (and one more, when there is one) read from the end: their
+        ids in reverse order, then their rows in the page's order (one query)."""
+        start, stop = max(0, self._total - top - 1), self._total - bottom
+        if stop <= 0:
+            return []
+        ids = queryset.reverse().values("pk")[start:stop]
+        return list(self.rows(queryset.filter(pk__in=ids)))
 
 
 class ScalablePage(Page):
