@@ -2,7 +2,7 @@
 at 375, 768 and 1280 px, and the error states (a failed submit with its error summary, 404,
 403, 500 and the CSRF failure page), each checked by ``walk_browser.Walker``: no axe violation
 (WCAG 2.1 AA), no sideways page scroll, no untranslated text, no request to another origin.
-Screenshots: ``artifacts/screenshots/<role>-<lang>-<width>-<page>.png``.
+Screenshots: ``artifacts/screenshots/<role>-<lang>-<width>-<page>.jpg``.
 
 Slow (one test per role and language, a few minutes in all): marker ``walk``, left out of
 ``make test``, run by ``make walk`` (and by .ci/run). ``test_walk_subset.py`` keeps a cheap
@@ -14,10 +14,6 @@ import os
 import time
 
 import pytest
-from django.core.exceptions import PermissionDenied
-from django.urls import path
-
-import core.urls
 
 from .walk_browser import Walker, launch, session_cookie
 from .walk_pages import (
@@ -34,25 +30,11 @@ from .walk_pages import (
 )
 
 
-def _forbidden(request):
-    raise PermissionDenied
-
-
-def _broken(request):
-    raise RuntimeError("the walk's 500")
-
-
-urlpatterns = [
-    path("walk-errors/403/", _forbidden),
-    path("walk-errors/500/", _broken),
-    *core.urls.urlpatterns,
-]
-
 pytestmark = [
     pytest.mark.walk,
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True),
-    pytest.mark.urls(__name__),
+    pytest.mark.urls("tests.web.walk_urls"),  # the site plus the error views and axe
 ]
 
 

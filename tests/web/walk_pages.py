@@ -24,10 +24,9 @@ VISITOR, PARTNER, GROUP, COORDINATOR, ADMIN = "visitor", "partner", "group", "co
 ROLES = (VISITOR, PARTNER, GROUP, COORDINATOR, ADMIN)
 MEMBERS = frozenset({PARTNER, GROUP, COORDINATOR})
 EVERYONE = frozenset({VISITOR, PARTNER, GROUP, COORDINATOR})
-# The public pages as a working-group member are the partner member's pages (the same header,
-# no extra controls): walked as visitor, partner member and coordinator, to keep the walk
-# within its budget.
-PUBLIC = frozenset({VISITOR, PARTNER, COORDINATOR})
+# The public pages, as everyone who reads them (a working-group member's header and controls
+# are their own, so they are walked too).
+PUBLIC = EVERYONE
 LANGUAGES = ("de", "en")
 WIDTHS = (375, 768, 1280)
 
