@@ -224,6 +224,7 @@ def targets(results: list[dict], digest: dict | None) -> list[str]:
         add(f"API list, page of 50, {who}", "≥ 0.5 × floor; p50 ≤ 1.5 × 10k", list_cell(key))
     add("API list, last page", "p95 ≤ 100 ms", p95_cell("last_page", 100))
     add("search + two filters, c=1", "p95 ≤ 100 ms", p95_cell("search", 100))
+    add("suggestions while filing (issue 12), c=1", "p95 ≤ 150 ms", p95_cell("similar", 150))
     for key, label in (("detail", "challenge detail"), ("history", "history"),
                        ("transitions_list", "transitions list")):
         add(f"API {label}, c=1", "p95 ≤ 30 ms", p95_cell(key, 30))

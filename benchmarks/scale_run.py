@@ -85,6 +85,11 @@ def start_server(port: int) -> subprocess.Popen:
     raise RuntimeError("gunicorn did not start")
 
 
+# A partner's first sentences while filing (issue 12's "suggestions while typing").
+SIMILAR_TEXT = ("Unsere Pflegefachkräfte aus dem Ausland warten zu lange auf die Anerkennung "
+                "ihrer Abschlüsse und finden keine Wohnung")
+
+
 def rows_for(people) -> list[dict]:
     from core.models import Topic, WorkingGroup
     from workflows.models import Challenge
@@ -136,6 +141,10 @@ def rows_for(people) -> list[dict]:
         row("search", f"API search `{word}` + state + topic, coordinator",
             [api(f"/api/v1/challenges/?search={quote(word)}&state=analysed&topic={topic}")],
             [floor(f"/_floor/challenges/?search={term}&state=analysed&topic={topic}")]),
+        # Issue 12: suggestions while filing, as the form asks while a partner types.
+        row("similar", "API suggestions while filing (`similar/?text=…`), partner",
+            [api(f"/api/v1/challenges/similar/?text={quote(SIMILAR_TEXT)}", partner)],
+            [floor(f"/_floor/challenges/?search={term}", p_id)]),
         row("detail", "API challenge detail", details, detail_floor),
         row("history", "API challenge history",
             [api(f"/api/v1/challenges/{pk}/history/") for pk in detail_ids], detail_floor),

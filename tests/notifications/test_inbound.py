@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 from django.core import signing
+from django.db import connection
 
 from notifications import inbound, services
 from notifications.inbound_smtp import reply_receiver
@@ -167,6 +168,11 @@ def test_the_same_message_delivered_twice_is_one_comment(network, challenge, rec
     assert refusals_to(network.partner) == []
 
 
+@pytest.mark.skipif(
+    connection.vendor != "postgresql" and os.environ.get("CI") != "true",
+    reason="a race of two transactions: the in-memory SQLite test database of shared cache "
+    "answers 'table is locked' instead of waiting (CI runs it on PostgreSQL, never skipped)",
+)
 def test_two_deliveries_of_one_message_at_the_same_moment_are_one_comment(
     network, challenge, settings
 ):

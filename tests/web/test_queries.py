@@ -14,8 +14,8 @@ from django.utils import timezone
 from tests.builders import advance, file_challenge
 from tests.factories import region, topic
 from workflows import services
-from workflows.search import index as search_index
 from workflows.models import GoodPractice, State
+from workflows.search import index as search_index
 
 pytestmark = pytest.mark.django_db
 ROWS = [10, 100]

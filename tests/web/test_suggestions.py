@@ -4,6 +4,7 @@ import pytest
 
 from tests.builders import file_challenge
 from workflows.models import Challenge, ClosureReason, State
+from workflows.search import index as search_index
 
 pytestmark = pytest.mark.django_db
 
@@ -54,6 +55,7 @@ def test_short_text_gives_no_suggestions(network, sign_in, housing):
 def test_detail_lists_related_challenges(network, sign_in, housing):
     other = file_challenge(actor=network.partner, organisation=network.org,
                            title="Mietwohnung für Fachkräfte ohne Schufa unmöglich")
+    search_index.fold_vocabulary()  # the beat job's minute: the vocabulary counts their words
     page = sign_in(network.partner).get(f"/challenges/{other.pk}/").content.decode()
     assert "Related challenges" in page or "Ähnliche Herausforderungen" in page
     assert housing.title in page
@@ -65,6 +67,7 @@ def test_coordinator_closes_as_duplicate_in_one_click_and_both_sides_link(
 ):
     copy = file_challenge(actor=network.partner, organisation=network.org,
                           title="Mietwohnung für Fachkräfte ohne Schufa unmöglich")
+    search_index.fold_vocabulary()  # the beat job's minute: the vocabulary counts their words
     client = sign_in(network.coordinator)
     page = client.get(f"/challenges/{copy.pk}/").content.decode()
     assert f"/challenges/{copy.pk}/close-as-duplicate/" in page
