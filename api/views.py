@@ -70,7 +70,8 @@ def _visible_challenge(request: Request, pk: Any) -> Challenge:
 
 
 def _detail_response(request: Request, pk: Any, status_code: int = status.HTTP_200_OK) -> Response:
-    challenge = selectors.challenge_detail_for(request.user, pk)
+    # The detail shows no history (its own endpoint): no log, changes or comments read.
+    challenge = selectors.challenge_detail_for(request.user, pk, history=False)
     serializer = s.ChallengeDetailSerializer(
         challenge,
         context={

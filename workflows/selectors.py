@@ -36,29 +36,33 @@ def challenges_visible_to(user: Any) -> QuerySet[Challenge]:
     return qs if q is None else qs.filter(q)
 
 
-def challenge_detail_for(user: Any, pk: Any) -> Challenge:
-    """One challenge with its whole history, or ``NotFound`` if ``user`` may not see it."""
+def challenge_detail_for(user: Any, pk: Any, *, history: bool = True) -> Challenge:
+    """One challenge with everything its lifecycle produced and, unless ``history=False`` (the
+    API's detail, whose history is its own endpoint), its log, field changes and comments; or
+    ``NotFound`` if ``user`` may not see it."""
     try:
         pk = int(pk)
     except (TypeError, ValueError):
         raise NotFound(_("Challenge not found.")) from None
-    challenge = (
-        challenges_visible_to(user)
-        .select_related("analysis", "analysis__author", "duplicate_of")
-        .prefetch_related(
-            Prefetch(
-                "approaches", queryset=Approach.objects.select_related("good_practice", "author")
+    lookups = [
+        Prefetch("approaches", queryset=Approach.objects.select_related("good_practice", "author")),
+        Prefetch(
+            "trials",
+            queryset=Trial.objects.select_related("approach", "evaluation").prefetch_related(
+                "partners"
             ),
-            Prefetch(
-                "trials",
-                queryset=Trial.objects.select_related("approach", "evaluation").prefetch_related(
-                    "partners"
-                ),
-            ),
+        ),
+    ]
+    if history:
+        lookups += [
             Prefetch("log", queryset=TransitionLog.objects.select_related("actor")),
             Prefetch("changes", queryset=ChallengeChange.objects.select_related("actor")),
             Prefetch("comments", queryset=Comment.objects.select_related("author")),
-        )
+        ]
+    challenge = (
+        challenges_visible_to(user)
+        .select_related("analysis", "analysis__author", "duplicate_of")
+        .prefetch_related(*lookups)
         .filter(pk=pk)
         .first()
     )

@@ -146,8 +146,9 @@ def test_challenge_detail(network, django_assert_num_queries, rows):
     client = client_for(network.group_member)
 
     # + the challenge with its analysis (joined), + target groups, approaches, trials, trial
-    # partners, log, field changes and comments (the prefetches of challenge_detail_for: 7)
-    with django_assert_num_queries(AUTH + ROLES + 1 + 7):
+    # partners (the prefetches of challenge_detail_for without the history, which is its own
+    # endpoint: 4)
+    with django_assert_num_queries(AUTH + ROLES + 1 + 4):
         response = client.get(f"/api/v1/challenges/{challenge.pk}/")
 
     assert len(response.json()["approaches"]) == rows // 10
