@@ -100,7 +100,12 @@ def redis_cache():
     """The production cache: Redis (REDIS_URL), under a key prefix of this test's own."""
     url = os.environ.get("REDIS_URL")
     if not url:
-        pytest.fail("REDIS_URL must point at a Redis server for the lock-out's atomicity test")
+        # The README's `make test` on a machine with no services runs everything else; CI
+        # (CI=true) always has Redis, and there a missing one is a failure, never a skip.
+        message = "REDIS_URL must point at a Redis server for the lock-out's atomicity test"
+        if os.environ.get("CI") == "true":
+            pytest.fail(message)
+        pytest.skip(message)
     with override_settings(
         CACHES={
             "default": {
