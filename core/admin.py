@@ -4,6 +4,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
@@ -151,6 +152,8 @@ class OrganisationAdmin(admin.ModelAdmin):
     list_display = ["name", "kind", "region", "status", "admitted_at"]
     list_filter = ["status", "kind", "region"]
     search_fields = ["name"]
+    # A website typed without a scheme is https (Django 6's default; no deprecation warning).
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     # Admission goes through the "admit" action (a service), not by editing the status.
     readonly_fields = ["status", "admitted_at", "created_at"]
     actions = ["admit", "decline"]

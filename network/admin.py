@@ -12,6 +12,7 @@ network's public face is theirs to keep), every change through the services.
 from __future__ import annotations
 
 from django.contrib import admin
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from core import permissions
@@ -77,6 +78,8 @@ class EventAdmin(CoordinatorsOnly):
     date_hierarchy = "starts_at"
     inlines = [ProgrammeInline, CoOrganiserInline]
     actions = ["publish"]
+    # A link typed without a scheme is https (Django 6's default; no deprecation warning).
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     def get_readonly_fields(self, request, obj=None):
         return [f.name for f in Event._meta.get_fields() if f.concrete and not f.auto_created]

@@ -7,10 +7,11 @@ import datetime
 
 from django.db.models import BooleanField, Exists, F, OuterRef, Q, Subquery
 from django.db.models.expressions import Expression
+from django.db.models.lookups import LessThanOrEqual
 from django.utils import timezone
 
 from workflows import permissions
-from workflows.models import State, Trial
+from workflows.models import AGED_STATES, State, Trial, state_since
 
 from .models import ReminderPolicy
 
@@ -28,9 +29,13 @@ def stale_q(
     now = now or timezone.now()
     policy = policy or ReminderPolicy.current()
     q = Q(pk__in=[])
-    for state in (State.REPORTED, State.ANALYSED, State.APPROACH_PROPOSED):
+    for state in AGED_STATES:
         days = policy.days_for(state)
-        q |= Q(state=state, state_entered_at__lte=now - datetime.timedelta(days=days * level))
+        since = now - datetime.timedelta(days=days * level)
+        # The expression of the state's own index (``state_since``), whose statistics know
+        # how many of that state's challenges are that old; ``state=`` names the branch's state
+        # for ``workflows.selectors.in_state``.
+        q |= Q(LessThanOrEqual(state_since(state), since), state=state)
     overdue_trials = Trial.objects.filter(
         status=Trial.Status.RUNNING,
         planned_end__lt=timezone.localdate(now)

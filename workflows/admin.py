@@ -162,6 +162,8 @@ class GoodPracticeAdmin(GermanSearchAdminMixin, admin.ModelAdmin):
         "partial_count", "region_count", "typical_duration_days", "created_at", "updated_at",
     ]
     actions = ["publish", "unpublish"]
+    # A source address typed without a scheme is https (Django 6's default; no deprecation warning).
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     fieldsets = (
         (None, {"fields": ("title", "slug", "status", "validation", "working_group")}),
         (_("The practice"), {"fields": ("problem", "approach", "context", "regions", "target_groups", "topics", "partners", "contact")}),

@@ -79,6 +79,21 @@ def _may(name: str):
     return check
 
 
+def state_since(state: str) -> models.Case:
+    """When a challenge in ``state`` entered it (NULL in any other state): the expression of the
+    per-state indexes of ``Challenge``. PostgreSQL keeps statistics of an expression index, so
+    "waiting in ``state`` since before T" is estimated from that state's own dates; the plain
+    columns' statistics mix every state's (a million challenges: 58,885 stale estimated where
+    9,873 were, and a sequential scan chosen for the reminder scan)."""
+    return models.Case(models.When(state=state, then=models.F("state_entered_at")))
+
+
+# The states whose age the reminder rule reads from ``state_entered_at`` (the trialled one
+# counts from its trial's planned end), with the short names of their indexes.
+AGED_STATES = {State.REPORTED: "reported", State.ANALYSED: "analysed",
+               State.APPROACH_PROPOSED: "proposed"}
+
+
 class Challenge(ConcurrentTransitionMixin, models.Model):
     """A practical obstacle a partner met, moving through the network's lifecycle.
 
@@ -172,6 +187,12 @@ class Challenge(ConcurrentTransitionMixin, models.Model):
                 fields=["state_entered_at", "id"], name="challenge_open_waiting",
                 condition=models.Q(state__in=OPEN_STATES),
             ),
+            # The reminder scan's branches (``notifications.selectors.stale_q``), one per aged
+            # state, each estimated from its own statistics (``state_since``).
+            *[
+                models.Index(state_since(state), name=f"challenge_{short}_since")
+                for state, short in AGED_STATES.items()
+            ],
         ]
 
     def __str__(self) -> str:

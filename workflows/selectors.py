@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models.lookups import Lookup
 from django.utils.translation import gettext as _
 
 from core.exceptions import NotFound
@@ -272,9 +273,11 @@ def _state_asked(node: Any) -> str | None:
 
 
 def _asks_other_tables(q: Q) -> bool:
-    """Whether ``q`` holds an expression (``Exists``, a subquery) besides plain lookups."""
+    """Whether ``q`` holds an expression (``Exists``, a subquery) besides lookups (plain ones,
+    or a lookup on an expression of the row's own columns such as ``state_since``)."""
     return any(
-        _asks_other_tables(child) if isinstance(child, Q) else not isinstance(child, tuple)
+        _asks_other_tables(child) if isinstance(child, Q)
+        else not isinstance(child, (tuple, Lookup))
         for child in q.children
     )
 

@@ -7,13 +7,17 @@ from __future__ import annotations
 
 import pytest
 from django.db import connection
+from django.db.models import Q
+from django.db.models.lookups import Lookup
 from django.utils import timezone
 
 from notifications.selectors import (
     LEVEL_ESCALATE,
     LEVEL_REMIND,
     challenges_due_for_reminder,
+    stale_q,
 )
+from workflows.models import AGED_STATES, Challenge
 
 pytestmark = pytest.mark.django_db
 
@@ -36,3 +40,32 @@ def test_the_reminder_scan_is_an_index_scan(level):
     assert "InitPlan" in plan and "id = ANY ($0)" in plan, plan
     for table in ("workflows_challenge", "workflows_trial", "notifications_reminder"):
         assert f"Seq Scan on {table}" not in plan, plan
+
+
+@pytest.mark.parametrize("level", [LEVEL_REMIND, LEVEL_ESCALATE])
+def test_each_aged_state_of_the_scan_can_be_read_from_its_own_index(level):
+    """Each aged state's branch asks for ``state_since(state)``, the very expression of that
+    state's index (whose statistics give the planner the state's own ages): had the query's
+    expression drifted from the index's, PostgreSQL could not use the index at all."""
+    if connection.vendor != "postgresql":
+        pytest.skip("EXPLAIN's plan is PostgreSQL's; SQLite plans differently")
+    expressions = [
+        child
+        for branch in stale_q(now=timezone.now(), level=level).children
+        if isinstance(branch, Q)
+        for child in branch.children
+        if isinstance(child, Lookup)
+    ]
+    assert len(expressions) == len(AGED_STATES)
+    plans = []
+    for expression in expressions:
+        sql, params = Challenge.objects.filter(expression).order_by().query.sql_with_params()
+        with connection.cursor() as cursor:
+            # Only a bitmap scan is left, which needs an index whose expression the condition
+            # names: none but the state's own.
+            cursor.execute("SET LOCAL enable_seqscan = off")
+            cursor.execute("SET LOCAL enable_indexscan = off")
+            cursor.execute("EXPLAIN " + sql, params)
+            plans.append("\n".join(row[0] for row in cursor.fetchall()))
+    for short, plan in zip(AGED_STATES.values(), plans):
+        assert f"challenge_{short}_since" in plan, plan
