@@ -87,6 +87,7 @@ def _run_size(base: str, prefix: str, size: str) -> dict:
         seed_seconds = ensure_database(base, name, *SIZES[size])
         url = _db_url(base, name)
     env = {**os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "benchmarks.settings"}
+    load = os.getloadavg()  # what else the machine was doing when the measurement began
     out = subprocess.run([PY, "-m", "benchmarks.scale_run"], cwd=ROOT, env=env,
                          capture_output=True, text=True, timeout=3600)
     sys.stderr.write(out.stderr)  # also when it failed: the traceback is the point then
@@ -94,7 +95,8 @@ def _run_size(base: str, prefix: str, size: str) -> dict:
     result = json.loads(out.stdout)
     commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT,
                             capture_output=True, text=True).stdout.strip()
-    result.update(size=size, database=name, seed_seconds=seed_seconds, commit=commit)
+    result.update(size=size, database=name, seed_seconds=seed_seconds, commit=commit,
+                  load=[round(x, 2) for x in load])
     return result
 
 
@@ -314,8 +316,13 @@ def render(results: list[dict], digest: dict | None = None, ran: list[str] | Non
         "the same request from one hand-written SQL query with the same visibility filter. "
         "*ratio* = product throughput ÷ floor throughput (1.0: as fast as the floor).",
         "",
-        "The machine is shared with other work while this runs (2 cores, 8 agents): read the "
-        "ratios, which compare figures taken in the same seconds, before the absolute numbers.",
+        "Load average (1, 5, 15 min) when each size's measurement began: "
+        + "; ".join(f"{r['size']} " + ("/".join(f"{x:.2f}" for x in r["load"]) if r.get("load")
+                                      else "not recorded")
+                    for r in results)
+        + ". The machine has 2 cores and may be shared: a load above ~1 means other work ran "
+        "beside the benchmark; the ratios compare figures taken in the same seconds and stand "
+        "either way.",
         "",
         "## The targets of issue 14, per size",
         "",
