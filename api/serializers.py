@@ -121,7 +121,7 @@ class AnalysisSerializer(serializers.ModelSerializer):
 
 
 class ApproachSerializer(serializers.ModelSerializer):
-    # No author here: challenge_detail_for does not join approach authors (one query each).
+    # The API names no author of an approach (the schema has none).
     class Meta:
         model = Approach
         fields = ["id", "title", "description", "selected", "good_practice", "created_at"]

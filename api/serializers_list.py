@@ -17,8 +17,8 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.utils import timezone
-from django.utils.translation import get_language
 
+from core.models import english_names
 from workflows.models import Challenge
 
 COLUMNS = (
@@ -69,11 +69,6 @@ def list_values(queryset: QuerySet[Challenge]) -> QuerySet:
     return queryset.prefetch_related(None).values(*COLUMNS)
 
 
-def _english() -> bool:
-    # The rule of ``core.models.TranslatedName.name``, decided once per page.
-    return (get_language() or "de").startswith("en")
-
-
 def _target_groups_of(ids: list[int], english: bool) -> dict[int, list[dict[str, Any]]]:
     """The target groups of the challenges ``ids`` in one query, each challenge's in the
     order of ``TargetGroup.Meta.ordering`` (as the prefetch gave them)."""
@@ -109,7 +104,7 @@ def render_rows(rows: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
     rows = list(rows)
     if not rows:
         return []
-    english = _english()
+    english = english_names()  # TranslatedName.name's rule, decided once per page
     groups = _target_groups_of([row["id"] for row in rows], english)
     when = _datetime_renderer()
     rendered = []

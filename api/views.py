@@ -29,23 +29,26 @@ from rest_framework.views import APIView
 
 from core import permissions as core_permissions
 from core import services as core_services
+from core import two_factor
+from core.auth_backends import was_locked_out
 from core.exceptions import NotFound, PermissionDenied
+from core.lockout import sign_in_succeeded
 from core.models import Organisation, Region, TargetGroup, Topic, WorkingGroup
+from core.tokens import TOKEN_ENDPOINT_NAME, token_create
 from notifications import services as notification_services
 from workflows import editorial, permissions, selectors, services
 from workflows.models import Challenge, Comment
 
 from . import serializers as s
-from .serializers_list import list_values, render_rows
-from .schema import ErrorSerializer
-from .serializers_editorial import GoodPracticeDetailSerializer, GoodPracticeEditSerializer
 from .filters import ChallengeFilter, ChallengeFilterBackend, StableOrderingFilter
 from .pagination import StandardPagination
+from .schema import ErrorSerializer
 from .search import GermanSearchFilter
-from core import two_factor
-from core.auth_backends import was_locked_out
-from core.lockout import sign_in_succeeded
-from core.tokens import TOKEN_ENDPOINT_NAME, token_create
+from .serializers_editorial import (
+    GoodPracticeDetailSerializer,
+    GoodPracticeEditSerializer,
+)
+from .serializers_list import list_values, render_rows
 
 ID_SCHEMA = {"type": "integer", "minimum": 0}
 CHALLENGE_ID = OpenApiParameter("id", ID_SCHEMA, OpenApiParameter.PATH)
@@ -53,20 +56,7 @@ CHALLENGE_ID = OpenApiParameter("id", ID_SCHEMA, OpenApiParameter.PATH)
 
 def _visible_challenge(request: Request, pk: Any) -> Challenge:
     """The bare challenge row if the caller may see it, else ``NotFound`` (one query)."""
-    try:
-        pk = int(pk)
-    except (TypeError, ValueError):
-        raise NotFound(_("Challenge not found.")) from None
-    challenge = (
-        selectors.challenges_visible_to(request.user)
-        .select_related(None)
-        .prefetch_related(None)  # the bare row is enough to check rights
-        .filter(pk=pk)
-        .first()
-    )
-    if challenge is None:
-        raise NotFound(_("Challenge not found."))
-    return challenge
+    return selectors.visible_challenge_for(request.user, pk)
 
 
 def _detail_response(request: Request, pk: Any, status_code: int = status.HTTP_200_OK) -> Response:

@@ -89,6 +89,12 @@ class User(AbstractBaseUser, PermissionsMixin):
         return self.display_name or self.email
 
 
+def english_names() -> bool:
+    """Whether a translated name (``TranslatedName.name``) is shown in English for the active
+    language; German otherwise, the network's first language."""
+    return (get_language() or "de").startswith("en")
+
+
 class TranslatedName(models.Model):
     """Reference data named in both shipped languages; ``name`` follows the active language."""
 
@@ -102,7 +108,7 @@ class TranslatedName(models.Model):
 
     @property
     def name(self) -> str:
-        return self.name_en if (get_language() or "de").startswith("en") else self.name_de
+        return self.name_en if english_names() else self.name_de
 
     def __str__(self) -> str:
         return self.name

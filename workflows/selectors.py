@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.db.models.lookups import Lookup
 from django.utils.translation import gettext as _
 
@@ -14,10 +14,10 @@ from core.exceptions import NotFound
 
 from . import hooks, permissions
 from .models import (
-    ChallengeChange,
     OPEN_STATES,
     Approach,
     Challenge,
+    ChallengeChange,
     Comment,
     Event,
     GoodPractice,
@@ -35,6 +35,21 @@ def challenges_visible_to(user: Any) -> QuerySet[Challenge]:
     ).prefetch_related("target_groups")
     q = permissions.visible_challenges_q(user)
     return qs if q is None else qs.filter(q)
+
+
+def visible_challenge_for(user: Any, pk: Any) -> Challenge:
+    """The bare challenge row if ``user`` may see it, else ``NotFound`` (one query): enough to
+    check rights or to hand a challenge to a service, which reads what it needs under its lock."""
+    try:
+        pk = int(pk)
+    except (TypeError, ValueError):
+        raise NotFound(_("Challenge not found.")) from None
+    challenge = (
+        challenges_visible_to(user).select_related(None).prefetch_related(None).filter(pk=pk).first()
+    )
+    if challenge is None:
+        raise NotFound(_("Challenge not found."))
+    return challenge
 
 
 def challenge_detail_for(user: Any, pk: Any, *, history: bool = True) -> Challenge:

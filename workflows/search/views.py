@@ -47,11 +47,11 @@ def challenge_close_as_duplicate(request: HttpRequest, pk: int) -> HttpResponse:
     """Close challenge ``pk`` as a duplicate of the challenge named in ``original`` through
     the close service (which decides who may and when)."""
     try:
-        challenge = selectors.challenge_detail_for(request.user, pk)
+        challenge = selectors.visible_challenge_for(request.user, pk)
     except NotFound:
         raise Http404() from None
     try:
-        original = selectors.challenge_detail_for(request.user, request.POST.get("original"))
+        original = selectors.visible_challenge_for(request.user, request.POST.get("original"))
     except NotFound:
         messages.error(request, _("Choose a challenge you can see as the original."))
         return redirect("challenge-detail", pk=challenge.pk)
