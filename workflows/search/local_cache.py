@@ -6,8 +6,8 @@ A search asks the shared cache for the versions (one round trip, no SQL) and use
 copy while the version is the same; whoever changes the data (``bump``) sets a new version, so
 every process reads the data anew on its next search. A version missing from the cache (a
 cleared or restarted cache, each test) is a new one: nothing stale survives it. ``max_age``
-also bounds how long a copy is trusted without a bump (the vocabulary's counts may be folded
-in by background work that bumps nothing).
+also bounds how long a copy is trusted without a bump (a bump set inside a write's
+transaction reaches a search that reads before the commit, which then keeps the old data).
 """
 
 from __future__ import annotations
