@@ -96,6 +96,43 @@ def allowed_transitions_for(user: Any, challenge: Challenge) -> list[TransitionS
     ]
 
 
+def allowed_transitions_for_each(user: Any, challenges: list[Challenge]) -> list[list[TransitionSpec]]:
+    """``allowed_transitions_for`` of each challenge, asked once per state and rights key
+    (``permissions.step_rights_key``) rather than once per challenge: a board of 180 cards
+    holds a handful of distinct answers."""
+    answers: dict[tuple, list[TransitionSpec]] = {}
+    steps = []
+    for challenge in challenges:
+        key = (challenge.state, permissions.step_rights_key(user, challenge))
+        if key not in answers:
+            answers[key] = allowed_transitions_for(user, challenge)
+        steps.append(answers[key])
+    return steps
+
+
+def first_of_each_state(
+    challenges: QuerySet[Challenge], states: list[str], *, size: int
+) -> dict[str, list[Challenge]]:
+    """The ``size`` challenges of ``challenges`` that waited longest in each of ``states``
+    (oldest ``state_entered_at`` first), with what a card shows joined in, in ONE query: a
+    UNION ALL of one part per state, each part's rows chosen by a sliced subquery that walks
+    the (state, state_entered_at) index for its ``size`` ids (a subquery, because SQLite allows
+    no LIMIT in a part of a compound query)."""
+    cards = Challenge.objects.select_related("topic", "region", "working_group")
+    ordered = challenges.order_by("state_entered_at", "id")
+    parts = [
+        cards.filter(pk__in=ordered.filter(state=state).values("pk")[:size]).order_by()
+        for state in states
+    ]
+    columns: dict[str, list[Challenge]] = {state: [] for state in states}
+    if not parts:
+        return columns
+    rows = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
+    for challenge in sorted(rows, key=lambda c: (c.state_entered_at, c.pk)):
+        columns[challenge.state].append(challenge)
+    return columns
+
+
 def good_practices_visible_to(user: Any) -> QuerySet[GoodPractice]:
     qs = GoodPractice.objects.select_related("working_group").prefetch_related(
         "regions", "target_groups", "topics", "partners"
