@@ -173,7 +173,11 @@ class MyWork:
 def my_work_for(user: Any, *, size: int = 15) -> MyWork:
     """What needs ``user`` now, each list at most ``size`` long (a fixed number of queries)."""
     roles = permissions.roles_of(user)
-    visible = challenges_visible_to(user).prefetch_related(None)
+    # What a list item shows (workflows/_challenge_item.html) and no more: each joined table
+    # is planned again on every request (the planner weighs every index of the challenges),
+    # and at a million challenges planning, not running, was most of these lists' time.
+    visible = challenges_visible_to(user).prefetch_related(None).select_related(None) \
+        .select_related("topic", "region", "working_group")
     waiting: list[Challenge] = []
     triage: list[Challenge] = []
     if roles.group_ids:
@@ -193,7 +197,12 @@ def my_work_for(user: Any, *, size: int = 15) -> MyWork:
         )
     stale_q = hooks.stale_q()  # read the reminder policy once for the list and the counts
     stale = mine.filter(stale_q)
-    followed = visible.filter(follows__user=user).order_by("-updated_at", "-id")[:size]
+    # The newest followed ids first, then their rows: sorted after joining, the followed
+    # challenges (a thousand for a busy coordinator) would each be joined to their topic,
+    # region and group before all but ``size`` are dropped.
+    newest = ("-updated_at", "-id")
+    followed_ids = visible.select_related(None).filter(follows__user=user).order_by(*newest)
+    followed = visible.filter(pk__in=followed_ids.values("pk")[:size]).order_by(*newest)
     # The visibility rule joined on the event's challenge, not an IN over every visible
     # challenge: newest events first, walked by index until 20 match (see the permissions).
     on_challenge = permissions.visible_challenges_q(user, through="challenge__")
