@@ -126,6 +126,22 @@ def can_run_transition(user: Any, challenge: Challenge, name: str) -> bool:
     return name in LIFECYCLE_TRANSITIONS and is_assigned_group_member(user, challenge)
 
 
+def step_rights_key(user: Any, challenge: Challenge) -> tuple:
+    """What :func:`can_run_transition` reads of ``challenge`` for ``user``, as a key: two
+    challenges in the same state with the same key allow ``user`` the same steps, so a page of
+    many cards (the board) asks the rules once per key instead of once per card. Keep it in
+    step with :func:`can_run_transition` (tests/workflows/test_step_rights_key.py compares the
+    two for every state, role and kind of challenge)."""
+    roles = roles_of(user)
+    if roles.coordinator:
+        return ("coordinator",)
+    return (
+        can_view_challenge(user, challenge),
+        challenge.working_group_id is None,
+        is_assigned_group_member(user, challenge),
+    )
+
+
 def can_see_stale_list(user: Any) -> bool:
     return roles_of(user).coordinator
 

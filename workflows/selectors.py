@@ -96,6 +96,43 @@ def allowed_transitions_for(user: Any, challenge: Challenge) -> list[TransitionS
     ]
 
 
+def allowed_transitions_for_each(user: Any, challenges: list[Challenge]) -> list[list[TransitionSpec]]:
+    """``allowed_transitions_for`` of each challenge, asked once per state and rights key
+    (``permissions.step_rights_key``) rather than once per challenge: a board of 180 cards
+    holds a handful of distinct answers."""
+    answers: dict[tuple, list[TransitionSpec]] = {}
+    steps = []
+    for challenge in challenges:
+        key = (challenge.state, permissions.step_rights_key(user, challenge))
+        if key not in answers:
+            answers[key] = allowed_transitions_for(user, challenge)
+        steps.append(answers[key])
+    return steps
+
+
+def first_of_each_state(
+    challenges: QuerySet[Challenge], states: list[str], *, size: int
+) -> dict[str, list[Challenge]]:
+    """The ``size`` challenges of ``challenges`` that waited longest in each of ``states``
+    (oldest ``state_entered_at`` first), with what a card shows joined in, in ONE query: a
+    UNION ALL of one part per state, each part's rows chosen by a sliced subquery that walks
+    the (state, state_entered_at) index for its ``size`` ids (a subquery, because SQLite allows
+    no LIMIT in a part of a compound query)."""
+    cards = Challenge.objects.select_related("topic", "region", "working_group")
+    ordered = challenges.order_by("state_entered_at", "id")
+    parts = [
+        cards.filter(pk__in=ordered.filter(state=state).values("pk")[:size]).order_by()
+        for state in states
+    ]
+    columns: dict[str, list[Challenge]] = {state: [] for state in states}
+    if not parts:
+        return columns
+    rows = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
+    for challenge in sorted(rows, key=lambda c: (c.state_entered_at, c.pk)):
+        columns[challenge.state].append(challenge)
+    return columns
+
+
 def good_practices_visible_to(user: Any) -> QuerySet[GoodPractice]:
     qs = GoodPractice.objects.select_related("working_group").prefetch_related(
         "regions", "target_groups", "topics", "partners"
@@ -136,7 +173,11 @@ class MyWork:
 def my_work_for(user: Any, *, size: int = 15) -> MyWork:
     """What needs ``user`` now, each list at most ``size`` long (a fixed number of queries)."""
     roles = permissions.roles_of(user)
-    visible = challenges_visible_to(user).prefetch_related(None)
+    # What a list item shows (workflows/_challenge_item.html) and no more: each joined table
+    # is planned again on every request (the planner weighs every index of the challenges),
+    # and at a million challenges planning, not running, was most of these lists' time.
+    visible = challenges_visible_to(user).prefetch_related(None).select_related(None) \
+        .select_related("topic", "region", "working_group")
     waiting: list[Challenge] = []
     triage: list[Challenge] = []
     if roles.group_ids:
@@ -156,7 +197,12 @@ def my_work_for(user: Any, *, size: int = 15) -> MyWork:
         )
     stale_q = hooks.stale_q()  # read the reminder policy once for the list and the counts
     stale = mine.filter(stale_q)
-    followed = visible.filter(follows__user=user).order_by("-updated_at", "-id")[:size]
+    # The newest followed ids first, then their rows: sorted after joining, the followed
+    # challenges (a thousand for a busy coordinator) would each be joined to their topic,
+    # region and group before all but ``size`` are dropped.
+    newest = ("-updated_at", "-id")
+    followed_ids = visible.select_related(None).filter(follows__user=user).order_by(*newest)
+    followed = visible.filter(pk__in=followed_ids.values("pk")[:size]).order_by(*newest)
     # The visibility rule joined on the event's challenge, not an IN over every visible
     # challenge: newest events first, walked by index until 20 match (see the permissions).
     on_challenge = permissions.visible_challenges_q(user, through="challenge__")

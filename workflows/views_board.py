@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from core.exceptions import DomainError
 from core.pagination import GLANCE_BOUND, bounded_counts
@@ -29,21 +30,22 @@ STATE_LABELS = dict(State.choices)
 def challenge_board(request: HttpRequest) -> HttpResponse:
     """One column per state; each shows the challenges that waited longest first."""
     form, qs, _prepared = saved_views.filtered_challenges(request.user, request.GET)
+    states = [state for state, _label in State.choices]
     # Bounded per column (one query): a GROUP BY would count every visible challenge.
-    counts = bounded_counts({state: qs.filter(state=state) for state, _label in State.choices})
+    counts = bounded_counts({state: qs.filter(state=state) for state in states})
+    cards_of = selectors.first_of_each_state(qs, states, size=BOARD_COLUMN_SIZE)
+    cards = [card for state in states for card in cards_of[state]]
+    # Addresses reversed once per page, each card filling in its own id (card_links).
+    links = CardLinks()
+    for card, specs in zip(cards, selectors.allowed_transitions_for_each(request.user, cards)):
+        links.fill(card, specs)  # the card's own menu of next steps (keyboard moves)
     columns = []
     for state, label in State.choices:
-        cards = list(qs.filter(state=state).order_by("state_entered_at", "id")[:BOARD_COLUMN_SIZE])
-        for card in cards:  # the card's own menu of next steps (keyboard moves)
-            card.steps = [
-                (spec, STATE_LABELS[spec.target])
-                for spec in selectors.allowed_transitions_for(request.user, card)
-            ]
         total = min(counts.get(state, 0), GLANCE_BOUND)
         beyond = counts.get(state, 0) > GLANCE_BOUND
-        more = max(total - len(cards), 0)
+        more = max(total - len(cards_of[state]), 0)
         columns.append(
-            {"state": state, "label": label, "cards": cards,
+            {"state": state, "label": label, "cards": cards_of[state],
              "total": f"{total}+" if beyond else total,
              "more": f"{more}+" if beyond else more}
         )
@@ -53,6 +55,50 @@ def challenge_board(request: HttpRequest) -> HttpResponse:
         "workflows/challenge_board.html",
         {"form": form, "columns": columns, "query": query.urlencode()},
     )
+
+
+PK_MARK = 987654321012345  # an id no challenge has, replaced by each card's own
+NAME_MARK = "x-step-mark-x"
+
+
+class CardLinks:
+    """What a card links to, for a page of cards at the cost of a few ``reverse`` calls: each
+    address is reversed once with marker arguments and each card's is that string with its id
+    (and step) in place of the markers, the same string ``reverse`` gives (ids are digits and
+    step names slugs: nothing to quote). The step's label and target are read once per step."""
+
+    def __init__(self) -> None:
+        self.detail = reverse("challenge-detail", args=[PK_MARK])
+        self.move = {
+            state: reverse("challenge-move", args=[PK_MARK, state]) for state in State.values
+        }
+        self.step = (
+            reverse("challenge-step", args=[PK_MARK, NAME_MARK])
+            + "?next=" + reverse("challenge-board")
+        )
+        self.labels: dict[str, str] = {}
+        self.days: dict[int, str] = {}
+
+    def fill(self, card: Challenge, specs: list) -> None:
+        pk = str(card.pk)
+        mark = str(PK_MARK)
+        card.detail_url = self.detail.replace(mark, pk)
+        card.move_url = self.move[card.state].replace(mark, pk)
+        days = card.days_in_state
+        if days not in self.days:  # the words of workflows/_days_in_state.html
+            self.days[days] = (
+                ngettext("for %(days)s day", "for %(days)s days", days) % {"days": days}
+                if days else _("since today")
+            )
+        card.days_label = self.days[days]
+        card.steps = []
+        for spec in specs:
+            if spec.name not in self.labels:
+                self.labels[spec.name] = f"{spec.label} → {STATE_LABELS[spec.target]}"
+            card.steps.append(
+                (spec.name, self.step.replace(mark, pk).replace(NAME_MARK, spec.name),
+                 self.labels[spec.name])
+            )
 
 
 def step_to(challenge: Challenge, target: str) -> str | None:

@@ -16,7 +16,7 @@ from .conftest import client_for
 # Token authentication: 1 query (token joined with its user). Roles of the caller: 2 queries
 # (memberships of admitted organisations, working groups).
 AUTH = 1
-ROLES = 2
+ROLES = 1  # admitted memberships and working-group seats, one UNION ALL (core.permissions)
 
 
 def _file(network, n):
@@ -48,7 +48,7 @@ def test_challenge_list_with_every_filter(network, django_assert_num_queries, ro
 
     # + organisation, topic and region looked up by their filters (3), + reminder policy (stale)
     # + count, + page, + target groups; coordinators see everything, so their role queries are
-    # the same two. Search: + the synonym groups, + the vocabulary (term weights).
+    # the same one. Search: + the synonym groups, + the vocabulary (term weights).
     with django_assert_num_queries(AUTH + ROLES + 3 + 1 + 3 + 2):
         response = client.get(f"/api/v1/challenges/?{query}")
 

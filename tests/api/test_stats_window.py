@@ -148,7 +148,7 @@ def test_bad_windows_are_400(network, params, field):
 
 
 def test_query_count_does_not_grow_with_the_history(network, history, django_assert_num_queries):
-    """Queries: token and user (1), the caller's memberships and groups (2); current counts:
+    """Queries: token and user (1), the caller's memberships and groups (1); current counts:
     per state, topic and region (3), the median stays from the rollup (mark, length classes,
     ranks: 3), topics and regions (2); the window: the rollup's mark (1), flow (1),
     throughput (1), cycle-time classes and ranks (2), waiting time (1: nothing rolled up yet,
@@ -166,4 +166,4 @@ def test_query_count_does_not_grow_with_the_history(network, history, django_ass
         client.get("/api/v1/stats/", WINDOW)
 
 
-EXPECTED_QUERIES = 21
+EXPECTED_QUERIES = 20

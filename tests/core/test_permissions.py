@@ -64,6 +64,30 @@ def test_members_of_a_pending_organisation_have_no_partner_rights(network):
     assert not permissions.roles_of(applicant).partner
 
 
+def test_roles_are_read_in_one_query_admitted_organisations_and_group_seats(
+    network, django_assert_num_queries
+):
+    """Memberships of admitted organisations only, and every working-group seat, in one query
+    (every signed-in request pays for it)."""
+    from tests.factories import member_of
+
+    pending = OrganisationFactory(status=Organisation.Status.PENDING, admitted_at=None)
+    person = member_of(member_of(UserFactory(), network.org), network.other_org)
+    Membership.objects.create(user=person, organisation=pending)
+    network.group.members.add(person)
+    network.other_group.members.add(person)
+    person = type(person).objects.get(pk=person.pk)  # nothing cached on the object
+    with django_assert_num_queries(1):
+        roles = permissions.roles_of(person)
+    assert roles.organisation_ids == {network.org.pk, network.other_org.pk}
+    assert roles.group_ids == {network.group.pk, network.other_group.pk}
+    with django_assert_num_queries(0):  # read once per user object
+        assert permissions.roles_of(person) is roles
+    loner = type(person).objects.get(pk=UserFactory().pk)
+    assert permissions.roles_of(loner).organisation_ids == frozenset()
+    assert permissions.roles_of(loner).group_ids == frozenset()
+
+
 def test_stakeholders_follow_but_do_not_comment_or_file(network):
     challenge = file_challenge(actor=network.partner, organisation=network.org)
     assert permissions.can_follow(network.stakeholder, challenge)

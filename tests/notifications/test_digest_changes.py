@@ -119,6 +119,6 @@ def test_the_edits_section_is_read_in_the_same_number_of_queries_for_10_and_100_
 
     ten, hundred = queries_for(10), queries_for(90)
     assert ten[1:] == (10, 5, {2}) and hundred[1:] == (100, 5, {2})
-    # the reader's roles (two), the window's cap, the counts, the section's five rows and
+    # the reader's roles (one), the window's cap, the counts, the section's five rows and
     # their changed fields (one prefetch)
-    assert ten[0] == hundred[0] == 6
+    assert ten[0] == hundred[0] == 5

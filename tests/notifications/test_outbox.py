@@ -270,9 +270,9 @@ def test_the_outbox_admin_list_reads_in_constant_queries(client, django_assert_n
         queued(f"p{n}@example.org")
     url = reverse("admin:notifications_outgoingmail_changelist")
     client.get(url)  # warm the content-type and permission caches
-    # session, user, its permissions (own, group), its roles (memberships, working groups),
-    # the two counts (all, filtered), the sidebar's add checks of the two singletons (legal
+    # session, user, its permissions (own, group), its roles (memberships and working groups,
+    # one query), the two counts (all, filtered), the sidebar's add checks of the two singletons (legal
     # notice, reminder policy), the page of rows, the date hierarchy's range and its days: the
     # same for 10 rows and for 60.
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(12):
         assert client.get(url).status_code == 200

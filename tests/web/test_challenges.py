@@ -124,6 +124,46 @@ def test_board_has_one_column_per_state(network, sign_in, open_challenge):
     assert open_challenge.title in reported
 
 
+@pytest.mark.parametrize("role", ["coordinator", "group_member", "partner", "stakeholder"])
+def test_board_cards_link_and_offer_the_steps_of_each_card(network, sign_in, role):
+    """Each card's address, move target and menu of next steps are the ones its own
+    ``reverse`` and ``allowed_transitions_for`` give (the board computes them once per page)."""
+    from django.urls import reverse
+
+    from workflows import selectors
+
+    user = getattr(network, role)
+    mine = file_challenge(actor=network.partner, organisation=network.org, title="Unser Fall")
+    theirs = file_challenge(actor=network.other_partner, organisation=network.other_org,
+                            title="Deren Fall")
+    assigned = advance(
+        file_challenge(actor=network.partner, organisation=network.org, title="Zugewiesen"),
+        State.APPROACH_PROPOSED, actor=network.coordinator, group=network.group,
+    )
+    elsewhere = advance(
+        file_challenge(actor=network.other_partner, organisation=network.other_org,
+                       title="Anderswo"),
+        State.ANALYSED, actor=network.coordinator, group=network.other_group,
+    )
+    body = sign_in(user).get("/challenges/board/").content.decode()
+    board = reverse("challenge-board")
+    for challenge in (mine, theirs, assigned, elsewhere):
+        challenge = Challenge.objects.get(pk=challenge.pk)
+        start = body.index(f'id="card-{challenge.pk}"')
+        card = body[start:body.index("</li>\n      \n", start)]
+        assert f'data-move="{reverse("challenge-move", args=[challenge.pk, challenge.state])}"' in card
+        assert f'<a href="{reverse("challenge-detail", args=[challenge.pk])}">' in card
+        offered = re.findall(r'<a href="([^"]+)" data-step="([^"]+)">', card)
+        allowed = selectors.allowed_transitions_for(user, challenge)
+        assert offered == [
+            (f"{reverse('challenge-step', args=[challenge.pk, spec.name])}?next={board}", spec.name)
+            for spec in allowed
+        ]
+    if role == "group_member":  # the comparison is not between empty menus only
+        assert {spec.name for spec in selectors.allowed_transitions_for(user, assigned)} == {
+            "start_trial"}
+
+
 # --- filing and editing -----------------------------------------------------------------------
 
 

@@ -69,6 +69,32 @@ def test_followed_challenges_and_activity(network, sign_in):
     assert hidden.title not in body  # restricted: not even in the activity
 
 
+def test_followed_shows_the_most_recently_changed_ones_the_person_still_sees(network):
+    """The newest ``size`` followed challenges by their last change, newest first; one the
+    person can no longer see (restricted, and she left the organisation) is not among them."""
+    from core.models import Membership
+    from tests.factories import member_of
+    from workflows import permissions, selectors
+
+    titles = [f"Gefolgt {n}" for n in range(5)]
+    challenges = []
+    for n, title in enumerate(titles):
+        with time_machine.travel(timezone.now() - datetime.timedelta(days=10 - n)):
+            challenge = file_challenge(actor=network.partner, organisation=network.org,
+                                       title=title, visibility="restricted" if n == 4 else "network")
+            services.challenge_follow(actor=network.partner, challenge=challenge)
+            challenges.append(challenge)
+    with time_machine.travel(timezone.now() - datetime.timedelta(days=1)):  # changed last
+        advance(challenges[0], State.ANALYSED, actor=network.coordinator, group=network.group)
+    assert [c.title for c in selectors.my_work_for(network.partner, size=3).followed] == [
+        "Gefolgt 0", "Gefolgt 4", "Gefolgt 3"]
+    Membership.objects.filter(user=network.partner).delete()  # she moved to another partner
+    member_of(network.partner, network.other_org)
+    permissions.forget_roles(network.partner)
+    assert [c.title for c in selectors.my_work_for(network.partner, size=3).followed] == [
+        "Gefolgt 0", "Gefolgt 3", "Gefolgt 2"]
+
+
 def test_statistics_page_draws_svg_charts(network, sign_in, evaluated):
     response = sign_in(network.stakeholder).get("/statistics/")
     assert response.status_code == 200

@@ -42,11 +42,11 @@ def test_an_id_from_a_link_filters_and_shows_the_name(network, sign_in, filed,
     assert "Deren Aufgabe" in body and "Unsere Aufgabe" not in body
     assert 'value="Stadt Halle"' in body
     # Without and with the filter: the organisation costs one lookup, and no list of them.
-    # session, user, 2 roles, 3 filter choices (topics, regions, groups), count, page,
+    # session, user, roles, 3 filter choices (topics, regions, groups), count, page,
     # reminder policy and the open ones per state with the overdue (one grouped)
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(10):
         client.get("/challenges/")
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(11):
         client.get(f"/challenges/?organisation={network.other_org.pk}")
 
 

@@ -1,7 +1,8 @@
 """Every page answers in a fixed number of queries whatever the number of rows it shows:
 the same pinned count for 10 and for 100 rows.
 
-Common to every signed-in page: 1 session, 1 user, 2 roles (memberships, working groups).
+Common to every signed-in page: 1 session, 1 user, 1 for the roles (memberships and working groups,
+one UNION ALL: core.permissions.roles_of).
 """
 
 import datetime
@@ -44,10 +45,10 @@ def many_challenges(network, request):
 @pytest.mark.parametrize("many_challenges", ROWS, indirect=True)
 def test_challenge_pages(network, sign_in, many_challenges, django_assert_num_queries):
     client = sign_in(network.group_member)
-    # session, user, 2 roles, count, page of rows, 3 filter choices (topics, regions, groups;
+    # session, user, roles, count, page of rows, 3 filter choices (topics, regions, groups;
     # organisations are typed, not listed), reminder policy and the open ones per state with
     # the overdue (one grouped)
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(10):
         assert client.get("/challenges/?sort=title").status_code == 200
     # ... the same with every filter set: + 4 lookups of the chosen topic, region, group, org,
     # + search: synonym groups, vocabulary (term weights; the process's copy from then on:
@@ -55,31 +56,32 @@ def test_challenge_pages(network, sign_in, many_challenges, django_assert_num_qu
     # instead of the count (its candidates count themselves: workflows.search.capped)
     query = (f"?state=analysed&topic={topic().pk}&region={region().pk}"
              f"&working_group={network.group.pk}&organisation={network.org.pk}&q=Herausforderung")
-    with django_assert_num_queries(17):
+    with django_assert_num_queries(16):
         response = client.get("/challenges/" + query)
     assert response.content.decode().count('"><a href="/challenges/') == min(many_challenges // 10, 25)
-    # session, user, 2 roles, counts per state, 6 columns, 3 filter choices
-    with django_assert_num_queries(14):
+    # session, user, roles, counts per state, the cards of all 6 columns (one UNION ALL),
+    # 3 filter choices
+    with django_assert_num_queries(8):
         assert client.get("/challenges/board/").status_code == 200
-    # session, user, 2 roles, reminder policy, waiting, stale, followed, activity, drafts of
+    # session, user, roles, reminder policy, waiting, stale, followed, activity, drafts of
     # the group's good practices, saved views, my open challenges per state with the overdue
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(11):
         assert client.get("/").status_code == 200
-    # session, user, 2 roles; workflows.stats: counts per state, topic, region, the median
+    # session, user, roles; workflows.stats: counts per state, topic, region, the median
     # stays, topics, regions; workflows.stats_window: flow, cycle time, waiting time,
     # throughput, 3 taxonomies, and filed and finished per topic, region, target group and
     # organisation in one query of the breakdown rollup (workflows.stats_breakdowns)
-    with django_assert_num_queries(18):
+    with django_assert_num_queries(17):
         assert client.get("/statistics/").status_code == 200
 
 
 @pytest.mark.parametrize("many_challenges", ROWS, indirect=True)
 def test_coordinator_my_work(network, sign_in, many_challenges, django_assert_num_queries):
     client = sign_in(network.coordinator)
-    # session, user, 2 roles, triage, reminder policy, stale, followed, activity, good
+    # session, user, roles, triage, reminder policy, stale, followed, activity, good
     # practices and recommendations to review, saved views, open challenges per state with the
     # overdue (one grouped query)
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(12):
         assert client.get("/").status_code == 200
 
 
@@ -90,11 +92,11 @@ def test_challenge_detail(network, sign_in, rows, django_assert_num_queries):
     for n in range(rows):
         services.comment_add(actor=network.partner, challenge=challenge, body=f"Kommentar {n}")
     client = sign_in(network.coordinator)
-    # session, user, 2 roles, challenge, target groups, approaches, trials, trial partners,
+    # session, user, roles, challenge, target groups, approaches, trials, trial partners,
     # log, field changes (edits, assignments), comments, follow, working groups (assign form);
     # suggestions: synonym groups, vocabulary + related challenges, vocabulary + helpful good
     # practices, its duplicates
-    with django_assert_num_queries(20):
+    with django_assert_num_queries(19):
         response = client.get(f"/challenges/{challenge.pk}/")
     assert response.content.decode().count("Kommentar ") >= rows
 
