@@ -257,11 +257,19 @@ class RollupSource:
         window = "" if start is None else " AND left_at >= %s AND left_at < %s"
         window_params = [] if start is None else [db(start), db(end)]
 
+        # PostgreSQL: the stored ``seconds`` is ``left_at - entered_at`` exactly (the same
+        # float8 as ``EXTRACT(EPOCH …)``), so the rank is read from the ``stay_length`` index
+        # alone (an index-only scan; ties in ``seconds`` have the same value, so no tiebreak).
+        # SQLite's stored seconds come from julianday() arithmetic: measured from the times.
+        exact = connection.vendor == "postgresql"
+        value = "seconds" if exact else seconds_sql("entered_at", "left_at")
+        order = "seconds" if exact else "seconds, log_id"
+
         def rank_sql(state: str, bucket: int, offset: int) -> tuple[str, list]:
             return (
-                f"SELECT {seconds_sql('entered_at', 'left_at')} FROM {STAY} "
+                f"SELECT {value} FROM {STAY} "
                 f"WHERE left_at IS NOT NULL AND state = %s AND bucket = %s{window} "
-                "ORDER BY seconds, log_id LIMIT 1 OFFSET %s",
+                f"ORDER BY {order} LIMIT 1 OFFSET %s",
                 [state, bucket, *window_params, offset],
             )
 
@@ -292,12 +300,14 @@ class RollupSource:
                 f"SELECT {seconds_sql('entered_at', '%s')} FROM {STAY} "
                 "WHERE state = %s AND entered_at >= %s AND entered_at < %s "
                 "AND entered_at < %s AND (left_at IS NULL OR left_at >= %s) "
-                "ORDER BY entered_at DESC, log_id LIMIT 1 OFFSET %s",
+                "ORDER BY entered_at DESC LIMIT 1 OFFSET %s",
                 [db(now), state, db(start_of(day)), db(start_of(day + datetime.timedelta(days=1))),
                  db(now), db(now), offset],
             )
 
-        # The shortest wait is the latest entry: classes from the newest day down.
+        # The shortest wait is the latest entry: classes from the newest day down. The value
+        # is a function of ``entered_at`` alone (ties are equal), so the rank needs no
+        # tiebreak and reads the ``stay_state_entered`` index alone (an index-only scan).
         return self._percentiles(
             {s: sorted(c.items(), reverse=True) for s, c in counts.items()}, rank_sql
         )
