@@ -63,6 +63,26 @@ def _week_days(start: datetime.date, ends: list[datetime.date]) -> list[tuple[da
     return list(zip(firsts, ends, strict=True))
 
 
+def _class_sql(
+    column: str, op: str, limits: list, lower: datetime.datetime | None
+) -> tuple[str, list]:
+    """SQL of the index of the first of the ascending ``limits`` with ``column op limit``
+    (``len(limits)`` past the last; the caller's WHERE keeps those out). ``lower``: the rows
+    all lie at or after it, so the limits up to it are skipped (the stays after the rollup's
+    mark reach only the window's last days: one or two branches, not one per week)."""
+    first = 0
+    if lower is not None:
+        while first < len(limits) - 1 and limits[first] <= lower:
+            first += 1
+    whens, params = [], []
+    for i in range(first, len(limits) - 1):
+        whens.append(f"WHEN {column} {op} %s THEN {i}")
+        params.append(db(limits[i]) if isinstance(limits[i], datetime.datetime) else limits[i])
+    if not whens:
+        return str(len(limits) - 1), []
+    return f"CASE {' '.join(whens)} ELSE {len(limits) - 1} END", params
+
+
 class StaySource:
     """Figures straight from the stays of ``challenges`` (a visibility-filtered queryset)."""
 
@@ -159,68 +179,63 @@ class RollupSource:
 
     def flow(self, days: list[datetime.date], ends: list[datetime.datetime]) -> dict[str, list[int]]:
         """Per state, the stays running at the end of each day in ``days`` (``ends``: the first
-        instant after each): begun minus ended up to then."""
-        rolled, rolled_params, entered, left, tail_params = [], [], [], [], []
-        for day, end in zip(days, ends, strict=True):
-            rolled.append('SUM(CASE WHEN day <= %s THEN entries - exits ELSE 0 END)')
-            rolled_params.append(day)
-            entered.append("SUM(CASE WHEN entered_at < %s THEN 1 ELSE 0 END)")
-            left.append("SUM(CASE WHEN left_at < %s THEN -1 ELSE 0 END)")
-            tail_params.append(db(end))
-        entered_where, entered_params = self._tail("entered_at")
-        left_where, left_params = self._tail("left_at")
+        instant after each): begun minus ended up to then. Each row is counted once, under the
+        first day it counts for (``_class_sql``), and the columns are summed up in Python: not
+        one ``CASE`` per day and row."""
+        n = len(days)
         parts, params = [], []
         if self.through is not None:
+            k, k_params = _class_sql("day", "<=", days, None)
             parts.append(
-                f"SELECT state, {', '.join(rolled)} FROM {StatsDay._meta.db_table} "
-                "WHERE day <= %s GROUP BY state"
+                f"SELECT state, {k} AS k, SUM(entries - exits) FROM {StatsDay._meta.db_table} "
+                "WHERE day <= %s GROUP BY state, k"
             )
-            params += [*rolled_params, self.through]
-        parts.append(
-            f"SELECT state, {', '.join(entered)} FROM {STAY} WHERE {entered_where} GROUP BY state"
-        )
-        params += [*tail_params, *entered_params]
-        parts.append(f"SELECT state, {', '.join(left)} FROM {STAY} WHERE {left_where} GROUP BY state")
-        params += [*tail_params, *left_params]
-        out: dict[str, list[int]] = defaultdict(lambda: [0] * len(days))
-        for row in _fetch(" UNION ALL ".join(parts), params):
-            for i, v in enumerate(row[1:]):
-                out[row[0]][i] += int(v or 0)
+            params += [*k_params, min(self.through, days[-1])]
+        for column, sign in (("entered_at", 1), ("left_at", -1)):
+            where, where_params = self._tail(column)
+            k, k_params = _class_sql(column, "<", ends, self.tail_from)
+            parts.append(
+                f"SELECT state, {k} AS k, {sign} * COUNT(*) FROM {STAY} "
+                f"WHERE {where} AND {column} < %s GROUP BY state, k"
+            )
+            params += [*k_params, *where_params, db(ends[-1])]
+        out: dict[str, list[int]] = defaultdict(lambda: [0] * n)
+        for state, k, v in _fetch(" UNION ALL ".join(parts), params):
+            out[state][int(k)] += int(v or 0)
+        for row in out.values():  # a row counts for its first day and every later one
+            for i in range(1, n):
+                row[i] += row[i - 1]
         return out
 
     def weekly(
         self, start: datetime.date, ends: list[datetime.date], bounds: list[datetime.datetime]
     ) -> list[tuple[int, int]]:
-        """Per week: filings and arrivals in a finished state."""
-        weeks = _week_days(start, ends)
-        rolled, rolled_params, tail, tail_params = [], [], [], []
-        for (first, last), (lower, upper) in zip(weeks, zip(bounds, bounds[1:])):
-            rolled.append(
-                "SUM(CASE WHEN day >= %s AND day <= %s THEN filed ELSE 0 END), "
-                f"SUM(CASE WHEN day >= %s AND day <= %s AND state IN {FINISHED} "
-                "THEN entries ELSE 0 END)"
-            )
-            rolled_params += [first, last] * 2
-            tail.append(
-                "SUM(CASE WHEN filed AND entered_at >= %s AND entered_at < %s THEN 1 ELSE 0 END), "
-                f"SUM(CASE WHEN state IN {FINISHED} AND entered_at >= %s AND entered_at < %s "
-                "THEN 1 ELSE 0 END)"
-            )
-            tail_params += [db(lower), db(upper)] * 2
+        """Per week: filings and arrivals in a finished state (each row counted under its week,
+        ``_class_sql``)."""
+        parts, params = [], []
         where, where_params = self._tail("entered_at", bounds[0])
-        parts = [f"SELECT {', '.join(tail)} FROM {STAY} WHERE {where} AND entered_at < %s"]
-        params = [*tail_params, *where_params, db(bounds[-1])]
+        k, k_params = _class_sql("entered_at", "<", bounds[1:], max(
+            [b for b in (self.tail_from, bounds[0]) if b is not None]
+        ))
+        parts.append(
+            f"SELECT {k} AS k, SUM(CASE WHEN filed THEN 1 ELSE 0 END), "
+            f"SUM(CASE WHEN state IN {FINISHED} THEN 1 ELSE 0 END) FROM {STAY} "
+            f"WHERE {where} AND entered_at < %s GROUP BY k"
+        )
+        params += [*k_params, *where_params, db(bounds[-1])]
         if self.through is not None:
+            k, k_params = _class_sql("day", "<=", ends, None)
             parts.append(
-                f"SELECT {', '.join(rolled)} FROM {StatsDay._meta.db_table} "
-                "WHERE day >= %s AND day <= %s"
+                f"SELECT {k} AS k, SUM(filed), "
+                f"SUM(CASE WHEN state IN {FINISHED} THEN entries ELSE 0 END) "
+                f"FROM {StatsDay._meta.db_table} WHERE day >= %s AND day <= %s GROUP BY k"
             )
-            params += [*rolled_params, start, min(self.through, ends[-1])]
-        totals = [0] * (2 * len(weeks))
-        for row in _fetch(" UNION ALL ".join(parts), params):
-            for i, v in enumerate(row):
-                totals[i] += int(v or 0)
-        return [(totals[2 * i], totals[2 * i + 1]) for i in range(len(weeks))]
+            params += [*k_params, start, min(self.through, ends[-1])]
+        totals = [[0, 0] for _ in ends]
+        for k, filed, finished in _fetch(" UNION ALL ".join(parts), params):
+            totals[int(k)][0] += int(filed or 0)
+            totals[int(k)][1] += int(finished or 0)
+        return [(filed, finished) for filed, finished in totals]
 
     # --- percentiles -----------------------------------------------------------------------
 
