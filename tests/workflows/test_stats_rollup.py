@@ -95,6 +95,8 @@ WINDOWS = [
     (datetime.date(2026, 1, 1), datetime.date(2026, 3, 31)),  # the whole history
     (datetime.date(2026, 1, 20), datetime.date(2026, 2, 20)),  # ends on the edge day
     (datetime.date(2026, 2, 21), datetime.date(2026, 2, 21)),  # the day after midnight's step
+    # Starts late in a rolled-up month: the breakdowns read January less its first nine days.
+    (datetime.date(2026, 1, 10), datetime.date(2026, 2, 28)),
 ]
 
 
