@@ -139,9 +139,10 @@ class BreakdownCount(models.Model):
                 name="breakdown_count_unique",
             )
         ]
-        # A window's months and days read by index alone (``stats_breakdowns.counts``): the
-        # rows of a span's days lie scattered over the table, a heap page per few rows.
+        # A window's months and days per dimension (``stats_breakdowns.counts``), and all
+        # months of the topics and regions (``stats_counts``), read by index alone: the rows
+        # of a span's days lie scattered over the table, a heap page per few rows.
         indexes = [
-            models.Index(fields=["span", "day", "dimension", "key", "prev_day"],
+            models.Index(fields=["dimension", "span", "day", "key", "prev_day"],
                          name="breakdown_count_cover", include=["filed", "finished"]),
         ]

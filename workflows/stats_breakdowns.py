@@ -234,8 +234,8 @@ def counts(
         if months_lo >= months_hi:  # no whole month: days only
             months_lo = months_hi = rolled_end + datetime.timedelta(days=1)
         # (span, first day, last day excluded, sign): the whole months, the days before the
-        # first of them and the days after the last; every range one index-only scan of
-        # ``breakdown_count_cover``.
+        # first of them and the days after the last; every range of every dimension one
+        # index-only scan of ``breakdown_count_cover``.
         ranges = [("m", months_lo, months_hi, 1), ("d", window_start, months_lo, 1),
                   ("d", months_hi, rolled_end + datetime.timedelta(days=1), 1)]
         first = month_start(window_start)
@@ -245,14 +245,15 @@ def counts(
             # a month's row is the sum of its days' rows of the same ``prev_day``.
             ranges[:2] = [("m", first, months_hi, 1), ("d", first, window_start, -1)]
         selects, range_params = [], []
-        for span, lo, hi, sign in ranges:
-            if lo < hi:
-                selects.append(
-                    f"SELECT dimension, key, prev_day, {sign} * filed AS filed, "
-                    f"{sign} * finished AS finished FROM {TABLE} "
-                    "WHERE span = %s AND day >= %s AND day < %s"
-                )
-                range_params += [span, lo, hi]
+        for dimension in DIMENSIONS:
+            for span, lo, hi, sign in ranges:
+                if lo < hi:
+                    selects.append(
+                        f"SELECT dimension, key, prev_day, {sign} * filed AS filed, "
+                        f"{sign} * finished AS finished FROM {TABLE} "
+                        "WHERE dimension = %s AND span = %s AND day >= %s AND day < %s"
+                    )
+                    range_params += [dimension, span, lo, hi]
         if selects:
             # Summed per key before the organisations' names are joined (a year of rows per
             # organisation, not per key, would be sorted).

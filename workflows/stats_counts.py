@@ -29,6 +29,7 @@ from .stats_breakdowns import _complete_months_end
 from .stats_rollup import start_of
 
 STAY, CHALLENGE = ChallengeStay._meta.db_table, Challenge._meta.db_table
+BREAKDOWN = BreakdownCount._meta.db_table
 # {"state": {state: n}, "topic": {topic id: n}, "region": {region id: n}}
 Counts = dict[str, dict[Any, int]]
 
@@ -59,15 +60,24 @@ def current_counts(
         "WHERE entered_at >= %s AND left_at IS NULL GROUP BY state "
         f"UNION ALL SELECT 'state', state, NULL, -COUNT(*) FROM {STAY} "
         "WHERE left_at >= %s AND entered_at < %s GROUP BY state "
-        f"UNION ALL SELECT dimension, NULL, key, SUM(filed) FROM {BreakdownCount._meta.db_table} "
-        "WHERE dimension IN ('topic', 'region') AND ((span = 'm' AND day < %s) "
-        "OR (span = 'd' AND day >= %s AND day <= %s)) GROUP BY dimension, key "
+        # Per dimension and span a range of the ``breakdown_count_cover`` index.
+        f"UNION ALL SELECT dimension, NULL, key, SUM(filed) FROM ("
+        f"SELECT dimension, key, filed FROM {BREAKDOWN} "
+        "WHERE dimension = 'topic' AND span = 'm' AND day < %s "
+        f"UNION ALL SELECT dimension, key, filed FROM {BREAKDOWN} "
+        "WHERE dimension = 'topic' AND span = 'd' AND day >= %s AND day <= %s "
+        f"UNION ALL SELECT dimension, key, filed FROM {BREAKDOWN} "
+        "WHERE dimension = 'region' AND span = 'm' AND day < %s "
+        f"UNION ALL SELECT dimension, key, filed FROM {BREAKDOWN} "
+        "WHERE dimension = 'region' AND span = 'd' AND day >= %s AND day <= %s"
+        ") AS b GROUP BY dimension, key "
         f"UNION ALL SELECT 'topic', NULL, topic_id, COUNT(*) FROM {CHALLENGE} "
         "WHERE created_at >= %s AND topic_id IS NOT NULL GROUP BY topic_id "
         f"UNION ALL SELECT 'region', NULL, region_id, COUNT(*) FROM {CHALLENGE} "
         "WHERE created_at >= %s AND region_id IS NOT NULL GROUP BY region_id"
     )
-    params = [at, through, at, at, at, months_end, months_end, through, tail_from, tail_from]
+    rolled = [months_end, months_end, through]
+    params = [at, through, at, at, at, *rolled, *rolled, tail_from, tail_from]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()

@@ -12,7 +12,7 @@ class Migration(migrations.Migration):
     operations = [
         migrations.AddIndex(
             model_name='breakdowncount',
-            index=models.Index(fields=['span', 'day', 'dimension', 'key', 'prev_day'], include=('filed', 'finished'), name='breakdown_count_cover'),
+            index=models.Index(fields=['dimension', 'span', 'day', 'key', 'prev_day'], include=('filed', 'finished'), name='breakdown_count_cover'),
         ),
         migrations.AddIndex(
             model_name='challengestay',
