@@ -281,15 +281,18 @@ class RollupSource:
         value = "seconds" if exact else seconds_sql("entered_at", "left_at")
         order = "seconds" if exact else "seconds, log_id"
 
-        def rank_sql(state: str, bucket: int, offset: int) -> tuple[str, list]:
+        def rank_sql(state: str, bucket: int, offset: int, limit: int) -> tuple[str, list]:
             return (
-                f"SELECT {value} FROM {STAY} "
+                f"SELECT {value} AS x FROM {STAY} "
                 f"WHERE left_at IS NOT NULL AND state = %s AND bucket = %s{window} "
-                f"ORDER BY {order} LIMIT 1 OFFSET %s",
+                f"ORDER BY {order} LIMIT {limit} OFFSET %s",
                 [state, bucket, *window_params, offset],
             )
 
-        return self._percentiles({s: sorted(c.items()) for s, c in counts.items()}, rank_sql)
+        # Two neighbouring ranks in one read only where the value rises with the order.
+        return self._percentiles(
+            {s: sorted(c.items()) for s, c in counts.items()}, rank_sql, paired=exact
+        )
 
     def waiting(self, now: datetime.datetime, states: tuple[str, ...]) -> Durations | None:
         """Stays running at ``now``, measured up to it; ``None`` when ``now`` lies before the
@@ -311,12 +314,12 @@ class RollupSource:
         for state, entered_at in changed:
             counts[state][timezone.localdate(entered_at)] += -1 if entered_at < self.open_at else 1
 
-        def rank_sql(state: str, day: datetime.date, offset: int) -> tuple[str, list]:
+        def rank_sql(state: str, day: datetime.date, offset: int, limit: int) -> tuple[str, list]:
             return (
-                f"SELECT {seconds_sql('entered_at', '%s')} FROM {STAY} "
+                f"SELECT {seconds_sql('entered_at', '%s')} AS x FROM {STAY} "
                 "WHERE state = %s AND entered_at >= %s AND entered_at < %s "
                 "AND entered_at < %s AND (left_at IS NULL OR left_at >= %s) "
-                "ORDER BY entered_at DESC LIMIT 1 OFFSET %s",
+                f"ORDER BY entered_at DESC LIMIT {limit} OFFSET %s",
                 [db(now), state, db(start_of(day)), db(start_of(day + datetime.timedelta(days=1))),
                  db(now), db(now), offset],
             )
@@ -325,12 +328,18 @@ class RollupSource:
         # is a function of ``entered_at`` alone (ties are equal), so the rank needs no
         # tiebreak and reads the ``stay_state_entered`` index alone (an index-only scan).
         return self._percentiles(
-            {s: sorted(c.items(), reverse=True) for s, c in counts.items()}, rank_sql
+            {s: sorted(c.items(), reverse=True) for s, c in counts.items()}, rank_sql,
+            paired=True,
         )
 
-    def _percentiles(self, classes: dict[str, list[tuple[Any, int]]], rank_sql) -> Durations:
+    def _percentiles(
+        self, classes: dict[str, list[tuple[Any, int]]], rank_sql, *, paired: bool
+    ) -> Durations:
         """From the counts per class (in the order of the measured length), read the values at
-        the ranks each percentile interpolates between, in one query."""
+        the ranks each percentile interpolates between, in one query. ``paired``: the value
+        never falls along the rank order within a class, so two neighbouring ranks of one
+        class are one read (``LIMIT 2``: its smaller value is the lower rank's), not two
+        reads of the same index range."""
         wanted: dict[tuple[str, int], tuple[Any, int]] = {}
         totals: dict[str, int] = {}
         for state, rows in classes.items():
@@ -350,17 +359,28 @@ class RollupSource:
                         seen += count
         if not wanted:
             return {}
-        parts, params, order = [], [], list(wanted)
-        for state, rank in order:
-            sql, p = rank_sql(state, *wanted[state, rank])
-            parts.append(f"SELECT * FROM ({sql}) AS q{len(parts)}")
+        # Reads: (state, class, offset, the ranks it gives, lowest first).
+        reads: list[tuple[str, Any, int, tuple[int, ...]]] = []
+        for state, rank in sorted(wanted):
+            key, offset = wanted[state, rank]
+            if paired and reads:
+                last_state, last_key, last_offset, ranks = reads[-1]
+                if (last_state, last_key) == (state, key) and len(ranks) == 1 \
+                        and ranks[0] == rank - 1 and last_offset == offset - 1:
+                    reads[-1] = (state, key, last_offset, (ranks[0], rank))
+                    continue
+            reads.append((state, key, offset, (rank,)))
+        parts, params = [], []
+        for i, (state, key, offset, ranks) in enumerate(reads):
+            sql, p = rank_sql(state, key, offset, len(ranks))
+            # One row per read, tagged with its index (UNION ALL keeps no promised order).
+            parts.append(f"SELECT {i} AS k, MIN(x), MAX(x) FROM ({sql}) AS q{i}")
             params += p
-        # One row per part, in order (each part is one row: UNION ALL keeps them in order on
-        # both backends, but the rank is carried along to be sure).
-        tagged = " UNION ALL ".join(
-            f"SELECT {i} AS k, v.* FROM ({part}) AS v" for i, part in enumerate(parts)
-        )
-        values = {order[k]: float(v) for k, v in _fetch(tagged, params)}
+        values: dict[tuple[str, int], float] = {}
+        for i, low, high in _fetch(" UNION ALL ".join(parts), params):
+            state, _key, _offset, ranks = reads[i]
+            values[state, ranks[0]] = float(low)
+            values[state, ranks[-1]] = float(high)
         if connection.vendor != "postgresql":
             values = {key: max(v, 0.0) for key, v in values.items()}
         out: Durations = {}

@@ -293,3 +293,23 @@ def test_current_counts_refuse_a_mark_that_moved(network, built):
         earlier = mark.open_at - datetime.timedelta(seconds=1)
         assert stats_counts.current_counts(mark.days_through, earlier, now) is None
         assert stats_counts.current_counts(mark.days_through, mark.open_at, earlier) is None
+
+
+def test_waiting_time_reads_neighbouring_ranks_of_one_day_together(network):
+    """Four challenges waiting since the same day (at different hours): the median lies
+    between the second and third of that day's stays, read together, and equals the log
+    replay's."""
+    for hours in (1, 3, 6, 10):
+        with at(1, hours=hours):
+            file_challenge(actor=network.partner, organisation=network.org, title=f"W{hours}")
+    with at(2):
+        stats_rollup.refresh()  # the four counted as running since day 1
+    _compare(network.coordinator, 3)
+    with at(3):
+        today = stats_window.timezone.localdate()
+        figures = stats_window.window_stats_for(
+            network.coordinator, stats_window.Window(today - datetime.timedelta(days=6), today)
+        )
+    reported = next(d for d in figures.waiting_time if d.state == State.REPORTED.value)
+    assert reported.count == 4
+    assert reported.median_days == round(2 - 4.5 / 24, 2)  # between 3 and 6 o'clock
