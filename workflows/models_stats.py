@@ -47,6 +47,11 @@ class ChallengeStay(models.Model):
                          include=["left_at"], condition=Q(left_at__isnull=False)),
             models.Index(fields=["state", "entered_at"], name="stay_state_entered",
                          include=["left_at"]),
+            # The statistics read the stays after the rollup's mark (a day's worth) by these
+            # alone, an index-only scan, not one heap page per stay (``stats_figures``).
+            models.Index(fields=["entered_at"], name="stay_entered_cover",
+                         include=["state", "filed"]),
+            models.Index(fields=["left_at"], name="stay_left_cover", include=["state", "bucket"]),
         ]
 
     def __str__(self) -> str:
@@ -133,4 +138,11 @@ class BreakdownCount(models.Model):
                 fields=["span", "day", "dimension", "key", "prev_day"],
                 name="breakdown_count_unique",
             )
+        ]
+        # A window's months and days per dimension (``stats_breakdowns.counts``), and all
+        # months of the topics and regions (``stats_counts``), read by index alone: the rows
+        # of a span's days lie scattered over the table, a heap page per few rows.
+        indexes = [
+            models.Index(fields=["dimension", "span", "day", "key", "prev_day"],
+                         name="breakdown_count_cover", include=["filed", "finished"]),
         ]

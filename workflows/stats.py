@@ -3,8 +3,9 @@ region, and how long challenges typically stay in each state.
 
 Read by the API's ``/stats/``. Every figure is computed over ``visible_challenges_q(user)``, the
 same rule as every list, so a figure never counts what its reader may not see. The cost is a
-constant number of queries whatever the number of challenges: grouped counts, the two
-taxonomies, and the median stays from the statistics' rollups (``stats_window``).
+constant number of queries whatever the number of challenges: grouped counts (for a reader who
+sees everything, from the statistics' rollups: ``stats_counts``), the two taxonomies, and the
+median stays from the statistics' rollups (``stats_window``).
 """
 
 from __future__ import annotations
@@ -13,11 +14,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Count, QuerySet
+from django.utils import timezone
 
 from core.models import Region, Topic
 
 from . import permissions
 from .models import Challenge, State
+from .stats_counts import current_counts
+from .stats_figures import RollupSource
 from .stats_window import completed_stay_days
 
 SECONDS_PER_DAY = 86_400
@@ -64,12 +68,19 @@ def _visible(user: Any) -> QuerySet[Challenge]:
 def challenge_stats_for(user: Any) -> ChallengeStats:
     """Counts per state, topic and region, and the median days spent in each state, over the
     challenges ``user`` may see."""
-    visible = _visible(user)
-    per_state = dict(visible.values_list("state").annotate(n=Count("id")).order_by())
-    per_topic = dict(visible.values_list("topic_id").annotate(n=Count("id")).order_by())
-    per_region = dict(visible.values_list("region_id").annotate(n=Count("id")).order_by())
+    rollup = RollupSource() if permissions.visible_challenges_q(user) is None else None
+    counts = None if rollup is None else current_counts(
+        rollup.through, rollup.open_at, timezone.now()
+    )
+    if counts is not None:  # everything visible: the rollups (``stats_counts``)
+        per_state, per_topic, per_region = counts["state"], counts["topic"], counts["region"]
+    else:
+        visible = _visible(user)
+        per_state = dict(visible.values_list("state").annotate(n=Count("id")).order_by())
+        per_topic = dict(visible.values_list("topic_id").annotate(n=Count("id")).order_by())
+        per_region = dict(visible.values_list("region_id").annotate(n=Count("id")).order_by())
 
-    stays = completed_stay_days(user)
+    stays = completed_stay_days(user, rollup)
 
     return ChallengeStats(
         total=sum(per_state.values()),

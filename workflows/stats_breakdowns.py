@@ -233,14 +233,36 @@ def counts(
         months_hi = _complete_months_end(rolled_end)
         if months_lo >= months_hi:  # no whole month: days only
             months_lo = months_hi = rolled_end + datetime.timedelta(days=1)
-        parts.append(
-            "SELECT dimension AS dim, key AS k, filed AS f, "
-            "CASE WHEN prev_day < %s THEN finished ELSE 0 END AS x "
-            f"FROM {TABLE} WHERE (span = 'm' AND day >= %s AND day < %s) "
-            "OR (span = 'd' AND ((day >= %s AND day < %s) OR (day >= %s AND day <= %s)))"
-        )
-        params += [window_start, months_lo, months_hi, window_start, months_lo, months_hi,
-                   rolled_end]
+        # (span, first day, last day excluded, sign): the whole months, the days before the
+        # first of them and the days after the last; every range of every dimension one
+        # index-only scan of ``breakdown_count_cover``.
+        ranges = [("m", months_lo, months_hi, 1), ("d", window_start, months_lo, 1),
+                  ("d", months_hi, rolled_end + datetime.timedelta(days=1), 1)]
+        first = month_start(window_start)
+        if months_lo < months_hi and (window_start - first).days < (months_lo - window_start).days:
+            # A window starting late in a rolled-up month: that month less its first days
+            # (fewer rows: a day holds a row per organisation). Exact, ``prev_day`` included:
+            # a month's row is the sum of its days' rows of the same ``prev_day``.
+            ranges[:2] = [("m", first, months_hi, 1), ("d", first, window_start, -1)]
+        selects, range_params = [], []
+        for dimension in DIMENSIONS:
+            for span, lo, hi, sign in ranges:
+                if lo < hi:
+                    selects.append(
+                        f"SELECT dimension, key, prev_day, {sign} * filed AS filed, "
+                        f"{sign} * finished AS finished FROM {TABLE} "
+                        "WHERE dimension = %s AND span = %s AND day >= %s AND day < %s"
+                    )
+                    range_params += [dimension, span, lo, hi]
+        if selects:
+            # Summed per key before the organisations' names are joined (a year of rows per
+            # organisation, not per key, would be sorted).
+            parts.append(
+                "SELECT dimension AS dim, key AS k, SUM(filed) AS f, "
+                "SUM(CASE WHEN prev_day < %s THEN finished ELSE 0 END) AS x "
+                f"FROM ({' UNION ALL '.join(selects)}) AS r GROUP BY dimension, key"
+            )
+            params += [window_start, *range_params]
         tail_from = max(start, start_of(through + datetime.timedelta(days=1)))
     source_sql, source_params = "", []
     if tail_from < end:

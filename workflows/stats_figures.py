@@ -22,7 +22,7 @@ from collections import defaultdict
 from typing import Any
 
 from django.db import connection
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 
 from .models import State
@@ -61,6 +61,26 @@ def _fetch(sql: str, params: list) -> list[tuple]:
 def _week_days(start: datetime.date, ends: list[datetime.date]) -> list[tuple[datetime.date, datetime.date]]:
     firsts = [start] + [d + datetime.timedelta(days=1) for d in ends[:-1]]
     return list(zip(firsts, ends, strict=True))
+
+
+def _class_sql(
+    column: str, op: str, limits: list, lower: datetime.datetime | None
+) -> tuple[str, list]:
+    """SQL of the index of the first of the ascending ``limits`` with ``column op limit``
+    (``len(limits)`` past the last; the caller's WHERE keeps those out). ``lower``: the rows
+    all lie at or after it, so the limits up to it are skipped (the stays after the rollup's
+    mark reach only the window's last days: one or two branches, not one per week)."""
+    first = 0
+    if lower is not None:
+        while first < len(limits) - 1 and limits[first] <= lower:
+            first += 1
+    whens, params = [], []
+    for i in range(first, len(limits) - 1):
+        whens.append(f"WHEN {column} {op} %s THEN {i}")
+        params.append(db(limits[i]) if isinstance(limits[i], datetime.datetime) else limits[i])
+    if not whens:
+        return str(len(limits) - 1), []
+    return f"CASE {' '.join(whens)} ELSE {len(limits) - 1} END", params
 
 
 class StaySource:
@@ -159,68 +179,63 @@ class RollupSource:
 
     def flow(self, days: list[datetime.date], ends: list[datetime.datetime]) -> dict[str, list[int]]:
         """Per state, the stays running at the end of each day in ``days`` (``ends``: the first
-        instant after each): begun minus ended up to then."""
-        rolled, rolled_params, entered, left, tail_params = [], [], [], [], []
-        for day, end in zip(days, ends, strict=True):
-            rolled.append('SUM(CASE WHEN day <= %s THEN entries - exits ELSE 0 END)')
-            rolled_params.append(day)
-            entered.append("SUM(CASE WHEN entered_at < %s THEN 1 ELSE 0 END)")
-            left.append("SUM(CASE WHEN left_at < %s THEN -1 ELSE 0 END)")
-            tail_params.append(db(end))
-        entered_where, entered_params = self._tail("entered_at")
-        left_where, left_params = self._tail("left_at")
+        instant after each): begun minus ended up to then. Each row is counted once, under the
+        first day it counts for (``_class_sql``), and the columns are summed up in Python: not
+        one ``CASE`` per day and row."""
+        n = len(days)
         parts, params = [], []
         if self.through is not None:
+            k, k_params = _class_sql("day", "<=", days, None)
             parts.append(
-                f"SELECT state, {', '.join(rolled)} FROM {StatsDay._meta.db_table} "
-                "WHERE day <= %s GROUP BY state"
+                f"SELECT state, {k} AS k, SUM(entries - exits) FROM {StatsDay._meta.db_table} "
+                "WHERE day <= %s GROUP BY state, k"
             )
-            params += [*rolled_params, self.through]
-        parts.append(
-            f"SELECT state, {', '.join(entered)} FROM {STAY} WHERE {entered_where} GROUP BY state"
-        )
-        params += [*tail_params, *entered_params]
-        parts.append(f"SELECT state, {', '.join(left)} FROM {STAY} WHERE {left_where} GROUP BY state")
-        params += [*tail_params, *left_params]
-        out: dict[str, list[int]] = defaultdict(lambda: [0] * len(days))
-        for row in _fetch(" UNION ALL ".join(parts), params):
-            for i, v in enumerate(row[1:]):
-                out[row[0]][i] += int(v or 0)
+            params += [*k_params, min(self.through, days[-1])]
+        for column, sign in (("entered_at", 1), ("left_at", -1)):
+            where, where_params = self._tail(column)
+            k, k_params = _class_sql(column, "<", ends, self.tail_from)
+            parts.append(
+                f"SELECT state, {k} AS k, {sign} * COUNT(*) FROM {STAY} "
+                f"WHERE {where} AND {column} < %s GROUP BY state, k"
+            )
+            params += [*k_params, *where_params, db(ends[-1])]
+        out: dict[str, list[int]] = defaultdict(lambda: [0] * n)
+        for state, k, v in _fetch(" UNION ALL ".join(parts), params):
+            out[state][int(k)] += int(v or 0)
+        for row in out.values():  # a row counts for its first day and every later one
+            for i in range(1, n):
+                row[i] += row[i - 1]
         return out
 
     def weekly(
         self, start: datetime.date, ends: list[datetime.date], bounds: list[datetime.datetime]
     ) -> list[tuple[int, int]]:
-        """Per week: filings and arrivals in a finished state."""
-        weeks = _week_days(start, ends)
-        rolled, rolled_params, tail, tail_params = [], [], [], []
-        for (first, last), (lower, upper) in zip(weeks, zip(bounds, bounds[1:])):
-            rolled.append(
-                "SUM(CASE WHEN day >= %s AND day <= %s THEN filed ELSE 0 END), "
-                f"SUM(CASE WHEN day >= %s AND day <= %s AND state IN {FINISHED} "
-                "THEN entries ELSE 0 END)"
-            )
-            rolled_params += [first, last] * 2
-            tail.append(
-                "SUM(CASE WHEN filed AND entered_at >= %s AND entered_at < %s THEN 1 ELSE 0 END), "
-                f"SUM(CASE WHEN state IN {FINISHED} AND entered_at >= %s AND entered_at < %s "
-                "THEN 1 ELSE 0 END)"
-            )
-            tail_params += [db(lower), db(upper)] * 2
+        """Per week: filings and arrivals in a finished state (each row counted under its week,
+        ``_class_sql``)."""
+        parts, params = [], []
         where, where_params = self._tail("entered_at", bounds[0])
-        parts = [f"SELECT {', '.join(tail)} FROM {STAY} WHERE {where} AND entered_at < %s"]
-        params = [*tail_params, *where_params, db(bounds[-1])]
+        k, k_params = _class_sql("entered_at", "<", bounds[1:], max(
+            [b for b in (self.tail_from, bounds[0]) if b is not None]
+        ))
+        parts.append(
+            f"SELECT {k} AS k, SUM(CASE WHEN filed THEN 1 ELSE 0 END), "
+            f"SUM(CASE WHEN state IN {FINISHED} THEN 1 ELSE 0 END) FROM {STAY} "
+            f"WHERE {where} AND entered_at < %s GROUP BY k"
+        )
+        params += [*k_params, *where_params, db(bounds[-1])]
         if self.through is not None:
+            k, k_params = _class_sql("day", "<=", ends, None)
             parts.append(
-                f"SELECT {', '.join(rolled)} FROM {StatsDay._meta.db_table} "
-                "WHERE day >= %s AND day <= %s"
+                f"SELECT {k} AS k, SUM(filed), "
+                f"SUM(CASE WHEN state IN {FINISHED} THEN entries ELSE 0 END) "
+                f"FROM {StatsDay._meta.db_table} WHERE day >= %s AND day <= %s GROUP BY k"
             )
-            params += [*rolled_params, start, min(self.through, ends[-1])]
-        totals = [0] * (2 * len(weeks))
-        for row in _fetch(" UNION ALL ".join(parts), params):
-            for i, v in enumerate(row):
-                totals[i] += int(v or 0)
-        return [(totals[2 * i], totals[2 * i + 1]) for i in range(len(weeks))]
+            params += [*k_params, start, min(self.through, ends[-1])]
+        totals = [[0, 0] for _ in ends]
+        for k, filed, finished in _fetch(" UNION ALL ".join(parts), params):
+            totals[int(k)][0] += int(filed or 0)
+            totals[int(k)][1] += int(finished or 0)
+        return [(filed, finished) for filed, finished in totals]
 
     # --- percentiles -----------------------------------------------------------------------
 
@@ -235,37 +250,49 @@ class RollupSource:
             tail = tail.filter(left_at__gte=self.tail_from)
         if start is not None:
             tail = tail.filter(left_at__gte=start, left_at__lt=end)
-        tail_sql, tail_params = tail.values_list("state", "bucket").query.sql_with_params()
-        parts = [f"SELECT t.state AS state, t.bucket AS bucket, 1 AS n FROM ({tail_sql}) AS t"]
-        params = list(tail_params)
+        # Each part counted per class on its own (a day's stays by the ``stay_left_cover``
+        # index alone), the two added up here.
+        tail_sql, tail_params = (
+            tail.values_list("state", "bucket").annotate(n=Count("*")).order_by()
+            .query.sql_with_params()
+        )
+        parts, params = [f"SELECT * FROM ({tail_sql}) AS t"], list(tail_params)
         if self.through is not None:
             rolled = StayLength.objects.filter(state__in=states, day__lte=self.through)
             if days is not None:
                 rolled = rolled.filter(day__gte=days[0], day__lte=days[1])
-            rolled_sql, rolled_params = rolled.values_list(
-                "state", "bucket", "stays"
-            ).query.sql_with_params()
-            parts.append(f"SELECT r.state, r.bucket, r.stays FROM ({rolled_sql}) AS r")
+            rolled_sql, rolled_params = (
+                rolled.values_list("state", "bucket").annotate(n=Sum("stays")).order_by()
+                .query.sql_with_params()
+            )
+            parts.append(f"SELECT * FROM ({rolled_sql}) AS r")
             params += rolled_params
         counts: dict[str, dict[int, int]] = defaultdict(lambda: defaultdict(int))
-        for state, bucket, n in _fetch(
-            f"SELECT state, bucket, SUM(n) FROM ({' UNION ALL '.join(parts)}) AS h "
-            "GROUP BY state, bucket",
-            params,
-        ):
+        for state, bucket, n in _fetch(" UNION ALL ".join(parts), params):
             counts[state][bucket] += int(n)
         window = "" if start is None else " AND left_at >= %s AND left_at < %s"
         window_params = [] if start is None else [db(start), db(end)]
 
-        def rank_sql(state: str, bucket: int, offset: int) -> tuple[str, list]:
+        # PostgreSQL: the stored ``seconds`` is ``left_at - entered_at`` exactly (the same
+        # float8 as ``EXTRACT(EPOCH …)``), so the rank is read from the ``stay_length`` index
+        # alone (an index-only scan; ties in ``seconds`` have the same value, so no tiebreak).
+        # SQLite's stored seconds come from julianday() arithmetic: measured from the times.
+        exact = connection.vendor == "postgresql"
+        value = "seconds" if exact else seconds_sql("entered_at", "left_at")
+        order = "seconds" if exact else "seconds, log_id"
+
+        def rank_sql(state: str, bucket: int, offset: int, limit: int) -> tuple[str, list]:
             return (
-                f"SELECT {seconds_sql('entered_at', 'left_at')} FROM {STAY} "
+                f"SELECT {value} AS x FROM {STAY} "
                 f"WHERE left_at IS NOT NULL AND state = %s AND bucket = %s{window} "
-                "ORDER BY seconds, log_id LIMIT 1 OFFSET %s",
+                f"ORDER BY {order} LIMIT {limit} OFFSET %s",
                 [state, bucket, *window_params, offset],
             )
 
-        return self._percentiles({s: sorted(c.items()) for s, c in counts.items()}, rank_sql)
+        # Two neighbouring ranks in one read only where the value rises with the order.
+        return self._percentiles(
+            {s: sorted(c.items()) for s, c in counts.items()}, rank_sql, paired=exact
+        )
 
     def waiting(self, now: datetime.datetime, states: tuple[str, ...]) -> Durations | None:
         """Stays running at ``now``, measured up to it; ``None`` when ``now`` lies before the
@@ -287,24 +314,32 @@ class RollupSource:
         for state, entered_at in changed:
             counts[state][timezone.localdate(entered_at)] += -1 if entered_at < self.open_at else 1
 
-        def rank_sql(state: str, day: datetime.date, offset: int) -> tuple[str, list]:
+        def rank_sql(state: str, day: datetime.date, offset: int, limit: int) -> tuple[str, list]:
             return (
-                f"SELECT {seconds_sql('entered_at', '%s')} FROM {STAY} "
+                f"SELECT {seconds_sql('entered_at', '%s')} AS x FROM {STAY} "
                 "WHERE state = %s AND entered_at >= %s AND entered_at < %s "
                 "AND entered_at < %s AND (left_at IS NULL OR left_at >= %s) "
-                "ORDER BY entered_at DESC, log_id LIMIT 1 OFFSET %s",
+                f"ORDER BY entered_at DESC LIMIT {limit} OFFSET %s",
                 [db(now), state, db(start_of(day)), db(start_of(day + datetime.timedelta(days=1))),
                  db(now), db(now), offset],
             )
 
-        # The shortest wait is the latest entry: classes from the newest day down.
+        # The shortest wait is the latest entry: classes from the newest day down. The value
+        # is a function of ``entered_at`` alone (ties are equal), so the rank needs no
+        # tiebreak and reads the ``stay_state_entered`` index alone (an index-only scan).
         return self._percentiles(
-            {s: sorted(c.items(), reverse=True) for s, c in counts.items()}, rank_sql
+            {s: sorted(c.items(), reverse=True) for s, c in counts.items()}, rank_sql,
+            paired=True,
         )
 
-    def _percentiles(self, classes: dict[str, list[tuple[Any, int]]], rank_sql) -> Durations:
+    def _percentiles(
+        self, classes: dict[str, list[tuple[Any, int]]], rank_sql, *, paired: bool
+    ) -> Durations:
         """From the counts per class (in the order of the measured length), read the values at
-        the ranks each percentile interpolates between, in one query."""
+        the ranks each percentile interpolates between, in one query. ``paired``: the value
+        never falls along the rank order within a class, so two neighbouring ranks of one
+        class are one read (``LIMIT 2``: its smaller value is the lower rank's), not two
+        reads of the same index range."""
         wanted: dict[tuple[str, int], tuple[Any, int]] = {}
         totals: dict[str, int] = {}
         for state, rows in classes.items():
@@ -324,17 +359,28 @@ class RollupSource:
                         seen += count
         if not wanted:
             return {}
-        parts, params, order = [], [], list(wanted)
-        for state, rank in order:
-            sql, p = rank_sql(state, *wanted[state, rank])
-            parts.append(f"SELECT * FROM ({sql}) AS q{len(parts)}")
+        # Reads: (state, class, offset, the ranks it gives, lowest first).
+        reads: list[tuple[str, Any, int, tuple[int, ...]]] = []
+        for state, rank in sorted(wanted):
+            key, offset = wanted[state, rank]
+            if paired and reads:
+                last_state, last_key, last_offset, ranks = reads[-1]
+                if (last_state, last_key) == (state, key) and len(ranks) == 1 \
+                        and ranks[0] == rank - 1 and last_offset == offset - 1:
+                    reads[-1] = (state, key, last_offset, (ranks[0], rank))
+                    continue
+            reads.append((state, key, offset, (rank,)))
+        parts, params = [], []
+        for i, (state, key, offset, ranks) in enumerate(reads):
+            sql, p = rank_sql(state, key, offset, len(ranks))
+            # One row per read, tagged with its index (UNION ALL keeps no promised order).
+            parts.append(f"SELECT {i} AS k, MIN(x), MAX(x) FROM ({sql}) AS q{i}")
             params += p
-        # One row per part, in order (each part is one row: UNION ALL keeps them in order on
-        # both backends, but the rank is carried along to be sure).
-        tagged = " UNION ALL ".join(
-            f"SELECT {i} AS k, v.* FROM ({part}) AS v" for i, part in enumerate(parts)
-        )
-        values = {order[k]: float(v) for k, v in _fetch(tagged, params)}
+        values: dict[tuple[str, int], float] = {}
+        for i, low, high in _fetch(" UNION ALL ".join(parts), params):
+            state, _key, _offset, ranks = reads[i]
+            values[state, ranks[0]] = float(low)
+            values[state, ranks[-1]] = float(high)
         if connection.vendor != "postgresql":
             values = {key: max(v, 0.0) for key, v in values.items()}
         out: Durations = {}

@@ -119,10 +119,13 @@ def _source(user: Any) -> tuple[RollupSource | StaySource, QuerySet[Challenge]]:
     return StaySource(visible), visible
 
 
-def completed_stay_days(user: Any) -> dict[str, tuple[int, float]]:
+def completed_stay_days(
+    user: Any, rollup: RollupSource | None = None
+) -> dict[str, tuple[int, float]]:
     """``{state: (completed stays, median days)}`` over the whole history of what ``user``
-    sees: a stay that has not ended is not counted. Constant queries."""
-    source, _visible_qs = _source(user)
+    sees: a stay that has not ended is not counted. Constant queries. ``rollup``: the mark
+    the caller already read for a reader who sees everything."""
+    source = rollup if rollup is not None else _source(user)[0]
     if isinstance(source, RollupSource):
         raw = source.cycle(None, None, None, tuple(s.value for s in State))
     else:

@@ -167,3 +167,21 @@ def test_query_count_does_not_grow_with_the_history(network, history, django_ass
 
 
 EXPECTED_QUERIES = 20
+
+
+def test_breakdown_rows_are_what_their_fields_give(network, history):
+    """The breakdowns' list is built without a field object per row: the same rows, keys in
+    the same order, as the fields of ``BreakdownSerializer`` give one by one."""
+    from api.serializers_stats import BreakdownSerializer
+    from workflows import stats_window
+
+    with at(30):
+        figures = stats_window.window_stats_for(
+            network.coordinator,
+            stats_window.Window(datetime.date(2026, 2, 1), datetime.date(2026, 2, 28)),
+        )
+    for name, rows in figures.breakdowns.items():
+        assert rows, name
+        fast = BreakdownSerializer(rows, many=True).data
+        one_by_one = [dict(BreakdownSerializer(row).data) for row in rows]
+        assert [list(row.items()) for row in fast] == [list(row.items()) for row in one_by_one]

@@ -15,7 +15,7 @@ from django.test.utils import CaptureQueriesContext
 
 from core.models import Region, TargetGroup, Topic
 from tests.builders import advance, file_challenge
-from workflows import permissions, services, stats_rollup, stats_window
+from workflows import permissions, services, stats, stats_counts, stats_rollup, stats_window
 from workflows.models import (
     BreakdownCount,
     Challenge,
@@ -95,6 +95,8 @@ WINDOWS = [
     (datetime.date(2026, 1, 1), datetime.date(2026, 3, 31)),  # the whole history
     (datetime.date(2026, 1, 20), datetime.date(2026, 2, 20)),  # ends on the edge day
     (datetime.date(2026, 2, 21), datetime.date(2026, 2, 21)),  # the day after midnight's step
+    # Starts late in a rolled-up month: the breakdowns read January less its first nine days.
+    (datetime.date(2026, 1, 10), datetime.date(2026, 2, 28)),
 ]
 
 
@@ -115,6 +117,19 @@ def _compare(user, today_days: float):
         assert stats_window.completed_stay_days(user) == stats_oracle.completed_stay_days(
             visible.order_by()
         )
+        assert _current_counts(user) == stats_oracle.challenge_counts(visible.order_by())
+
+
+def _current_counts(user):
+    """The counts ``stats.challenge_stats_for`` answers, in the oracle's shape (zeros left
+    out: a count of the table has no row for them)."""
+    current = stats.challenge_stats_for(user)
+    assert current.total == sum(c.count for c in current.by_state)
+    return {
+        "state": {c.state: c.count for c in current.by_state if c.count},
+        "topic": {c.id: c.count for c in current.by_topic if c.count},
+        "region": {c.id: c.count for c in current.by_region if c.count},
+    }
 
 
 def _tables():
@@ -195,6 +210,29 @@ def test_queries_do_not_grow_with_the_window_or_the_history(network, built):
     assert short == long == more == {"coordinator": 15, "partner": 9}
 
 
+def test_current_counts_read_the_rollups_in_one_query(network, built):
+    """A coordinator's counts per state, topic and region now: the rollup's mark, one query of
+    the rolled-up counts and the stays and filings since (``stats_counts``), the median stays'
+    classes and ranks (2), the two taxonomies (2); before any rollup the three counts of the
+    challenge table instead of the one."""
+
+    def queries(today_days: float) -> int:
+        with at(today_days), CaptureQueriesContext(connection) as ctx:
+            stats.challenge_stats_for(network.coordinator)
+        return len(ctx.captured_queries)
+
+    assert queries(60) == 8
+    with at(21, hours=5):
+        stats_rollup.refresh()
+    with at(62):
+        for i in range(5):
+            challenge = file_challenge(actor=network.partner, organisation=network.org,
+                                       title=f"Neu {i}")
+            _step(network, challenge, State.ANALYSED)
+    assert queries(63) == 6
+    _compare(network.coordinator, 63)
+
+
 def _breakdown_rows():
     return sorted(
         BreakdownCount.objects.exclude(filed=0, finished=0).values_list(
@@ -242,3 +280,36 @@ def test_breakdowns_follow_a_recategorised_challenge_and_count_a_refinished_one_
                                   topic=Topic.objects.get(pk=before[0]))
     assert not BreakdownCount.objects.exists()
     _compare(network.coordinator, 61.5)
+
+
+def test_current_counts_refuse_a_mark_that_moved(network, built):
+    """A refresh that committed after the mark was read: the rolled-up counts belong to another
+    mark, so ``stats_counts`` answers nothing and the caller counts the table."""
+    with at(60):
+        stats_rollup.refresh()
+        mark = stats_rollup.StatsMark.objects.get(key="rollup")
+        now = stats_window.timezone.now()
+        assert stats_counts.current_counts(mark.days_through, mark.open_at, now) is not None
+        earlier = mark.open_at - datetime.timedelta(seconds=1)
+        assert stats_counts.current_counts(mark.days_through, earlier, now) is None
+        assert stats_counts.current_counts(mark.days_through, mark.open_at, earlier) is None
+
+
+def test_waiting_time_reads_neighbouring_ranks_of_one_day_together(network):
+    """Four challenges waiting since the same day (at different hours): the median lies
+    between the second and third of that day's stays, read together, and equals the log
+    replay's."""
+    for hours in (1, 3, 6, 10):
+        with at(1, hours=hours):
+            file_challenge(actor=network.partner, organisation=network.org, title=f"W{hours}")
+    with at(2):
+        stats_rollup.refresh()  # the four counted as running since day 1
+    _compare(network.coordinator, 3)
+    with at(3):
+        today = stats_window.timezone.localdate()
+        figures = stats_window.window_stats_for(
+            network.coordinator, stats_window.Window(today - datetime.timedelta(days=6), today)
+        )
+    reported = next(d for d in figures.waiting_time if d.state == State.REPORTED.value)
+    assert reported.count == 4
+    assert reported.median_days == round(2 - 4.5 / 24, 2)  # between 3 and 6 o'clock
