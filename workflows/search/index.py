@@ -252,6 +252,17 @@ def challenge_refresh(challenge_id: int, *, registry=global_apps) -> None:
            entry=entry)
 
 
+def challenge_refresh_loaded(challenge, *, registry=global_apps) -> None:
+    """:func:`challenge_refresh` of a challenge the caller read with its texts and search
+    entry (``select_related("analysis", "search_entry")`` and the approaches, trials and
+    evaluations prefetched, all current: a transition reads them under its row lock after
+    writing the step's records). Reads nothing more."""
+    title, body = challenge_texts(challenge)
+    entry = challenge.search_entry if _has(challenge, "search_entry") else None
+    _store(registry, "ChallengeSearch", "challenge_id", challenge, Scope.CHALLENGE, title, body,
+           entry=entry)
+
+
 def good_practice_refresh(good_practice_id: int, *, registry=global_apps) -> None:
     """Re-analyse one good-practice record (every text field)."""
     GoodPractice = registry.get_model("workflows", "GoodPractice")

@@ -74,15 +74,23 @@ def challenge_analyse(
 
     def apply(locked: Challenge, now: datetime.datetime) -> str:
         locked.working_group = working_group
-        Analysis.objects.update_or_create(
+        # One upsert (a challenge reopened back to ``reported`` may keep an analysis), not
+        # update_or_create's lock, savepoints and insert; the row also stands in for the
+        # locked instance's analysis, which its search entry and its answer read.
+        analysis = Analysis(
             challenge=locked,
-            defaults={
-                "root_causes": root_causes.strip(),
-                "affected": affected.strip(),
-                "author": actor,
-                "created_at": now,
-            },
+            root_causes=root_causes.strip(),
+            affected=affected.strip(),
+            author=actor,
+            created_at=now,
         )
+        Analysis.objects.bulk_create(
+            [analysis],
+            update_conflicts=True,
+            unique_fields=["challenge"],
+            update_fields=["root_causes", "affected", "author", "created_at"],
+        )
+        locked.analysis = analysis
         return note.strip()
 
     return _transition(
@@ -156,6 +164,7 @@ def challenge_close(
         validate=validate,
         apply=apply,
         expected_state=expected_state,
+        indexed=False,  # no text search reads changes (the state is a column of the row)
         inputs={
             "reason": reason,
             "duplicate_of": _ref(duplicate_of)
@@ -209,6 +218,7 @@ def challenge_reopen(
         validate=validate,
         apply=apply,
         expected_state=expected_state,
+        indexed=False,  # no text search reads changes (the state is a column of the row)
         inputs={"reason": reason},
         target=reopen_target,
     )
