@@ -6,7 +6,6 @@ queries."""
 from __future__ import annotations
 
 import pytest
-from django.db import connection
 
 from tests.factories import referral_body
 from workflows import services
@@ -97,12 +96,12 @@ def test_the_api_step_costs_a_fixed_number_of_queries(
     client = client_for(network.coordinator)
     # + the visible row, + the working group the input names; the transaction (a savepoint
     # here, inside the test's transaction: 2) with the row lock joined with what the answer
-    # shows and the search entry, the analysis (one upsert), the save, the approaches, trials
-    # and evaluations (once, for the search entry and the answer), the entry and its
-    # vocabulary deltas (+ the row's vector on PostgreSQL), the log row, the stay (3), the
-    # event; after the commit the referral check; the answer's target groups.
-    vector = 1 if connection.vendor == "postgresql" else 0
-    expected = AUTH + ROLES + 2 + 2 + 1 + 1 + 1 + 3 + 2 + vector + 1 + 3 + 1 + 1 + 1
+    # shows and the search entry, the analysis (one upsert), the save, the approaches and the
+    # trials with their evaluations (once, for the search entry and the answer), the entry
+    # (on PostgreSQL with the row's vector in one statement) and its vocabulary deltas, the
+    # log row, the stay (3), the event; after the commit the referral check; the answer's
+    # target groups.
+    expected = AUTH + ROLES + 2 + 2 + 1 + 1 + 1 + 2 + 2 + 1 + 3 + 1 + 1 + 1
 
     with django_assert_num_queries(expected), django_capture_on_commit_callbacks(execute=True):
         response = post(client, challenge, "analyse", {

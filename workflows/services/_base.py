@@ -111,14 +111,13 @@ def _lock_for_step(actor: Any, challenge: Challenge | int) -> Challenge:
 
 
 def _load_step_records(locked: Challenge) -> None:
-    """Read the challenge's approaches, trials (with their evaluation) and evaluations once,
-    after the step wrote its records: its search entry indexes them and its answer shows
-    them (``selectors.challenge_detail_of`` adds what else the answer needs)."""
+    """Read the challenge's approaches and trials (with their evaluation) once, after the step
+    wrote its records: its search entry indexes them and its answer shows them
+    (``selectors.challenge_detail_of`` adds what else the answer needs)."""
     prefetch_related_objects(
         [locked],
         "approaches",
         Prefetch("trials", queryset=Trial.objects.select_related("evaluation")),
-        "evaluations",
     )
 
 
