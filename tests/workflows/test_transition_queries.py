@@ -4,7 +4,6 @@ change that adds work inside the transaction, where it holds the challenge's row
 from __future__ import annotations
 
 import pytest
-from django.db import connection
 
 from tests.builders import file_challenge
 from workflows import services
