@@ -8,6 +8,7 @@ serializers, so a client can never set them.
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 from django.conf import settings
@@ -43,10 +44,25 @@ class StrictJSONSerializer(StrictJSONMixin, serializers.Serializer):
     for the API's serializers and the lifecycle's inputs alike)."""
 
 
+class BuiltOnceMixin:
+    """For the output serializers of a challenge's detail, which every detail and every step's
+    answer instantiates a dozen times (issue 14: building their fields from the models was
+    85 % of rendering one): the fields are built once per class, and each serializer gets its
+    own deep copy of them, as DRF gives each its own copy of the declared fields. Only for
+    serializers whose fields depend on nothing but their class (no request, no context)."""
+
+    def get_fields(self) -> dict[str, Any]:
+        built = type(self).__dict__.get("_built_fields")
+        if built is None:
+            built = super().get_fields()  # type: ignore[misc]
+            type(self)._built_fields = built
+        return copy.deepcopy(built)
+
+
 # --- reference data -----------------------------------------------------------------------------
 
 
-class TopicSerializer(serializers.ModelSerializer):
+class TopicSerializer(BuiltOnceMixin, serializers.ModelSerializer):
     name = serializers.CharField(read_only=True, help_text=_("Name in the active language."))
 
     class Meta:
@@ -54,7 +70,7 @@ class TopicSerializer(serializers.ModelSerializer):
         fields = ["id", "slug", "name", "name_de", "name_en"]
 
 
-class TargetGroupSerializer(serializers.ModelSerializer):
+class TargetGroupSerializer(BuiltOnceMixin, serializers.ModelSerializer):
     name = serializers.CharField(read_only=True, help_text=_("Name in the active language."))
 
     class Meta:
@@ -62,13 +78,13 @@ class TargetGroupSerializer(serializers.ModelSerializer):
         fields = ["id", "slug", "name", "name_de", "name_en"]
 
 
-class RegionSerializer(serializers.ModelSerializer):
+class RegionSerializer(BuiltOnceMixin, serializers.ModelSerializer):
     class Meta:
         model = Region
         fields = ["id", "slug", "name", "kind"]
 
 
-class OrganisationRefSerializer(serializers.ModelSerializer):
+class OrganisationRefSerializer(BuiltOnceMixin, serializers.ModelSerializer):
     class Meta:
         model = Organisation
         fields = ["id", "name"]
@@ -82,7 +98,7 @@ class OrganisationSerializer(serializers.ModelSerializer):
         fields = ["id", "name", "kind", "region", "website", "description", "status"]
 
 
-class WorkingGroupRefSerializer(serializers.ModelSerializer):
+class WorkingGroupRefSerializer(BuiltOnceMixin, serializers.ModelSerializer):
     class Meta:
         model = WorkingGroup
         fields = ["id", "slug", "name"]
@@ -101,7 +117,7 @@ class WorkingGroupSerializer(serializers.ModelSerializer):
         return str(group.lead) if group.lead_id else None
 
 
-class PersonSerializer(serializers.ModelSerializer):
+class PersonSerializer(BuiltOnceMixin, serializers.ModelSerializer):
     """A person as others see them: no email address."""
 
     class Meta:
@@ -112,7 +128,7 @@ class PersonSerializer(serializers.ModelSerializer):
 # --- challenges: output -------------------------------------------------------------------------
 
 
-class AnalysisSerializer(serializers.ModelSerializer):
+class AnalysisSerializer(BuiltOnceMixin, serializers.ModelSerializer):
     author = PersonSerializer(read_only=True)
 
     class Meta:
@@ -120,20 +136,20 @@ class AnalysisSerializer(serializers.ModelSerializer):
         fields = ["root_causes", "affected", "author", "created_at"]
 
 
-class ApproachSerializer(serializers.ModelSerializer):
+class ApproachSerializer(BuiltOnceMixin, serializers.ModelSerializer):
     # The API names no author of an approach (the schema has none).
     class Meta:
         model = Approach
         fields = ["id", "title", "description", "selected", "good_practice", "created_at"]
 
 
-class EvaluationSerializer(serializers.ModelSerializer):
+class EvaluationSerializer(BuiltOnceMixin, serializers.ModelSerializer):
     class Meta:
         model = Evaluation
         fields = ["id", "outcome", "evidence", "lessons_learned", "created_at"]
 
 
-class TrialSerializer(serializers.ModelSerializer):
+class TrialSerializer(BuiltOnceMixin, serializers.ModelSerializer):
     partners = OrganisationRefSerializer(many=True, read_only=True)
     evaluation = serializers.SerializerMethodField()
 
@@ -161,7 +177,7 @@ class TrialSerializer(serializers.ModelSerializer):
         return EvaluationSerializer(evaluation, context=self.context).data
 
 
-class ChallengeListSerializer(serializers.ModelSerializer):
+class ChallengeListSerializer(BuiltOnceMixin, serializers.ModelSerializer):
     """A list row; reads only what ``challenges_visible_to`` joins in."""
 
     topic = TopicSerializer(read_only=True)

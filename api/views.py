@@ -62,6 +62,14 @@ def _visible_challenge(request: Request, pk: Any) -> Challenge:
 def _detail_response(request: Request, pk: Any, status_code: int = status.HTTP_200_OK) -> Response:
     # The detail shows no history (its own endpoint): no log, changes or comments read.
     challenge = selectors.challenge_detail_for(request.user, pk, history=False)
+    return _detail_answer(request, challenge, status_code)
+
+
+def _detail_answer(
+    request: Request, challenge: Challenge, status_code: int = status.HTTP_200_OK
+) -> Response:
+    """The detail of a challenge read as ``selectors.challenge_detail_for(history=False)`` (or
+    completed by ``selectors.challenge_detail_of``) for a caller who may see it."""
     serializer = s.ChallengeDetailSerializer(
         challenge,
         context={

@@ -16,7 +16,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from workflows import services
+from workflows import selectors, services
 from workflows.models import ReferralBody
 from workflows.transitions import TRANSITIONS, TransitionSpec
 
@@ -26,7 +26,7 @@ from .schema import ErrorSerializer
 
 
 def _view_for(spec: TransitionSpec) -> type[APIView]:
-    from .views import CHALLENGE_ID, _detail_response, _visible_challenge
+    from .views import CHALLENGE_ID, _detail_answer, _visible_challenge
 
     name = spec.name
 
@@ -54,10 +54,14 @@ def _view_for(spec: TransitionSpec) -> type[APIView]:
         )
         def post(self, request: Request, pk: Any) -> Response:
             challenge = _visible_challenge(request, pk)
-            services.challenge_transition(
-                actor=request.user, challenge=challenge, name=name, data=request.data
+            # The row was just read (visible to the caller); the service checks again under
+            # its lock and returns the challenge as the step left it: the answer is built
+            # from that, not from a second read of the whole detail.
+            stepped = services.challenge_transition(
+                actor=request.user, challenge=challenge, name=name, data=request.data,
+                just_read=True,
             )
-            return _detail_response(request, challenge.pk)
+            return _detail_answer(request, selectors.challenge_detail_of(stepped))
 
     TransitionStepView.__name__ = f"{name.title().replace('_', '')}TransitionView"
     TransitionStepView.__qualname__ = TransitionStepView.__name__

@@ -1,6 +1,6 @@
 """Profile the API's ``analyse`` step in process against a seeded database (issue 14):
-CPU and wall time per request beside the floor's bare transition, then a pyinstrument tree
-of 20 steps. Consumes 70 reported challenges. Not part of the product or of ``make bench``.
+CPU and wall time per request beside the floor's bare transition, the statements of one step,
+then a pyinstrument tree of 20 steps. Consumes 71 reported challenges. Not part of the product or of ``make bench``.
 
     DATABASE_URL=…/wkn_10k DJANGO_SETTINGS_MODULE=benchmarks.settings \\
         .venv/bin/python -m benchmarks.profile_transition
@@ -18,7 +18,9 @@ import django  # noqa: E402
 
 django.setup()
 
+from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
 from pyinstrument import Profiler  # noqa: E402
 
 from benchmarks.scale_run import identities  # noqa: E402
@@ -30,7 +32,7 @@ def main() -> None:
     coordinator = identities()["coordinator"]
     headers = {k: v for k, v in coordinator["api"].items() if k != "Host"}
     ids = list(Challenge.objects.filter(state="reported").order_by("?")
-               .values_list("pk", flat=True)[:70])
+               .values_list("pk", flat=True)[:71])
     body = {"expected_state": "reported",
             "working_group": WorkingGroup.objects.order_by("pk").first().pk,
             "root_causes": "Zu wenige Beratungsstellen", "affected": "Pflegekräfte"}
@@ -55,6 +57,9 @@ def main() -> None:
             run(pk)
         print(f"{name}: cpu {(time.process_time() - cpu) / len(chunk) * 1000:.1f} ms, "
               f"wall {(time.perf_counter() - wall) / len(chunk) * 1000:.1f} ms per request")
+    with CaptureQueriesContext(connection) as queries:  # after commit too: the hooks' reads
+        step(ids[70])
+    print(f"statements per step: {len(queries)} (BEGIN and COMMIT included)")
     profiler = Profiler(interval=0.001)
     profiler.start()
     for pk in ids[50:70]:

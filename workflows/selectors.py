@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet, prefetch_related_objects
 from django.db.models.lookups import Lookup
 from django.utils.translation import gettext as _
 
@@ -84,6 +84,21 @@ def challenge_detail_for(user: Any, pk: Any, *, history: bool = True) -> Challen
     )
     if challenge is None:
         raise NotFound(_("Challenge not found."))
+    return challenge
+
+
+def challenge_detail_of(challenge: Challenge) -> Challenge:
+    """The detail without history (as ``challenge_detail_for(..., history=False)`` reads it) of
+    a challenge a service just returned to a caller who may see it, e.g. the instance a
+    lifecycle step locked, with its joins and records read after the step: only what it lacks
+    is read (its target groups and its trials' partners), nothing twice."""
+    prefetch_related_objects(
+        [challenge],
+        "target_groups",
+        "approaches",
+        Prefetch("trials", queryset=Trial.objects.select_related("evaluation")),
+        "trials__partners",
+    )
     return challenge
 
 

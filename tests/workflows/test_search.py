@@ -286,3 +286,41 @@ def test_a_broad_capped_search_reads_rows_instead_of_the_index(network, corpus):
         match = broad.match_expression("search_entry__", indexed=False)
         sql = str(Challenge.objects.filter(match).query)
         assert "coalesce(\"workflows_challenge\".\"search_vector\", ''::tsvector) @@" in sql
+
+
+def _stored():
+    from django.db import connection
+
+    entries = set(ChallengeSearch.objects.values_list("challenge_id", "title_terms", "terms"))
+    if connection.vendor != "postgresql":
+        return entries, None
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT id, {index.CHALLENGE_VECTOR_COLUMN}::text FROM workflows_challenge")
+        return entries, set(cursor.fetchall())
+
+
+def test_what_each_step_stores_is_what_a_rebuild_stores(network, corpus):
+    # Issue 14: a step indexes the records it read under its lock (the evaluations with their
+    # trials), in one statement with the row's vector on PostgreSQL; close and reopen index
+    # nothing. Each must leave exactly what a rebuild writes.
+    evaluated = advance(corpus("Nachtbus fehlt"), State.EVALUATED,
+                        actor=network.coordinator, group=network.group)
+    revised = advance(corpus("Wohnungen fehlen"), State.TRIALLED,
+                      actor=network.coordinator, group=network.group)
+    services.challenge_revise_approach(actor=network.coordinator, challenge=revised,
+                                       reason="Vermieter springen ab")
+    closed = advance(corpus("Sprachkurse voll"), State.ANALYSED,
+                     actor=network.coordinator, group=network.group)
+    services.challenge_close(actor=network.coordinator, challenge=closed, reason="out_of_scope")
+    services.challenge_reopen(actor=network.coordinator, challenge=closed, reason="Doch")
+    stored = _stored()
+
+    index.rebuild()
+
+    assert _stored() == stored
+    assert found("Vermieter") == ["Wohnungen fehlen"]  # the abandoned trial's reason
+    from workflows.search.analysis import terms
+
+    halved = f" {terms('halbiert')[0]} "  # the evaluation's evidence: "Verfahrensdauer halbiert"
+    assert halved in ChallengeSearch.objects.get(challenge=evaluated).terms
+    assert halved not in ChallengeSearch.objects.get(challenge=revised).terms

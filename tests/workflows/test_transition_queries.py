@@ -4,7 +4,6 @@ change that adds work inside the transaction, where it holds the challenge's row
 from __future__ import annotations
 
 import pytest
-from django.db import connection
 
 from tests.builders import file_challenge
 from workflows import services
@@ -15,15 +14,17 @@ def test_analyse_queries_do_not_grow_with_the_network(network, earlier, django_a
     for i in range(earlier):
         file_challenge(actor=network.partner, organisation=network.org, title=f"Vorher {i}")
     challenge = file_challenge(actor=network.partner, organisation=network.org)
-    # 22 statements whatever the network's size: roles (one query); in the transaction the row lock, the
-    # analysis (update_or_create with its savepoints), the save; the search entry (the
-    # challenge with its analysis and entry in one query, its approaches, trials and
-    # evaluations, the entry's update) and the vocabulary's delta rows (one
+    # 15 statements whatever the network's size: roles (one query); in the transaction (a savepoint
+    # here) the row lock (joined with the analysis, the search entry and what the step's
+    # answer shows), the analysis (one upsert), the save; the search entry (the approaches and
+    # the trials with their evaluations read once, the entry's update, on PostgreSQL in one
+    # statement with the challenge row's search vector) and the vocabulary's delta rows (one
     # insert: no shared row locked, folded later; it was insert, lock, +1, −1 on the rows
     # every transition with the same words waited on, see #14); the log row; the stay (the
-    # running one, its end, the new one: this challenge's rows only); the event; on PostgreSQL
-    # + the challenge row's search vector (workflows.search.index).
-    with django_assert_num_queries(23 if connection.vendor == "postgresql" else 22):
+    # running one, its end, the new one: this challenge's rows only); the event. Was 24 before
+    # the lock read the joins, the analysis was an upsert (update_or_create: lock, 2
+    # savepoints) and the evaluations came with the trials.
+    with django_assert_num_queries(15):
         services.challenge_analyse(
             actor=network.coordinator, challenge=challenge, working_group=network.group,
             root_causes="Zu wenige Beratungsstellen", affected="Pflegekräfte",

@@ -64,17 +64,27 @@ def vector_literal(title: str, body: list[str]) -> str:
     )
 
 
-def challenge_texts(challenge) -> tuple[str, list[str]]:
-    """Title and every other text of a challenge that search reads."""
+def challenge_texts(challenge, *, evaluations_with_trials: bool = False) -> tuple[str, list[str]]:
+    """Title and every other text of a challenge that search reads. ``evaluations_with_trials``:
+    the trials were read with their evaluation (``select_related``), so the evaluations are
+    taken from them (each evaluation belongs to one trial of its challenge), in their order."""
     body = [challenge.description]
     analysis = getattr(challenge, "analysis", None) if _has(challenge, "analysis") else None
     if analysis is not None:
         body += [analysis.root_causes, analysis.affected]
     for approach in challenge.approaches.all():
         body += [approach.title, approach.description]
-    for trial in challenge.trials.all():
+    trials = challenge.trials.all()
+    for trial in trials:
         body += [trial.plan, trial.abandoned_reason]
-    for evaluation in challenge.evaluations.all():
+    if evaluations_with_trials:
+        evaluations = sorted(
+            (trial.evaluation for trial in trials if _has(trial, "evaluation")),
+            key=lambda evaluation: (evaluation.created_at, evaluation.pk),
+        )
+    else:
+        evaluations = challenge.evaluations.all()
+    for evaluation in evaluations:
         body += [evaluation.evidence, evaluation.lessons_learned]
     return challenge.title, body
 
@@ -224,14 +234,28 @@ def _store(registry, model_name: str, key: str, obj, scope: str, title: str, bod
         entry = Entry.objects.filter(**{key: obj.pk}).only("terms").first()
     values = {**_entry_values(title, body, vector=_has_field(Entry, "vector")),
               "indexed_at": timezone.now()}
-    if model_name == "ChallengeSearch":
-        write_challenge_vectors([(obj.pk, vector_literal(title, body))])
     old = set((entry.terms if entry else "").split())
     new = set(values["terms"].split())
-    if entry is None:
-        Entry.objects.create(**{key: obj.pk}, **values)
+    if (model_name == "ChallengeSearch" and entry is not None
+            and connection.vendor == "postgresql" and "vector" not in values):
+        # The row's vector and the entry in one statement (a transition's lock is held).
+        Challenge = registry.get_model("workflows", "Challenge")
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"WITH v AS (UPDATE {Challenge._meta.db_table} "
+                f"SET {CHALLENGE_VECTOR_COLUMN} = %s::tsvector WHERE id = %s) "
+                f"UPDATE {Entry._meta.db_table} SET title_terms = %s, terms = %s, "
+                "indexed_at = %s WHERE challenge_id = %s",
+                [vector_literal(title, body), obj.pk, values["title_terms"], values["terms"],
+                 values["indexed_at"], obj.pk],
+            )
     else:
-        Entry.objects.filter(**{key: obj.pk}).update(**values)
+        if model_name == "ChallengeSearch":
+            write_challenge_vectors([(obj.pk, vector_literal(title, body))])
+        if entry is None:
+            Entry.objects.create(**{key: obj.pk}, **values)
+        else:
+            Entry.objects.filter(**{key: obj.pk}).update(**values)
     _count(registry, scope, new - old, old - new, new_document=entry is None)
 
 
@@ -247,6 +271,17 @@ def challenge_refresh(challenge_id: int, *, registry=global_apps) -> None:
     if challenge is None:
         return
     title, body = challenge_texts(challenge)
+    entry = challenge.search_entry if _has(challenge, "search_entry") else None
+    _store(registry, "ChallengeSearch", "challenge_id", challenge, Scope.CHALLENGE, title, body,
+           entry=entry)
+
+
+def challenge_refresh_loaded(challenge, *, registry=global_apps) -> None:
+    """:func:`challenge_refresh` of a challenge the caller read with its texts and search
+    entry (``select_related("analysis", "search_entry")``, its approaches and its trials with
+    their evaluation prefetched, all current: a transition reads them under its row lock after
+    writing the step's records). Reads nothing more."""
+    title, body = challenge_texts(challenge, evaluations_with_trials=True)
     entry = challenge.search_entry if _has(challenge, "search_entry") else None
     _store(registry, "ChallengeSearch", "challenge_id", challenge, Scope.CHALLENGE, title, body,
            entry=entry)

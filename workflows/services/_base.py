@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Prefetch, prefetch_related_objects
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_fsm import ConcurrentTransition, can_proceed
@@ -27,6 +28,7 @@ from ..models import (
     Challenge,
     Event,
     TransitionLog,
+    Trial,
     Visibility,
 )
 from ..search import index as search_index
@@ -75,6 +77,48 @@ def _lock_visible(actor: Any, challenge: Challenge | int) -> Challenge:
     if locked is None or not permissions.can_view_challenge(actor, locked):
         raise NotFound(_("Challenge not found."))
     return locked
+
+
+# What a step reads with its row lock, in the same query (the lock is taken on the challenge row
+# only): the records its answer shows, the analysis its search entry indexes and that entry.
+# Not the referral body: only a challenge closed as referred has one, and its one step, reopen,
+# drops it (close sets its own).
+_STEP_JOINS = (
+    "topic",
+    "region",
+    "organisation",
+    "reporter",
+    "working_group",
+    "analysis",
+    "analysis__author",
+    "search_entry",
+)
+
+
+def _lock_for_step(actor: Any, challenge: Challenge | int) -> Challenge:
+    """:func:`_lock_visible` for a lifecycle step, with ``_STEP_JOINS`` read in the same query."""
+    pk = challenge.pk if isinstance(challenge, Challenge) else challenge
+    locked = (
+        Challenge.objects.select_for_update(of=("self",))
+        .select_related(*_STEP_JOINS)
+        .filter(pk=pk)
+        .order_by()
+        .first()
+    )
+    if locked is None or not permissions.can_view_challenge(actor, locked):
+        raise NotFound(_("Challenge not found."))
+    return locked
+
+
+def _load_step_records(locked: Challenge) -> None:
+    """Read the challenge's approaches and trials (with their evaluation) once, after the step
+    wrote its records: its search entry indexes them and its answer shows them
+    (``selectors.challenge_detail_of`` adds what else the answer needs)."""
+    prefetch_related_objects(
+        [locked],
+        "approaches",
+        Prefetch("trials", queryset=Trial.objects.select_related("evaluation")),
+    )
 
 
 def _validate_challenge_fields(
@@ -151,13 +195,19 @@ def _transition(
     expected_state: str | None = None,
     inputs: dict[str, Any] | None = None,
     target: Callable[[Challenge], str] | None = None,
+    indexed: bool = True,
 ) -> Challenge:
     """Run transition ``name`` under a row lock: check (visible, allowed, still in the state
     the caller expected, valid input), move the state, let ``apply`` write the step's records
     (it returns the log note), then save, log (with the step's ``inputs``) and record the
-    event. ``target`` decides the new state of a step whose target depends on the case."""
+    event. ``target`` decides the new state of a step whose target depends on the case.
+    ``indexed=False`` for a step that changes no text search reads (its entry stays as is).
+
+    Returns the locked instance with its joins (``_STEP_JOINS``) and, for an indexed step,
+    its records read after the step (``_load_step_records``): most of what the step's answer
+    shows, without reading the challenge again."""
     with transaction.atomic():
-        locked = _lock_visible(actor, challenge)
+        locked = _lock_for_step(actor, challenge)
         _refuse_unless_allowed(actor, locked, name)
         _refuse_if_moved(locked, expected_state)
         method = getattr(locked, name)
@@ -189,7 +239,9 @@ def _transition(
             ConcurrentTransition
         ) as exc:  # pragma: no cover - the row lock prevents it
             raise ConcurrentChange() from exc
-        search_index.challenge_refresh(locked.pk)  # the step's records are searched too
+        if indexed:  # the step's records are searched too
+            _load_step_records(locked)
+            search_index.challenge_refresh_loaded(locked)
         log = TransitionLog.objects.create(
             challenge=locked,
             transition=name,

@@ -74,15 +74,23 @@ def challenge_analyse(
 
     def apply(locked: Challenge, now: datetime.datetime) -> str:
         locked.working_group = working_group
-        Analysis.objects.update_or_create(
+        # One upsert (a challenge reopened back to ``reported`` may keep an analysis), not
+        # update_or_create's lock, savepoints and insert; the row also stands in for the
+        # locked instance's analysis, which its search entry and its answer read.
+        analysis = Analysis(
             challenge=locked,
-            defaults={
-                "root_causes": root_causes.strip(),
-                "affected": affected.strip(),
-                "author": actor,
-                "created_at": now,
-            },
+            root_causes=root_causes.strip(),
+            affected=affected.strip(),
+            author=actor,
+            created_at=now,
         )
+        Analysis.objects.bulk_create(
+            [analysis],
+            update_conflicts=True,
+            unique_fields=["challenge"],
+            update_fields=["root_causes", "affected", "author", "created_at"],
+        )
+        locked.analysis = analysis
         return note.strip()
 
     return _transition(
@@ -156,6 +164,7 @@ def challenge_close(
         validate=validate,
         apply=apply,
         expected_state=expected_state,
+        indexed=False,  # no text search reads changes (the state is a column of the row)
         inputs={
             "reason": reason,
             "duplicate_of": _ref(duplicate_of)
@@ -209,6 +218,7 @@ def challenge_reopen(
         validate=validate,
         apply=apply,
         expected_state=expected_state,
+        indexed=False,  # no text search reads changes (the state is a column of the row)
         inputs={"reason": reason},
         target=reopen_target,
     )
@@ -226,19 +236,28 @@ TRANSITION_SERVICES: dict[str, Callable[..., Challenge]] = {
 
 
 def challenge_check_step(
-    *, actor: Any, challenge: Challenge | int, name: str, expected_state: Any = None
+    *,
+    actor: Any,
+    challenge: Challenge | int,
+    name: str,
+    expected_state: Any = None,
+    just_read: bool = False,
 ) -> Challenge:
     """Answer, before any input is looked at, whether ``actor`` may take step ``name`` now:
     raises ``NotFound``, ``PermissionDenied``, ``TransitionNotAllowed`` (unknown step or state)
     or ``ConcurrentChange`` (no longer in ``expected_state``); returns the challenge. Changes
-    nothing; the step's service checks all of it again under the row lock."""
+    nothing; the step's service checks all of it again under the row lock. The challenge is
+    read anew unless ``just_read`` says the caller passes a row it read in this request."""
     if name not in TRANSITION_SERVICES:
         raise TransitionNotAllowed(
             _("There is no step called “%(name)s”.") % {"name": name}
         )
-    current = Challenge.objects.filter(
-        pk=challenge.pk if isinstance(challenge, Challenge) else challenge
-    ).first()
+    if just_read and isinstance(challenge, Challenge):
+        current: Challenge | None = challenge
+    else:
+        current = Challenge.objects.filter(
+            pk=challenge.pk if isinstance(challenge, Challenge) else challenge
+        ).first()
     if current is None or not permissions.can_view_challenge(actor, current):
         raise NotFound(_("Challenge not found."))
     _refuse_unless_allowed(actor, current, name)
@@ -248,14 +267,15 @@ def challenge_check_step(
 
 
 def challenge_transition(
-    *, actor: Any, challenge: Challenge | int, name: str, data: Any
+    *, actor: Any, challenge: Challenge | int, name: str, data: Any, just_read: bool = False
 ) -> Challenge:
     """Run transition ``name`` with raw input ``data`` (the API's JSON, or a page's form
     converted to the same shape), validated by the step's serializer
     (``workflows.transition_inputs``). Order of answers: ``NotFound``, ``PermissionDenied``,
     ``TransitionNotAllowed`` for the state or ``ConcurrentChange`` when the challenge is no
     longer in ``expected_state``, then ``MissingInput`` with field errors. Unknown transition
-    names are ``TransitionNotAllowed``."""
+    names are ``TransitionNotAllowed``. ``just_read``: see :func:`challenge_check_step`.
+    Returns the challenge as the step left it (see ``_transition``)."""
     from ..transition_inputs import INPUTS, flat_errors
 
     current = challenge_check_step(
@@ -263,6 +283,7 @@ def challenge_transition(
         challenge=challenge,
         name=name,
         expected_state=data.get("expected_state") if isinstance(data, dict) else None,
+        just_read=just_read,
     )
     if not isinstance(data, dict):
         raise MissingInput(_("Send the input as an object."))
