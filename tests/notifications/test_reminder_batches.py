@@ -89,6 +89,18 @@ def test_a_challenge_that_moved_on_since_the_scan_is_not_reminded(network, monke
     assert not Reminder.objects.exists()
 
 
+def test_a_long_list_shows_the_longest_waiting_first(network, settings, django_capture_on_commit_callbacks):
+    settings.NOTIFICATIONS_REMINDER_ITEMS = 2
+    _file(network, 4, every=datetime.timedelta(days=1))
+    with at(datetime.timedelta(days=20)), django_capture_on_commit_callbacks():
+        (mail,) = services.reminder_mails(services.reminders_send())
+    body = mail.body_text
+    assert "Fall 0\n" in body and "Fall 1\n" in body
+    assert "Fall 2\n" not in body and "Fall 3\n" not in body
+    assert body.index("Fall 0\n") < body.index("Fall 1\n")
+    assert "und 2 weitere auf der Website" in body
+
+
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_challenge_locked_by_a_transaction_in_flight_is_left_to_the_next_run(network):
     if connection.vendor != "postgresql":
