@@ -38,14 +38,15 @@ def _file(network, count: int, *, every: datetime.timedelta = datetime.timedelta
 @pytest.mark.parametrize("count", [3, 30])
 def test_a_run_decides_in_the_same_queries_for_3_and_30_due_challenges(network, count, django_assert_num_queries, django_capture_on_commit_callbacks):
     _file(network, count)
-    with at(datetime.timedelta(days=20)), django_capture_on_commit_callbacks():
-        # the reminder policy (1); the run's savepoint and its release (2); level 1: the scan,
-        # the lock and load of the batch, the insert of its reminders (3); the coordinators,
-        # once, and their roles: organisations, groups (3); level 2: the scan, nothing due (1);
-        # the mail: the coordinator's groups, then the outbox's savepoint, look-up, savepoint,
-        # insert and releases (7)
-        with django_assert_num_queries(1 + 2 + 3 + 3 + 1 + 7):
-            outcomes = services.reminders_send()
+    # the reminder policy (1); the run's savepoint and its release (2); level 1: the scan,
+    # the lock and load of the batch, the insert of its reminders (3); the coordinators,
+    # once, and their roles: organisations, groups (3); level 2: the scan, nothing due (1);
+    # the mail: the coordinator's groups, then the outbox's savepoint, look-up, savepoint,
+    # insert and releases (7)
+    queries = 1 + 2 + 3 + 3 + 1 + 7
+    with at(datetime.timedelta(days=20)), django_capture_on_commit_callbacks(), \
+            django_assert_num_queries(queries):
+        outcomes = services.reminders_send()
     assert len(outcomes) == count
     assert Reminder.objects.count() == count
     assert OutgoingMail.objects.filter(kind="reminder").count() == 1
