@@ -175,7 +175,12 @@ class Challenge(ConcurrentTransitionMixin, models.Model):
         verbose_name_plural = _("challenges")
         ordering = ["-created_at", "-id"]
         indexes = [
-            models.Index(fields=["state", "state_entered_at"]),
+            # By state and age, the id as its last key: the reminder scan
+            # (``notifications.selectors.challenges_due_for_reminder``) reads each aged state's
+            # stale range from this index alone (an index-only scan), where a bitmap scan of the
+            # per-state indexes below visited one heap page per stale challenge (14,738 pages
+            # for 19,599 at a million).
+            models.Index(fields=["state", "state_entered_at", "id"], name="challenge_state_since_id"),
             # The list's usual pair of filters (and the search's capped scan under it): an
             # exact bitmap of the few rows both pick, where two single-column bitmaps of
             # 80,000 and 170,000 rows at a million challenges had to be ANDed and went lossy.
