@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('core', '0008_accounts_time_zone_email_change'),
-        ('workflows', '0017_challenge_state_since_indexes'),
+        ('workflows', '0018_stats_covering_indexes'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
