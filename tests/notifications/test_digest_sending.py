@@ -200,3 +200,8 @@ def test_the_task_sends_the_handed_back_at_once_and_the_refused_after_their_last
     ((args, countdown),) = later
     assert args == [[rows[1].pk, rows[2].pk]]
     assert 7 < countdown <= 9  # when the last of them is due, never before
+
+
+def test_the_batches_sends_are_taken_before_the_next_batch_is_built():
+    # on Redis, 0 (the default) is the highest priority: sending starts with the first batch
+    assert (tasks.send_mail_batch.priority or 0) < tasks.build_digest_batch.priority <= 9
