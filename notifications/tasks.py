@@ -122,14 +122,13 @@ def send_digests(period: str) -> int:
     return 0 if run is None else run.batches.count()
 
 
-# On Redis, 0 is the highest priority and the default: the batches' sends (and every other
-# mail) are taken before the next batch is built, so sending starts with the first batch built
+# Batches are handed out at this priority (``digest_runs``). On Redis, 0 is the highest and
+# the default: the batches' sends (and every other mail) are taken before the next build, so sending starts with the first batch built
 # and a second worker process sends while the other builds (issue 14).
 DIGEST_BUILD_PRIORITY = 6
 
 
-@shared_task(name="notifications.build_digest_batch", acks_late=True,
-             priority=DIGEST_BUILD_PRIORITY)
+@shared_task(name="notifications.build_digest_batch", acks_late=True)
 def build_digest_batch(batch_id: int) -> int:
     """Queue the digests of one batch of subscribers (idempotent: one mail per person and key);
     they go out as one ``send_mail_batch``."""

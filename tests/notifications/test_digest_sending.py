@@ -202,6 +202,18 @@ def test_the_task_sends_the_handed_back_at_once_and_the_refused_after_their_last
     assert 7 < countdown <= 9  # when the last of them is due, never before
 
 
-def test_the_batches_sends_are_taken_before_the_next_batch_is_built():
-    # on Redis, 0 (the default) is the highest priority: sending starts with the first batch
-    assert (tasks.send_mail_batch.priority or 0) < tasks.build_digest_batch.priority <= 9
+def test_batches_are_handed_out_below_the_priority_of_their_sends(monkeypatch, django_capture_on_commit_callbacks):
+    from notifications import digest_runs
+
+    from .support import prefer
+
+    for _n in range(2):
+        prefer(UserFactory(is_stakeholder=True), digest="weekly")
+    handed_out = []
+    monkeypatch.setattr(tasks.build_digest_batch, "apply_async",
+                        lambda args, priority: handed_out.append((args, priority)))
+    with django_capture_on_commit_callbacks(execute=True):
+        run = digest_runs.digest_run_start(period="weekly")
+    assert [args for args, _p in handed_out] == [(b.pk,) for b in run.batches.order_by("pk")]
+    # on Redis, 0 (every other task's) is the highest: sending starts with the first batch built
+    assert {p for _a, p in handed_out} == {tasks.DIGEST_BUILD_PRIORITY} and 0 < tasks.DIGEST_BUILD_PRIORITY <= 9
