@@ -211,7 +211,9 @@ def mail_claim_batch(*, mail_ids: list[int],
                      now: datetime.datetime | None = None) -> list[OutgoingMail]:
     """``mail_claim`` for many mails in one committed transaction: those of ``mail_ids`` that
     are claimable and not being claimed by someone else right now (``SKIP LOCKED``) become
-    ``sending`` under one lease. Returns the claimed rows in id order."""
+    ``sending`` under one lease. Returns the claimed rows in id order. (SQLite has no row
+    locks, but its single writer serialises the claims: a second one whose read went stale
+    fails instead of claiming twice.)"""
     now = now or timezone.now()
     lease_until = now + datetime.timedelta(seconds=settings.MAIL_SEND_LEASE_SECONDS)
     with transaction.atomic():
@@ -221,21 +223,14 @@ def mail_claim_batch(*, mail_ids: list[int],
             .order_by("pk")
             .values_list("pk", flat=True)
         )
-        claimed = OutgoingMail.objects.filter(_claimable(now), pk__in=ids).update(
+        if not ids:
+            return []
+        OutgoingMail.objects.filter(pk__in=ids).update(
             status=OutgoingMail.Status.SENDING,
             lease_until=lease_until,
             attempts=F("attempts") + 1,
-        ) if ids else 0
-    if claimed != len(ids):
-        # Only without row locks (SQLite): someone claimed some of them in between, and this
-        # claim cannot tell which; the rows it took go back, then one claim per mail decides.
-        with transaction.atomic():
-            OutgoingMail.objects.filter(pk__in=ids, lease_until=lease_until).update(
-                status=OutgoingMail.Status.PENDING, lease_until=None,
-                attempts=F("attempts") - 1,
-            )
-        return [m for m in (mail_claim(mail_id=pk, now=now) for pk in ids) if m is not None]
-    return list(OutgoingMail.objects.filter(pk__in=ids).order_by("pk")) if ids else []
+        )
+    return list(OutgoingMail.objects.filter(pk__in=ids).order_by("pk"))
 
 
 def mail_send_batch(*, mail_ids: list[int],

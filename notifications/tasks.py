@@ -123,8 +123,9 @@ def send_digests(period: str) -> int:
 
 
 # Batches are handed out at this priority (``digest_runs``). On Redis, 0 is the highest and
-# the default: the batches' sends (and every other mail) are taken before the next build, so sending starts with the first batch built
-# and a second worker process sends while the other builds (issue 14).
+# the default: the batches' sends (and every other mail) are taken before the next build, so
+# sending starts with the first batch built and a second worker process sends while the other
+# builds (issue 14).
 DIGEST_BUILD_PRIORITY = 6
 
 
