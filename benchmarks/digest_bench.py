@@ -19,6 +19,10 @@ earlier runs are deleted, so every run starts from the same state. It then
 3. hands the same number of messages (rendered from the run's own rows) to the same server
    through one ``smtplib`` connection: the reference.
 
+Besides the wall times it reports the CPU seconds the worker spent (all its processes) and
+those of the reference's client thread: on a shared machine they vary far less than the wall.
+``BENCH_DIGEST_CONCURRENCY=2`` runs the worker as a prefork pool of two, as compose does.
+
 Runnable alone: ``DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres
 REDIS_URL=redis://127.0.0.1:6379/5 .venv/bin/python -c "from benchmarks import digest_bench;
 print(digest_bench.run())"``; ``benchmarks/scale.py`` runs it as part of ``make bench``.
@@ -226,6 +230,20 @@ def _proc_kib(pid: int, field: str) -> int:
     return 0
 
 
+def _cpu_seconds(pids: list[int]) -> float:
+    """User + system CPU time of these processes (``/proc/<pid>/stat``): a figure the other
+    load on a shared machine changes far less than the wall time."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except (FileNotFoundError, ProcessLookupError):
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / ticks
+
+
 def _group_pids(pgid: int) -> list[int]:
     pids = []
     for entry in Path("/proc").iterdir():
@@ -255,13 +273,13 @@ def _product(url: str, redis_url: str) -> dict:
     from django.db.models.functions import Length
 
     from notifications.models import DigestBatch, DigestRun, OutgoingMail
-    from tests.faults.harness import SmtpServer, Workers
+    from tests.faults.harness import BROKER_KEYS, SmtpServer, Workers
 
     import logging
 
     logging.getLogger("mail.log").setLevel(logging.WARNING)  # aiosmtpd logs every command
     client = redis.Redis.from_url(redis_url)
-    client.delete("celery", "unacked", "unacked_index", "unacked_mutex")
+    client.delete(*BROKER_KEYS)
     smtp = SmtpServer()
     smtp.start()
     log = ROOT / "var" / "bench" / "digest_worker.log"
@@ -277,6 +295,7 @@ def _product(url: str, redis_url: str) -> dict:
         process = workers.start(concurrency=concurrency)
         _wait_for_worker(app, time.monotonic() + 90)
         peak_rss = 0
+        cpu_before = _cpu_seconds(_group_pids(process.pid))
         started = time.monotonic()
         app.send_task("notifications.send_digests", args=["weekly"])  # what beat does
         timed_out = False
@@ -299,6 +318,7 @@ def _product(url: str, redis_url: str) -> dict:
             time.sleep(0.5)
         wall = time.monotonic() - started
         pids = _group_pids(process.pid)
+        cpu = _cpu_seconds(pids) - cpu_before
         hwm = {pid: _proc_kib(pid, "VmHWM") for pid in pids}
         accepted = smtp.inbox.count()
         run = DigestRun.objects.order_by("-pk").first()
@@ -314,6 +334,7 @@ def _product(url: str, redis_url: str) -> dict:
             batches_done=DigestBatch.objects.filter(run=run).exclude(done_at=None).count()
             if run else 0,
             wall_seconds=round(wall, 1),
+            worker_cpu_seconds=round(cpu, 1),
             mails_per_second=round(accepted / wall, 1) if wall else None,
             timed_out=timed_out,
             duplicates=sum(n - 1 for n in ids.values() if n > 1),
@@ -326,7 +347,7 @@ def _product(url: str, redis_url: str) -> dict:
     finally:
         workers.stop_all()
         app.close()
-        client.delete("celery", "unacked", "unacked_index", "unacked_mutex")
+        client.delete(*BROKER_KEYS)
         client.close()
     smtp.stop()
     # The reference on a server of its own (the same code, a fresh inbox).
@@ -377,6 +398,7 @@ def _reference(smtp, count: int) -> dict:
         messages.append((row.to_email, message.message().as_bytes(linesep="\r\n")))
     before = smtp.inbox.count()
     started = time.monotonic()
+    cpu_started = time.thread_time()  # this thread's: the server runs in threads of its own
     sent = 0
     with smtplib.SMTP("127.0.0.1", smtp.port, timeout=30) as conn:
         for n in range(count):
@@ -386,8 +408,10 @@ def _reference(smtp, count: int) -> dict:
             if time.monotonic() - started > MAX_SECONDS:  # bounded like the product's run
                 break
     seconds = time.monotonic() - started
+    cpu = time.thread_time() - cpu_started
     count = sent
-    return {"seconds": round(seconds, 1), "accepted": smtp.inbox.count() - before,
+    return {"seconds": round(seconds, 1), "cpu_seconds": round(cpu, 1),
+            "accepted": smtp.inbox.count() - before,
             "mails_per_second": round(count / seconds, 1) if seconds else None,
             "bytes_avg": round(sum(len(d) for _t, d in messages) / len(messages))}
 
@@ -420,6 +444,7 @@ def run() -> dict:
     figures.update(product)
     figures["reference_seconds"] = reference.get("seconds")
     figures["reference_mails_per_second"] = reference.get("mails_per_second")
+    figures["reference_client_cpu_seconds"] = reference.get("cpu_seconds")
     # Throughput against throughput: meaningful also when the run was stopped at the bound.
     if reference.get("mails_per_second") and product.get("mails_per_second") is not None:
         figures["ratio"] = round(product["mails_per_second"] / reference["mails_per_second"], 3)

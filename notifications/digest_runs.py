@@ -24,7 +24,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from . import dispatch, schedule, selectors
+from . import schedule, selectors
 from .models import DigestBatch, DigestRun, Preference
 
 logger = logging.getLogger(__name__)
@@ -34,6 +34,23 @@ def _ranges(ids: Iterator[int], size: int) -> Iterator[tuple[int, int]]:
     """(first, last) of consecutive chunks of ``size`` ids, from an ascending stream."""
     while chunk := list(itertools.islice(ids, size)):
         yield chunk[0], chunk[-1]
+
+
+def _hand_out_on_commit(batch_id: int) -> None:
+    """Enqueue the build of a batch once the transaction commits, at the build priority
+    (``tasks.DIGEST_BUILD_PRIORITY``: below the sends, so sending starts with the first batch
+    built). A broker that is down is logged, not raised: the catch-up hands it out again."""
+
+    def enqueue() -> None:
+        from .tasks import DIGEST_BUILD_PRIORITY, build_digest_batch
+
+        try:
+            build_digest_batch.apply_async((batch_id,), priority=DIGEST_BUILD_PRIORITY)
+        except Exception:  # the broker is down: the catch-up scan hands the batch out again
+            logger.warning("Could not enqueue digest batch %s; the catch-up will hand it out",
+                           batch_id, exc_info=True)
+
+    transaction.on_commit(enqueue)
 
 
 def digest_run_start(*, period: str, now: datetime.datetime | None = None) -> DigestRun | None:
@@ -59,7 +76,7 @@ def digest_run_start(*, period: str, now: datetime.datetime | None = None) -> Di
             if not batches:
                 DigestRun.objects.filter(pk=run.pk).update(finished_at=now)
             for batch in batches:
-                dispatch.enqueue_on_commit("build_digest_batch", batch.pk)
+                _hand_out_on_commit(batch.pk)
     except IntegrityError:  # this period's run exists: started by a concurrent or earlier job
         return None
     logger.info("Digest run %s started: %d batches", run.key, len(batches))
@@ -138,6 +155,6 @@ def digests_catch_up(*, now: datetime.datetime | None = None) -> dict[str, int]:
             if DigestBatch.objects.filter(pk=batch_id, done_at=None, enqueued_at__lte=expired).update(
                 enqueued_at=now
             ):
-                dispatch.enqueue_on_commit("build_digest_batch", batch_id)
+                _hand_out_on_commit(batch_id)
                 handed_out += 1
     return {"runs_started": started, "batches_handed_out": handed_out}

@@ -12,6 +12,12 @@ steps, and the SMTP conversation happens in none of the database transactions:
 A worker that dies between 1 and 3 leaves a lease that expires; the outbox scan then sends the
 row again. Only a crash between the server's acceptance and the commit of step 3 can send one
 duplicate, and it carries the same ``Message-ID``, so receivers can drop it.
+
+A batch of mails (a digest batch's) goes the same three steps together (``mail_send_batch``):
+one committed claim for all of them, then one SMTP connection for the batch, each mail marked
+sent in its own commit right after the server accepted it, so the duplicate window stays one
+mail wide; a refused mail takes its own back-off, and what the lease leaves no time for is
+handed back, due at once.
 """
 
 from __future__ import annotations
@@ -20,6 +26,7 @@ import datetime
 import logging
 import random
 import smtplib
+from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -122,29 +129,38 @@ def mail_send(*, mail_id: int) -> bool:
     smtp = get_connection(fail_silently=False)
     try:
         smtp.open()
-        mail.deliver(
-            to_email=outgoing.to_email,
-            subject=outgoing.subject,
-            body_text=outgoing.body_text,
-            body_html=outgoing.body_html,
-            # The row's own headers (threading, unsubscribe) win over the default Message-ID.
-            headers={"Message-ID": message_id_for(outgoing), **(outgoing.headers or {})},
-            connection=smtp,
-            attachments=outgoing.attachments or None,
-        )
+        _deliver(outgoing, smtp)
     except Exception as error:  # any failure: recorded on the row, retried or given up
         _close_quietly(smtp)
         raise _record_failure(outgoing, error) from error
-    with transaction.atomic():
-        OutgoingMail.objects.filter(pk=mail_id).exclude(status=OutgoingMail.Status.SENT).update(
-            status=OutgoingMail.Status.SENT,
-            sent_at=timezone.now(),
-            last_error="",
-            lease_until=None,
-            next_attempt_at=None,
-        )
+    _mark_sent(mail_id)
     _close_quietly(smtp)
     return True
+
+
+def _deliver(outgoing: OutgoingMail, smtp: Any) -> None:
+    mail.deliver(
+        to_email=outgoing.to_email,
+        subject=outgoing.subject,
+        body_text=outgoing.body_text,
+        body_html=outgoing.body_html,
+        # The row's own headers (threading, unsubscribe) win over the default Message-ID.
+        headers={"Message-ID": message_id_for(outgoing), **(outgoing.headers or {})},
+        connection=smtp,
+        attachments=outgoing.attachments or None,
+    )
+
+
+def _mark_sent(mail_id: int) -> None:
+    """Step 3, right after the server's acceptance: one statement, committed on its own
+    (autocommit; no BEGIN and COMMIT round trips around it, a batch pays this once per mail)."""
+    OutgoingMail.objects.filter(pk=mail_id).exclude(status=OutgoingMail.Status.SENT).update(
+        status=OutgoingMail.Status.SENT,
+        sent_at=timezone.now(),
+        last_error="",
+        lease_until=None,
+        next_attempt_at=None,
+    )
 
 
 def _close_quietly(smtp: Any) -> None:
@@ -175,6 +191,102 @@ def _record_failure(outgoing: OutgoingMail, error: Exception) -> MailNotSent:
         logger.warning("Mail %s to %s failed (attempt %d), next try at %s: %s",
                        outgoing.pk, outgoing.to_email, outgoing.attempts, retry_at, message)
     return MailNotSent(outgoing.pk, message, retry_at)
+
+
+# --- a batch over one connection ----------------------------------------------------------------
+
+
+@dataclass
+class BatchSent:
+    """What ``mail_send_batch`` did: the mails it sent, the failures it recorded (each with its
+    own next attempt, or given up) and the mails it claimed but handed back untried, due now
+    (the lease would have run out before their turn)."""
+
+    sent: list[int] = field(default_factory=list)
+    failed: list[MailNotSent] = field(default_factory=list)
+    released: list[int] = field(default_factory=list)
+
+
+def mail_claim_batch(*, mail_ids: list[int],
+                     now: datetime.datetime | None = None) -> list[OutgoingMail]:
+    """``mail_claim`` for many mails in one committed transaction: those of ``mail_ids`` that
+    are claimable and not being claimed by someone else right now (``SKIP LOCKED``) become
+    ``sending`` under one lease. Returns the claimed rows in id order. (SQLite has no row
+    locks, but its single writer serialises the claims: a second one whose read went stale
+    fails instead of claiming twice.)"""
+    now = now or timezone.now()
+    lease_until = now + datetime.timedelta(seconds=settings.MAIL_SEND_LEASE_SECONDS)
+    with transaction.atomic():
+        ids = list(
+            OutgoingMail.objects.select_for_update(skip_locked=True)
+            .filter(_claimable(now), pk__in=mail_ids)
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
+        if not ids:
+            return []
+        OutgoingMail.objects.filter(pk__in=ids).update(
+            status=OutgoingMail.Status.SENDING,
+            lease_until=lease_until,
+            attempts=F("attempts") + 1,
+        )
+    return list(OutgoingMail.objects.filter(pk__in=ids).order_by("pk"))
+
+
+def mail_send_batch(*, mail_ids: list[int],
+                    budget: datetime.timedelta | None = None) -> BatchSent:
+    """Send many mails of the outbox over one SMTP connection: claim them together, then for
+    each, in id order, send and mark it sent in its own commit right after the server accepted
+    it (a crash duplicates at most the one mail in that window, as with ``mail_send``). A
+    refused mail records its failure with its own back-off (or is given up) and the next one
+    goes over a fresh connection; when the connection cannot be opened, every mail left
+    records that failure. A mail is only begun while ``EMAIL_TIMEOUT`` of its lease remains
+    and within ``budget`` of the start: the rest is handed back, due now. Mails sent, given up
+    or claimed by someone else are skipped. Raises ``RuntimeError`` inside a transaction."""
+    if _in_transaction():
+        raise RuntimeError("mail_send_batch must not run inside a database transaction")
+    outcome = BatchSent()
+    claimed = mail_claim_batch(mail_ids=mail_ids)
+    if not claimed:
+        return outcome
+    stop_at = min(m.lease_until for m in claimed) - datetime.timedelta(seconds=settings.EMAIL_TIMEOUT)
+    if budget is not None:
+        stop_at = min(stop_at, timezone.now() + budget)
+    smtp = get_connection(fail_silently=False)
+    opened = False
+    for index, outgoing in enumerate(claimed):
+        if timezone.now() >= stop_at:
+            outcome.released = _release([m.pk for m in claimed[index:]])
+            break
+        try:
+            if not opened:
+                smtp.open()
+                opened = True
+        except Exception as error:  # no connection: the rest fail alike, each with its back-off
+            outcome.failed.extend(_record_failure(m, error) for m in claimed[index:])
+            break
+        try:
+            _deliver(outgoing, smtp)
+        except Exception as error:  # refused or connection lost: this one retries on its own
+            outcome.failed.append(_record_failure(outgoing, error))
+            _close_quietly(smtp)
+            opened = False
+            continue
+        _mark_sent(outgoing.pk)
+        outcome.sent.append(outgoing.pk)
+    if opened:
+        _close_quietly(smtp)
+    return outcome
+
+
+def _release(mail_ids: list[int]) -> list[int]:
+    """Hand claimed but untried mails back: pending, due now, the attempt not counted."""
+    with transaction.atomic():
+        OutgoingMail.objects.filter(pk__in=mail_ids, status=OutgoingMail.Status.SENDING).update(
+            status=OutgoingMail.Status.PENDING, lease_until=None, next_attempt_at=timezone.now(),
+            attempts=F("attempts") - 1,
+        )
+    return mail_ids
 
 
 def mail_retry_now(*, actor: Any, outgoing: OutgoingMail) -> OutgoingMail:

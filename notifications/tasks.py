@@ -46,6 +46,47 @@ def send_mail(self, mail_id: int) -> bool:
         raise self.retry(countdown=bounded_countdown(wait)) from None
 
 
+# Sending a batch stops beginning mails after this long, well inside its soft time limit and
+# the claim's lease; what is left goes out in a fresh task.
+BATCH_SEND_BUDGET_SECONDS = 150
+
+
+@shared_task(
+    name="notifications.send_mail_batch",
+    acks_late=True,
+    # Inside the claim's lease (MAIL_SEND_LEASE_SECONDS); the service stops beginning mails
+    # after BATCH_SEND_BUDGET_SECONDS, before the soft limit.
+    soft_time_limit=200,
+    time_limit=240,
+)
+def send_mail_batch(mail_ids: list[int]) -> int:
+    """Send a batch of the outbox (a digest batch's mails) over one SMTP connection, each mail
+    marked sent right after the server accepted it. What the lease left no time for comes back
+    at once as a new batch; the refused ones come back together when the last of their
+    back-offs is over (each row keeps its own, so none is tried early; the outbox scan is the
+    safety net). Returns how many this call sent."""
+    import datetime
+
+    from django.utils import timezone
+
+    from core.celery import bounded_countdown
+
+    from .outbox import mail_send_batch
+
+    outcome = mail_send_batch(
+        mail_ids=mail_ids, budget=datetime.timedelta(seconds=BATCH_SEND_BUDGET_SECONDS)
+    )
+    if outcome.released:
+        send_mail_batch.delay(outcome.released)
+    retrying = [failure for failure in outcome.failed if failure.retry_at is not None]
+    if retrying:
+        wait = (max(f.retry_at for f in retrying) - timezone.now()).total_seconds()
+        send_mail_batch.apply_async(
+            args=[[f.mail_id for f in retrying]], countdown=bounded_countdown(wait)
+        )
+    return len(outcome.sent)
+
+
 @shared_task(name="notifications.scan_outbox")
 def scan_outbox() -> dict:
     """Safety net: re-enqueue events not fanned out and mails not sent (a lost message)."""
@@ -81,9 +122,17 @@ def send_digests(period: str) -> int:
     return 0 if run is None else run.batches.count()
 
 
+# Batches are handed out at this priority (``digest_runs``). On Redis, 0 is the highest and
+# the default: the batches' sends (and every other mail) are taken before the next build, so
+# sending starts with the first batch built and a second worker process sends while the other
+# builds (issue 14).
+DIGEST_BUILD_PRIORITY = 6
+
+
 @shared_task(name="notifications.build_digest_batch", acks_late=True)
 def build_digest_batch(batch_id: int) -> int:
-    """Queue the digests of one batch of subscribers (idempotent: one mail per person and key)."""
+    """Queue the digests of one batch of subscribers (idempotent: one mail per person and key);
+    they go out as one ``send_mail_batch``."""
     from .digest_runs import digest_batch_build
 
     return digest_batch_build(batch_id=batch_id)

@@ -38,6 +38,13 @@ FAULT_SETTINGS = {
 }
 
 
+# What the tests and the bench purge from a broker database: the default queue's lists, one
+# per priority step on Redis (kombu names them "celery", "celery\x06\x163", …; digest batches
+# are built at a lower priority than mail is sent), and the unacknowledged messages.
+BROKER_KEYS = ("celery", *(f"celery\x06\x16{step}" for step in (3, 6, 9)),
+               "unacked", "unacked_index", "unacked_mutex")
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))

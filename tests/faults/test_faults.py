@@ -24,7 +24,7 @@ from tests.builders import file_challenge
 from workflows import hooks
 from workflows.models import Event
 
-from .harness import OwnRedis, wait_for
+from .harness import BROKER_KEYS, OwnRedis, wait_for
 
 pytestmark = [
     pytest.mark.faults,
@@ -56,13 +56,13 @@ def beat(broker_url: str):
     """What beat does: publish a task by name on the broker (a separate app, like the beat
     process). Leftovers of earlier tests in this broker database are purged first."""
     client = redis.Redis.from_url(broker_url)
-    client.delete("celery", "unacked", "unacked_index", "unacked_mutex")
+    client.delete(*BROKER_KEYS)
     app = Celery("fault-beat", broker=broker_url, set_as_current=False)
     try:
         yield app
     finally:
         app.close()
-        client.delete("celery", "unacked", "unacked_index", "unacked_mutex")
+        client.delete(*BROKER_KEYS)
         client.close()
 
 

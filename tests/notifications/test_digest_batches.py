@@ -9,7 +9,7 @@ import datetime
 import pytest
 import time_machine
 
-from notifications import digest_runs, digests
+from notifications import digest_runs, digests, tasks
 from notifications.digest_batches import digests_queue_batch
 from notifications.models import OutgoingMail
 from tests.builders import advance, file_challenge
@@ -66,7 +66,7 @@ def build_batch(people, django_assert_num_queries, expected: int) -> int:
 
 
 @pytest.mark.parametrize("count", [3, 12])
-def test_a_batch_is_built_in_the_same_queries_for_3_and_12_people(network, week, count, django_assert_num_queries, django_capture_on_commit_callbacks):
+def test_a_batch_is_built_in_the_same_queries_for_3_and_12_people(network, week, count, django_assert_num_queries, django_capture_on_commit_callbacks, monkeypatch):
     people = readers(network, week[0], count)
     # 1 the batch, 2 its people, 3 their digests of this key, 4 of today, 5 where their
     # last digests ended, 6-7 their roles (admitted memberships, group seats), 8 the week's
@@ -76,10 +76,14 @@ def test_a_batch_is_built_in_the_same_queries_for_3_and_12_people(network, week,
     # coordinators in the window?, 17 subscribed saved views, 18-20 the batch's mails in one
     # INSERT (savepoint, insert, release), 21-25 the batch done and the run finished with
     # its last batch (savepoint, update, any left?, update, release)
-    with django_capture_on_commit_callbacks() as sent:
+    enqueued = []
+    monkeypatch.setattr(tasks.send_mail_batch, "delay", enqueued.append)
+    with django_capture_on_commit_callbacks(execute=True):
         queued = build_batch(people, django_assert_num_queries, 25)
-    assert queued == count and len(sent) == count  # one mail each, sent after commit
-    assert OutgoingMail.objects.filter(kind="digest").count() == count
+    # one mail each, and all of them sent after commit by one task (one SMTP connection)
+    mails = OutgoingMail.objects.filter(kind="digest").values_list("pk", flat=True)
+    assert queued == count == len(mails)
+    assert [sorted(ids) for ids in enqueued] == [sorted(mails)]
 
 
 def test_each_digest_of_a_batch_holds_what_the_per_person_query_finds(network, week, django_capture_on_commit_callbacks):
