@@ -40,10 +40,10 @@ def test_a_run_decides_in_the_same_queries_for_3_and_30_due_challenges(network, 
     _file(network, count)
     # the reminder policy (1); the run's savepoint and its release (2); level 1: the scan,
     # the lock and load of the batch, the insert of its reminders (3); the coordinators,
-    # once, and their roles: organisations, groups (3); level 2: the scan, nothing due (1);
+    # once, and their roles: organisations and groups in one query (2); level 2: the scan, nothing due (1);
     # the mail: the coordinator's groups, then the outbox's savepoint, look-up, savepoint,
     # insert and releases (7)
-    queries = 1 + 2 + 3 + 3 + 1 + 7
+    queries = 1 + 2 + 3 + 2 + 1 + 7
     with at(datetime.timedelta(days=20)), django_capture_on_commit_callbacks(), \
             django_assert_num_queries(queries):
         outcomes = services.reminders_send()
