@@ -130,10 +130,14 @@ def test_sigkill_of_the_worker_mid_run(due, services, smtp, workers_for, report)
         settle(app)
     tally = smtp.inbox.tally(due)
     report("sigkill-worker", tally)
-    # The second kill hits a worker in the middle of sending: if it struck between the SMTP
-    # server's "250 OK" and the commit marking the row sent, that row is sent once more after
-    # its lease expires (with the same Message-ID). That window is the only duplicate allowed.
-    check(tally, duplicates_allowed=1)
+    # A kill that strikes between the SMTP server's "250 OK" and the commit marking that row
+    # sent (each mail is marked right after its 250, before the next is handed over) makes
+    # that one row go out once more after its lease expires, with the same Message-ID: the
+    # one window SMTP leaves. Both kills can strike mid-send: a batch's mails are sent
+    # before the next batch is built (builds are queued at a lower priority), so the first
+    # kill, while batches are still being built, may also interrupt a send. At most one
+    # duplicate per kill, then; nothing else may go out twice.
+    check(tally, duplicates_allowed=2)
 
 
 def test_redis_restarted_mid_run(due, smtp, workers_for, report, tmp_path):
