@@ -15,8 +15,9 @@ from django.db import transaction
 logger = logging.getLogger(__name__)
 
 
-def enqueue(task_name: str, object_id: int) -> None:
-    """Enqueue ``notifications.tasks.<task_name>(object_id)`` now (call it after commit). A
+def enqueue(task_name: str, object_id: int | list[int]) -> None:
+    """Enqueue ``notifications.tasks.<task_name>(object_id)`` now (call it after commit; a
+    batch task takes a list of ids). A
     broker that is down is logged, not raised: the periodic outbox scan re-enqueues what the
     database still marks as pending, so the person's action never fails for it."""
     from notifications import tasks
@@ -32,7 +33,7 @@ def enqueue(task_name: str, object_id: int) -> None:
         )
 
 
-def enqueue_on_commit(task_name: str, object_id: int) -> None:
+def enqueue_on_commit(task_name: str, object_id: int | list[int]) -> None:
     """:func:`enqueue` once the current transaction commits (never if it rolls back)."""
     transaction.on_commit(lambda: enqueue(task_name, object_id))
 

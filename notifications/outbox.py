@@ -94,17 +94,21 @@ def _claimable(now: datetime.datetime) -> Q:
     return (Q(status=OutgoingMail.Status.PENDING) & due) | expired
 
 
+def _lease_until(now: datetime.datetime) -> datetime.datetime:
+    """How long a claim holds its mails: past it, their worker is presumed dead."""
+    return now + datetime.timedelta(seconds=settings.MAIL_SEND_LEASE_SECONDS)
+
+
 def mail_claim(*, mail_id: int, now: datetime.datetime | None = None) -> OutgoingMail | None:
     """Claim one mail for sending: pending and due (or sending under an expired lease, its
     worker presumed dead) becomes ``sending`` until ``now`` + ``MAIL_SEND_LEASE_SECONDS``, in
     one committed statement. Returns the claimed row, or ``None`` when someone else holds it,
     it is not due yet, or it is sent or given up."""
     now = now or timezone.now()
-    lease_until = now + datetime.timedelta(seconds=settings.MAIL_SEND_LEASE_SECONDS)
     with transaction.atomic():
         claimed = OutgoingMail.objects.filter(_claimable(now), pk=mail_id).update(
             status=OutgoingMail.Status.SENDING,
-            lease_until=lease_until,
+            lease_until=_lease_until(now),
             attempts=F("attempts") + 1,
         )
     if not claimed:
@@ -215,7 +219,6 @@ def mail_claim_batch(*, mail_ids: list[int],
     locks, but its single writer serialises the claims: a second one whose read went stale
     fails instead of claiming twice.)"""
     now = now or timezone.now()
-    lease_until = now + datetime.timedelta(seconds=settings.MAIL_SEND_LEASE_SECONDS)
     with transaction.atomic():
         ids = list(
             OutgoingMail.objects.select_for_update(skip_locked=True)
@@ -227,7 +230,7 @@ def mail_claim_batch(*, mail_ids: list[int],
             return []
         OutgoingMail.objects.filter(pk__in=ids).update(
             status=OutgoingMail.Status.SENDING,
-            lease_until=lease_until,
+            lease_until=_lease_until(now),
             attempts=F("attempts") + 1,
         )
     return list(OutgoingMail.objects.filter(pk__in=ids).order_by("pk"))

@@ -71,13 +71,14 @@ def send_mail_batch(mail_ids: list[int]) -> int:
 
     from core.celery import bounded_countdown
 
+    from . import dispatch
     from .outbox import mail_send_batch
 
     outcome = mail_send_batch(
         mail_ids=mail_ids, budget=datetime.timedelta(seconds=BATCH_SEND_BUDGET_SECONDS)
     )
-    if outcome.released:
-        send_mail_batch.delay(outcome.released)
+    if outcome.released:  # a broker that is down is logged: the rows are due, the scan sends them
+        dispatch.enqueue("send_mail_batch", outcome.released)
     retrying = [failure for failure in outcome.failed if failure.retry_at is not None]
     if retrying:
         wait = (max(f.retry_at for f in retrying) - timezone.now()).total_seconds()
