@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from django_fsm import RETURN_VALUE, ConcurrentTransitionMixin, FSMField, transition
 
 from core.models import Organisation, Region, TargetGroup, Topic, WorkingGroup
@@ -272,6 +273,17 @@ class Challenge(ConcurrentTransitionMixin, models.Model):
     def days_in_state(self) -> int:
         """Whole days since the challenge entered its state (pages say "for 3 days")."""
         return max((timezone.now() - self.state_entered_at).days, 0)
+
+    @property
+    def days_in_state_words(self) -> str:
+        return days_in_state_words(self.days_in_state)
+
+
+def days_in_state_words(days: int) -> str:
+    """How long a challenge has been in its state, as the pages say it ("for 3 days")."""
+    if not days:
+        return str(_("since today"))
+    return ngettext("for %(days)s day", "for %(days)s days", days) % {"days": days}
 
 
 class Analysis(models.Model):

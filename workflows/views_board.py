@@ -12,13 +12,12 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from core.exceptions import DomainError
 from core.pagination import GLANCE_BOUND, bounded_counts
 
 from . import selectors, services
-from .models import Challenge, State
+from .models import Challenge, State, days_in_state_words
 from .search import saved_views
 from .transitions import TRANSITIONS
 
@@ -85,11 +84,8 @@ class CardLinks:
         card.detail_url = self.detail.replace(mark, pk)
         card.move_url = self.move[card.state].replace(mark, pk)
         days = card.days_in_state
-        if days not in self.days:  # the words of workflows/_days_in_state.html
-            self.days[days] = (
-                ngettext("for %(days)s day", "for %(days)s days", days) % {"days": days}
-                if days else _("since today")
-            )
+        if days not in self.days:
+            self.days[days] = days_in_state_words(days)
         card.days_label = self.days[days]
         card.steps = []
         for spec in specs:
