@@ -18,6 +18,7 @@ import datetime
 
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 
 class ChallengeStay(models.Model):
@@ -101,12 +102,27 @@ class OpenStayDay(models.Model):
 
 
 class StatsMark(models.Model):
-    """How far the rollups reach (one row): ``days_through`` is the last local day in
-    ``StatsDay``/``StayLength``; ``open_at`` the instant ``OpenStayDay`` was counted at."""
+    """How far the rollups reach (one row): ``days_through`` is the last local day with rows
+    in ``StatsDay``/``StayLength``/``BreakdownCount``, and ``rolled_to`` the instant they
+    count up to: that last day is rolled up to the refresh's instant, not only once it has
+    ended, so the statistics read minutes of stays after the mark, not a day's. ``open_at``
+    is the instant ``OpenStayDay`` was counted at (the same refresh's)."""
 
     key = models.CharField(max_length=16, primary_key=True, default="rollup")
     days_through = models.DateField(null=True, blank=True)
+    rolled_to = models.DateTimeField(null=True, blank=True)
     open_at = models.DateTimeField(null=True, blank=True)
+
+    @property
+    def rolled_until(self) -> datetime.datetime | None:
+        """The instant before which the day rollups count everything (``None``: nothing rolled
+        up). A mark written before ``rolled_to`` existed rolled up whole days only."""
+        if self.rolled_to is not None or self.days_through is None:
+            return self.rolled_to
+        return datetime.datetime.combine(
+            self.days_through + datetime.timedelta(days=1), datetime.time.min,
+            timezone.get_current_timezone(),
+        )
 
 
 # ``BreakdownCount.prev_day`` of a first finishing (and of every filing): earlier than any window.

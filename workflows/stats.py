@@ -70,7 +70,7 @@ def challenge_stats_for(user: Any) -> ChallengeStats:
     challenges ``user`` may see."""
     rollup = RollupSource() if permissions.visible_challenges_q(user) is None else None
     counts = None if rollup is None else current_counts(
-        rollup.through, rollup.open_at, timezone.now()
+        rollup.through, rollup.tail_from, rollup.open_at, timezone.now()
     )
     if counts is not None:  # everything visible: the rollups (``stats_counts``)
         per_state, per_topic, per_region = counts["state"], counts["topic"], counts["region"]

@@ -122,15 +122,19 @@ def _source_sql(
 # --- the worker's fold -------------------------------------------------------------------------
 
 
-def fold(first: datetime.date | None, through: datetime.date) -> None:
-    """(Re)count the days ``first``..``through`` (``None``: from the beginning) and then every
-    calendar month completed by them. Call under the rollup mark's lock (``refresh``)."""
-    days = BreakdownCount.objects.filter(span="d", day__lte=through)
+def fold(first: datetime.date | None, through: datetime.date,
+         upper: datetime.datetime | None = None) -> None:
+    """(Re)count the days ``first``..``through`` (``None``: from the beginning) up to the
+    instant ``upper`` (``None``: the end of ``through``), replacing every day row from
+    ``first`` on, and then every calendar month ending by ``through`` (a month whose last day
+    is ``through`` is summed as far as that day is counted; the next run, which counts the
+    day again, sums the month again). Call under the rollup mark's lock (``refresh``)."""
+    days = BreakdownCount.objects.filter(span="d")
     if first is not None:
         days = days.filter(day__gte=first)
     days.delete()
     lower = EPOCH if first is None else start_of(first)
-    upper = start_of(through + datetime.timedelta(days=1))
+    upper = upper or start_of(through + datetime.timedelta(days=1))
     sql, params = _source_sql(lower, upper, None)
     day_sql, day_params = _local_day("at")
     prev_sql, prev_params = _local_day("prev_at")
@@ -144,12 +148,12 @@ def fold(first: datetime.date | None, through: datetime.date) -> None:
         # The months the fold completed, summed from their days.
         lo = None if first is None else month_start(first)
         hi = _complete_months_end(through)
-        if lo is not None and lo >= hi:
-            return
-        months = BreakdownCount.objects.filter(span="m", day__lt=hi)
+        months = BreakdownCount.objects.filter(span="m")
         if lo is not None:
             months = months.filter(day__gte=lo)
-        months.delete()
+        months.delete()  # with any month a run with a later ``upper`` summed
+        if lo is not None and lo >= hi:
+            return
         cursor.execute(
             f"INSERT INTO {TABLE} (span, day, dimension, key, prev_day, filed, finished) "
             f"SELECT 'm', {_month_sql('day')}, dimension, key, prev_day, SUM(filed), "
@@ -171,7 +175,7 @@ def challenge_recategorised(
     mark = StatsMark.objects.select_for_update().filter(key="rollup").first()
     if mark is None or mark.days_through is None:
         return  # nothing rolled up: the statistics read the challenges as they are
-    through = mark.days_through
+    through, until = mark.days_through, mark.rolled_until
     months_end = _complete_months_end(through)
     created_at = Challenge.objects.filter(pk=challenge_id).values_list("created_at", flat=True)
     arrivals = (
@@ -181,13 +185,12 @@ def challenge_recategorised(
     # (day, prev_day) -> [filed, finished] of this challenge in the rolled-up days.
     mine: dict[tuple[datetime.date, datetime.date], list[int]] = defaultdict(lambda: [0, 0])
     for at in created_at:
-        day = timezone.localdate(at)
-        if day <= through:
-            mine[day, NO_EARLIER_FINISH][0] += 1
+        if at < until:  # rolled up (the mark's last day only up to its instant)
+            mine[timezone.localdate(at), NO_EARLIER_FINISH][0] += 1
     prev = NO_EARLIER_FINISH
     for at in arrivals:
         day = timezone.localdate(at)
-        if day <= through:
+        if at < until:
             mine[day, prev][1] += 1
         prev = day
     rows = []
@@ -219,10 +222,12 @@ def challenge_recategorised(
 def counts(
     window_start: datetime.date, window_end: datetime.date, *,
     visible: QuerySet | None, through: datetime.date | None,
+    rolled_until: datetime.datetime | None = None,
 ) -> tuple[Counts, dict[int, str]]:
     """``({dimension: {key: [filed, finished]}}, {organisation id: name})`` for the local days
     ``window_start``..``window_end``, in one query. Everything visible (``visible`` None) reads
-    the rolled-up months and days up to ``through`` and the challenges after it."""
+    the rolled-up months and days up to ``through`` and the challenges after the instant
+    they count up to (``rolled_until``; ``None``: the end of ``through``)."""
     start = start_of(window_start)
     end = start_of(window_end + datetime.timedelta(days=1))
     parts, params = [], []
@@ -263,7 +268,7 @@ def counts(
                 f"FROM ({' UNION ALL '.join(selects)}) AS r GROUP BY dimension, key"
             )
             params += [window_start, *range_params]
-        tail_from = max(start, start_of(through + datetime.timedelta(days=1)))
+        tail_from = max(start, rolled_until or start_of(through + datetime.timedelta(days=1)))
     source_sql, source_params = "", []
     if tail_from < end:
         source_sql, source_params = _source_sql(tail_from, end, visible)

@@ -26,7 +26,6 @@ from django.db import connection
 from .models import Challenge
 from .models_stats import BreakdownCount, ChallengeStay, OpenStayDay, StatsMark
 from .stats_breakdowns import _complete_months_end
-from .stats_rollup import start_of
 
 STAY, CHALLENGE = ChallengeStay._meta.db_table, Challenge._meta.db_table
 BREAKDOWN = BreakdownCount._meta.db_table
@@ -39,15 +38,17 @@ def _db(value: datetime.datetime) -> Any:
 
 
 def current_counts(
-    through: datetime.date | None, open_at: datetime.datetime | None, now: datetime.datetime
+    through: datetime.date | None, rolled_until: datetime.datetime | None,
+    open_at: datetime.datetime | None, now: datetime.datetime,
 ) -> Counts | None:
     """The counts per state, topic and region of every challenge, from the rollups of the mark
-    (``through``, ``open_at``: what ``RollupSource`` read); ``None`` when there is no rollup
-    to read, ``now`` lies before its count of the running stays, or the mark moved meanwhile."""
-    if through is None or open_at is None or now < open_at:
+    (``through``, ``rolled_until``, ``open_at``: what ``RollupSource`` read); ``None`` when
+    there is no rollup to read, ``now`` lies before its count of the running stays, or the
+    mark moved meanwhile."""
+    if through is None or rolled_until is None or open_at is None or now < open_at:
         return None
     months_end = _complete_months_end(through)
-    tail_from = _db(start_of(through + datetime.timedelta(days=1)))
+    tail_from = _db(rolled_until)
     at = _db(open_at)
     sql = (
         # The mark is still the one read (1 row) in this statement's snapshot.

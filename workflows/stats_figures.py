@@ -165,10 +165,9 @@ class RollupSource:
         mark = StatsMark.objects.filter(key="rollup").first()
         self.through = mark.days_through if mark else None
         self.open_at = mark.open_at if mark else None
-        # Stays after the rolled-up days: everything when nothing is rolled up yet.
-        self.tail_from = (
-            start_of(self.through + datetime.timedelta(days=1)) if self.through else None
-        )
+        # Stays after the instant the rollups count up to (minutes ago, with the beat job
+        # running): everything when nothing is rolled up yet.
+        self.tail_from = mark.rolled_until if mark else None
         self.stays = StaySource(None)
 
     def _tail(self, column: str, lower: datetime.datetime | None = None) -> tuple[str, list]:

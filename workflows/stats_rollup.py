@@ -3,10 +3,13 @@ its own transaction, and the daily rollups, refreshed by a worker job.
 
 Design (issue 14): a counter row per day and state updated by each transition would make every
 transition of the network wait on the same row, so the transaction only touches rows of its
-own challenge (``stay_begin``). ``refresh`` (beat job ``stats-rollup``, every 10 minutes, safe
-to run twice) folds the ended days into ``StatsDay``/``StayLength`` and the breakdowns'
-``BreakdownCount`` (``stats_breakdowns``) and recounts the running stays per day of entry into
-``OpenStayDay``; the statistics read the rollups up to the mark and the stays after it (``stats_window``), so a late refresh slows them, never falsifies them.
+own challenge (``stay_begin``). ``refresh`` (beat job ``stats-rollup``, every 10 minutes,
+safe to run twice) folds the stays up to its own instant into ``StatsDay``/``StayLength``
+and the breakdowns' ``BreakdownCount`` (``stats_breakdowns``) and recounts the running stays per day of entry into
+``OpenStayDay``. The day a refresh runs on is rolled up to the refresh's instant (and counted
+again from its start by the next run), so the statistics read the rollups up to the mark and
+only the stays since the last refresh after it (``stats_window``): a late refresh slows
+them, never falsifies them.
 """
 
 from __future__ import annotations
@@ -112,24 +115,28 @@ def _analyse(*models: Any) -> None:
 
 
 def refresh(*, now: datetime.datetime | None = None, rebuild: bool = False) -> dict[str, Any]:
-    """Fold the days that ended since the last run into the daily rollups and recount the
-    running stays. Under the mark row's lock, so two runs at once do the work once; running
-    it again changes nothing. ``rebuild`` recounts every day (after stays were deleted)."""
+    """Fold everything up to ``now`` into the daily rollups (today's rows up to ``now``: the
+    statistics then read only the stays since this run after the mark, not the whole day's)
+    and recount the running stays. The day the last run reached is counted again from its
+    start, since that run counted it only in part. Under the mark row's lock, so two runs at
+    once do the work once; running it again changes nothing. ``rebuild`` recounts every day
+    (after stays were deleted)."""
     now = now or timezone.now()
-    through = timezone.localdate(now) - datetime.timedelta(days=1)
+    through = timezone.localdate(now)
     with transaction.atomic():
         StatsMark.objects.get_or_create(key="rollup")
         mark = StatsMark.objects.select_for_update().get(key="rollup")
-        first = None if rebuild or mark.days_through is None else (
-            mark.days_through + datetime.timedelta(days=1)
-        )
-        days = 0
-        if first is None or first <= through:
-            # Imported here: the breakdowns' module builds on this one's day boundaries.
-            from . import stats_breakdowns
+        if rebuild or mark.days_through is None:
+            first = None
+        elif mark.rolled_to is None:  # a mark of whole days: the day after its last
+            first = min(mark.days_through + datetime.timedelta(days=1), through)
+        else:  # its last day was rolled up to its instant only (or ``now`` lies before it)
+            first = min(timezone.localdate(mark.rolled_to), through)
+        # Imported here: the breakdowns' module builds on this one's day boundaries.
+        from . import stats_breakdowns
 
-            days = _fold_days(first, through)
-            stats_breakdowns.fold(first, through)
+        days = _fold_days(first, through, now)
+        stats_breakdowns.fold(first, through, upper=now)
         OpenStayDay.objects.all().delete()
         running = (
             ChallengeStay.objects.filter(Q(left_at__isnull=True) | Q(left_at__gte=now),
@@ -141,19 +148,22 @@ def refresh(*, now: datetime.datetime | None = None, rebuild: bool = False) -> d
             [OpenStayDay(state=state, day=day, stays=n) for state, day, n in running],
             batch_size=2000,
         )
-        mark.days_through, mark.open_at = through, now
+        mark.days_through, mark.rolled_to, mark.open_at = through, now, now
         mark.save()
     if first is None:
         _analyse(ChallengeStay, StatsDay, StayLength, OpenStayDay, BreakdownCount)
     return {"days_through": through, "days_folded": days, "open_at": now}
 
 
-def _fold_days(first: datetime.date | None, through: datetime.date) -> int:
-    """(Re)count ``first``..``through`` (``None``: from the beginning) into the day rollups."""
-    day_rows = StatsDay.objects.filter(day__lte=through)
-    length_rows = StayLength.objects.filter(day__lte=through)
+def _fold_days(first: datetime.date | None, through: datetime.date,
+               upper: datetime.datetime | None = None) -> int:
+    """(Re)count ``first``..``through`` (``None``: from the beginning) into the day rollups, up
+    to the instant ``upper`` (``None``: the end of ``through``). Every row from ``first`` on
+    is replaced, so rows a run with a later ``upper`` left behind go too."""
+    day_rows = StatsDay.objects.all()
+    length_rows = StayLength.objects.all()
     stays = ChallengeStay.objects.all()
-    end = start_of(through + datetime.timedelta(days=1))
+    end = upper or start_of(through + datetime.timedelta(days=1))
     entered = stays.filter(entered_at__lt=end)
     left = stays.filter(left_at__lt=end)
     if first is not None:

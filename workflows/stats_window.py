@@ -176,22 +176,23 @@ def window_stats_for(user: Any, window: Window) -> WindowStats:
         filed=sum(w.filed for w in weeks),
         finished=sum(w.finished for w in weeks),
         breakdowns=_breakdowns(
-            window,
-            None if isinstance(source, RollupSource) else visible,
-            source.through if isinstance(source, RollupSource) else None,
+            window, None if isinstance(source, RollupSource) else visible,
+            source if isinstance(source, RollupSource) else None,
         ),
     )
 
 
 def _breakdowns(
-    window: Window, visible: QuerySet[Challenge] | None, through: datetime.date | None
+    window: Window, visible: QuerySet[Challenge] | None, rollup: RollupSource | None
 ) -> dict[str, list[Breakdown]]:
     """Per topic, region, organisation and target group: challenges filed in the window and
     challenges finished (evaluated or closed) in it, from the rolled-up counts
     (``stats_breakdowns``; a visibility filter reads the visible challenges): one query, and
     the three taxonomies' names."""
     figures, org_names = stats_breakdowns.counts(
-        window.start, window.end, visible=visible, through=through
+        window.start, window.end, visible=visible,
+        through=rollup.through if rollup else None,
+        rolled_until=rollup.tail_from if rollup else None,
     )
     out: dict[str, list[Breakdown]] = {}
     for name, items in (

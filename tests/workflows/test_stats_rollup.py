@@ -289,10 +289,10 @@ def test_current_counts_refuse_a_mark_that_moved(network, built):
         stats_rollup.refresh()
         mark = stats_rollup.StatsMark.objects.get(key="rollup")
         now = stats_window.timezone.now()
-        assert stats_counts.current_counts(mark.days_through, mark.open_at, now) is not None
+        assert stats_counts.current_counts(mark.days_through, mark.rolled_until, mark.open_at, now) is not None
         earlier = mark.open_at - datetime.timedelta(seconds=1)
-        assert stats_counts.current_counts(mark.days_through, earlier, now) is None
-        assert stats_counts.current_counts(mark.days_through, mark.open_at, earlier) is None
+        assert stats_counts.current_counts(mark.days_through, mark.rolled_until, earlier, now) is None
+        assert stats_counts.current_counts(mark.days_through, mark.rolled_until, mark.open_at, earlier) is None
 
 
 def test_waiting_time_reads_neighbouring_ranks_of_one_day_together(network):
@@ -313,3 +313,86 @@ def test_waiting_time_reads_neighbouring_ranks_of_one_day_together(network):
     reported = next(d for d in figures.waiting_time if d.state == State.REPORTED.value)
     assert reported.count == 4
     assert reported.median_days == round(2 - 4.5 / 24, 2)  # between 3 and 6 o'clock
+
+
+def test_the_day_of_the_refresh_is_rolled_up_to_its_instant(network, built):
+    """The refresh rolls up the day it runs on as far as its own instant: the statistics then
+    read only the stays since it after the mark. Steps later that day, a second refresh that
+    day (which counts the day again from its start), a refresh on the last day of a month
+    (whose month row holds the day in part) and the next day's refresh all give the log
+    replay's numbers, and the rollups equal a rebuild's. (After day 50: the built history
+    ends there, and time only moves forward.)"""
+    with at(61, hours=1):
+        file_challenge(actor=network.partner, organisation=network.org, title="Heute früh")
+    with at(61, hours=2):
+        stats_rollup.refresh()
+        mark = stats_rollup.StatsMark.objects.get(key="rollup")
+        assert mark.days_through == stats_window.timezone.localdate()
+        assert mark.rolled_until == mark.rolled_to == mark.open_at
+        assert StatsDay.objects.filter(day=mark.days_through).exists()  # today, in part
+    with at(61, hours=5):  # a step after the mark, the same day
+        services.challenge_close(actor=network.coordinator, challenge=built[6].pk,
+                                 reason="out_of_scope")
+    _compare(network.coordinator, 61.3)
+    with at(61, hours=8):
+        stats_rollup.refresh()  # the same day again: counted from its start, once
+        assert _tables() == _rebuilt()
+    _compare(network.coordinator, 61.4)
+    for user in (network.coordinator, network.partner):
+        _compare(user, 62.5)
+    # Tuesday 31 March 2026, 13:00 local: the last day of a month, rolled up in part.
+    march_end = T0 + datetime.timedelta(days=85, hours=2)
+    with time_machine.travel(march_end, tick=False):
+        stats_rollup.refresh()
+    assert BreakdownCount.objects.filter(span="m", day=datetime.date(2026, 3, 1)).exists()
+    with time_machine.travel(march_end + datetime.timedelta(hours=3), tick=False):
+        file_challenge(actor=network.partner, organisation=network.org, title="Spät im März")
+        services.challenge_reopen(actor=network.coordinator, challenge=built[6].pk, reason="neu")
+    _compare(network.coordinator, 85.25)  # 31 March, 17:00 local: the month and the tail
+    with time_machine.travel(march_end + datetime.timedelta(days=1), tick=False):
+        stats_rollup.refresh()  # 1 April: March counted again, now whole
+        assert _tables() == _rebuilt()
+        assert _breakdown_rows() == _rebuilt_breakdowns()
+    _compare(network.coordinator, 90)
+
+
+def test_an_edit_after_a_refresh_moves_only_what_the_refresh_counted(network, built):
+    """A challenge filed today after the refresh is not in the rollups yet: recategorising it
+    moves nothing, one filed before the refresh is moved; both count under their new topic."""
+    with at(61, hours=1):
+        early = file_challenge(actor=network.partner, organisation=network.org, title="Früh")
+    with at(61, hours=2):
+        stats_rollup.refresh()
+    with at(61, hours=3):
+        late = file_challenge(actor=network.partner, organisation=network.org, title="Spät")
+    other = Topic.objects.exclude(pk=early.topic_id).order_by("pk").first()
+    with at(61, hours=4):
+        for challenge in (early, late):
+            services.challenge_update(actor=network.coordinator, challenge=challenge.pk,
+                                      topic=other)
+    _compare(network.coordinator, 61.3)
+    with at(61, hours=5):
+        stats_rollup.refresh()
+        assert _breakdown_rows() == _rebuilt_breakdowns()
+
+
+def _rebuilt():
+    """The rollup tables as a rebuild from scratch at the same instant has them (the rebuild
+    is rolled back: the caller's rollups stay as they were)."""
+    from django.db import transaction
+
+    with transaction.atomic():
+        stats_rollup.refresh(rebuild=True)
+        tables = _tables()
+        transaction.set_rollback(True)
+    return tables
+
+
+def _rebuilt_breakdowns():
+    from django.db import transaction
+
+    with transaction.atomic():
+        stats_rollup.refresh(rebuild=True)
+        rows = _breakdown_rows()
+        transaction.set_rollback(True)
+    return rows

@@ -8,9 +8,10 @@ def backfill_breakdowns(apps, schema_editor):
     """A network whose rollups already reach a day gets the breakdowns' counts up to the same
     day (plain SQL over the challenges and stays, so it fits any later model); else the first
     run of the ``stats-rollup`` job folds them with the rest."""
-    from workflows.models_stats import StatsMark
     from workflows.stats_breakdowns import fold
 
+    # The mark as it was at this migration (the current model has columns added later).
+    StatsMark = apps.get_model("workflows", "StatsMark")
     mark = StatsMark.objects.using(schema_editor.connection.alias).filter(key="rollup").first()
     if mark is not None and mark.days_through is not None:
         fold(None, mark.days_through)
