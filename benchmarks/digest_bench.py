@@ -82,9 +82,11 @@ def _setup_django(url: str) -> None:
 def _place_events() -> dict:
     """The bench's events in the past week (inserted once, moved to the past week on later
     runs), and no digest of any earlier run: every run starts from the same state."""
-    from django.db import connection, transaction
+    from django.db import transaction
 
-    with connection.cursor() as cur:
+    from core.db import literal_cursor
+
+    with literal_cursor() as cur:
         cur.execute("CREATE TABLE IF NOT EXISTS digest_bench_meta (placed_at timestamptz, "
                     "first_event bigint, last_event bigint, first_comment bigint, "
                     "last_comment bigint, first_log bigint, last_log bigint)")

@@ -29,6 +29,8 @@ from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import setup_test_environment  # noqa: E402
 
+from core.db import literal_cursor  # noqa: E402
+
 ROWS = int(os.environ.get("BENCH_ROWS", "100000"))
 REPEAT = int(os.environ.get("BENCH_REPEAT", "40"))
 DATA = Path(__file__).parent / "search"
@@ -77,7 +79,7 @@ def explain(fn):
         sql = query["sql"]
         if not sql.lstrip().upper().startswith("SELECT"):
             continue
-        with connection.cursor() as cursor:
+        with literal_cursor() as cursor:
             cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql)
             plan = "\n".join(row[0] for row in cursor.fetchall())
         print(f"\n-- query {number} ({query['time']} s)\n{sql[:1500]}\n{plan}")
@@ -93,7 +95,7 @@ def _pick(salt: int, n: int) -> str:
 
 def _has_challenge_vector() -> bool:
     """Whether the schema keeps the vector on the challenge row (workflows 0011 on)."""
-    with connection.cursor() as cursor:
+    with literal_cursor() as cursor:
         cursor.execute(
             "SELECT 1 FROM information_schema.columns WHERE table_name = 'workflows_challenge' "
             "AND column_name = 'search_vector' AND table_schema = current_schema()"
@@ -158,7 +160,7 @@ def seed(rows):
         title_terms, all_terms = _analysed(text["title"], [text["description"]])
         templates.append((k, text["title"], text["description"], _join(title_terms),
                           _join(all_terms), vector_literal(text["title"], [text["description"]])))
-    with connection.cursor() as cursor:
+    with literal_cursor() as cursor:
         cursor.execute("SELECT coalesce(max(id), 0) FROM workflows_challenge")
         params["first"] = cursor.fetchone()[0] + 1
         cursor.execute(

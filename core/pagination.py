@@ -12,6 +12,8 @@ from django.db import connections
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
+from core.db import with_values_inline
+
 # Up to this many rows the count is exact (one bounded query); above it, PostgreSQL's planner
 # estimate stands in (never below the bound): an exact COUNT(*) walks every visible row.
 EXACT_COUNT_UP_TO = 10_000
@@ -191,6 +193,7 @@ def bounded_counts(querysets: dict, bound: int = GLANCE_BOUND, *, ordered: bool 
         parts.append(f"(SELECT COUNT(*) FROM ({sql}) AS bounded)")
         params.extend(values)
     with connections[alias].cursor() as cursor:
-        cursor.execute("SELECT " + ", ".join(parts), params)
+        # Planned for its values each time: a generic plan of a misjudged range is a scan.
+        cursor.execute(*with_values_inline("SELECT " + ", ".join(parts), params, alias))
         row = cursor.fetchone()
     return dict(zip(querysets, row, strict=True))

@@ -29,6 +29,7 @@ from django.db import connection
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from core.db import with_values_inline
 from core.models import Organisation
 
 from .models import Challenge, State
@@ -282,12 +283,12 @@ def counts(
     if not parts:
         return out, names
     with connection.cursor() as cursor:
-        cursor.execute(
+        cursor.execute(*with_values_inline(  # planned for its window (``core.db``)
             f"{source_sql}SELECT u.dim, u.k, SUM(u.f), SUM(u.x), o.name "
             f"FROM ({' UNION ALL '.join(parts)}) AS u LEFT JOIN {ORGANISATION} o "
             "ON u.dim = 'organisation' AND o.id = u.k GROUP BY u.dim, u.k, o.name",
             [*source_params, *params],
-        )
+        ))
         for dim, key, filed, finished, name in cursor.fetchall():
             filed, finished = int(filed or 0), int(finished or 0)
             if filed or finished:

@@ -23,6 +23,8 @@ from typing import Any
 
 from django.db import connection
 
+from core.db import with_values_inline
+
 from .models import Challenge
 from .models_stats import BreakdownCount, ChallengeStay, OpenStayDay, StatsMark
 from .stats_breakdowns import _complete_months_end
@@ -80,7 +82,7 @@ def current_counts(
     rolled = [months_end, months_end, through]
     params = [at, through, at, at, at, *rolled, *rolled, tail_from, tail_from]
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+        cursor.execute(*with_values_inline(sql, params))  # planned for its mark (``core.db``)
         rows = cursor.fetchall()
     out: Counts = {"state": defaultdict(int), "topic": defaultdict(int), "region": defaultdict(int)}
     mark_holds = False

@@ -25,6 +25,8 @@ from django.db import connection
 from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 
+from core.db import with_values_inline
+
 from .models import State
 from .models_stats import ChallengeStay, OpenStayDay, StatsDay, StatsMark, StayLength
 from .stats_rollup import start_of
@@ -53,8 +55,10 @@ def interpolate(values: list[float], fraction: float) -> float:
 
 
 def _fetch(sql: str, params: list) -> list[tuple]:
+    """Rows of ``sql``, planned for its values each time: the statistics' ranges and ranks
+    are what a generic plan of a prepared statement would misjudge (``core.db``)."""
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+        cursor.execute(*with_values_inline(sql, params))
         return cursor.fetchall()
 
 

@@ -24,6 +24,8 @@ from collections import Counter
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 
+from core.db import literal_cursor
+
 CHUNK = 50_000
 # Share of challenges per state, in percent (the shape of a network a few years in).
 STATE_SHARES = [
@@ -101,20 +103,20 @@ class Command(BaseCommand):
             raise CommandError("seed_scale needs PostgreSQL (it generates rows with SQL).")
         if backfill_only:
             self.started = time.monotonic()
-            with connection.cursor() as cur:
+            with literal_cursor() as cur:
                 self.cur = cur
                 self._backfill()
             return
         minimum = COORDINATORS + STAKEHOLDERS + GROUPS * MEMBERS_PER_GROUP + 20
         if users < minimum:
             raise CommandError(f"--users must be at least {minimum}.")
-        with connection.cursor() as cur:
+        with literal_cursor() as cur:
             cur.execute("SELECT count(*) FROM core_user WHERE email NOT LIKE '%%@scale.example'")
             if cur.fetchone()[0] and not force:
                 raise CommandError("The database has people of its own; --force to add anyway.")
         self.started = time.monotonic()
         self.n, self.m = challenges, users
-        with connection.cursor() as cur:
+        with literal_cursor() as cur:
             self.cur = cur
             with transaction.atomic():
                 self._people()
