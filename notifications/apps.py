@@ -10,11 +10,15 @@ class NotificationsConfig(AppConfig):
         # workflows and core never import us (layers point down): we subscribe to what
         # workflows records and to what core's membership services announce.
         from workflows import hooks
+        from workflows.models import Event
 
         from . import demo, dispatch, membership, referrals, selectors
 
         hooks.subscribe_event_recorded(dispatch.event_recorded)
-        hooks.subscribe_event_recorded(referrals.event_recorded)
+        # Told of referrals only: it needs no read of every event to learn its kind.
+        hooks.subscribe_event_recorded(
+            referrals.event_recorded, kinds={Event.Kind.CHALLENGE_REFERRED}
+        )
         hooks.provide_stale_filter(selectors.stale_q)
         hooks.on_demo_person(demo.demo_person_preferences)
         hooks.on_demo_history_loaded(demo.demo_history_settled)

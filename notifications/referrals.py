@@ -29,14 +29,12 @@ HANDOVER_LANGUAGE = "de"
 
 
 def event_recorded(event_id: int) -> None:
-    """Subscriber of ``workflows.hooks``: after the commit of a referral, queue its hand-over."""
-    from workflows.models import Event
-
-    if Event.objects.filter(pk=event_id, kind=Event.Kind.CHALLENGE_REFERRED).exists():
-        try:
-            referral_handover.delay(event_id)
-        except Exception:  # the broker is down: ``handover_queue`` can be run again by hand
-            logger.warning("Could not enqueue the hand-over of event %s", event_id, exc_info=True)
+    """Subscriber of ``workflows.hooks`` for referrals only (``apps``): after the commit of a
+    referral, queue its hand-over."""
+    try:
+        referral_handover.delay(event_id)
+    except Exception:  # the broker is down: ``handover_queue`` can be run again by hand
+        logger.warning("Could not enqueue the hand-over of event %s", event_id, exc_info=True)
 
 
 def _found_so_far(challenge: Any) -> dict[str, Any]:

@@ -26,6 +26,7 @@ StaleFilter = Callable[..., Q]
 DemoPersonHook = Callable[[Any], None]
 
 _event_subscribers: list[EventSubscriber] = []
+_event_kinds: dict[EventSubscriber, frozenset[str]] = {}  # a subscriber told of these kinds only
 _stale_filter: list[StaleFilter] = []  # at most one
 _demo_person_hooks: list[DemoPersonHook] = []
 _demo_history_hooks: list[Callable[[], None]] = []
@@ -36,21 +37,30 @@ _quiet: ContextVar[bool] = ContextVar("wkn_events_quiet", default=False)
 # --- recorded events ----------------------------------------------------------------------------
 
 
-def subscribe_event_recorded(subscriber: EventSubscriber) -> None:
+def subscribe_event_recorded(
+    subscriber: EventSubscriber, *, kinds: set[str] | None = None
+) -> None:
     """Call ``subscriber(event_id)`` after the commit of every transaction that recorded an
-    event. Registering the same function twice (``ready()`` may run twice in tests) is a no-op."""
+    event, or only an event of one of ``kinds`` (then the subscriber needs no read of the
+    event to learn its kind). Registering the same function twice (``ready()`` may run twice
+    in tests) is a no-op."""
     if subscriber not in _event_subscribers:
         _event_subscribers.append(subscriber)
+    if kinds is not None:
+        _event_kinds[subscriber] = frozenset(kinds)
 
 
-def event_recorded(event_id: int) -> None:
-    """Tell the subscribers of ``event_id`` once the recording transaction commits (never if it
-    rolls back). A failing subscriber is logged and never fails the person's committed action:
-    subscribers must catch up from the database (the outbox scan) anyway."""
+def event_recorded(event_id: int, kind: str) -> None:
+    """Tell the subscribers of event ``event_id`` (of ``kind``) once the recording transaction
+    commits (never if it rolls back). A failing subscriber is logged and never fails the
+    person's committed action: subscribers must catch up from the database (the outbox scan)
+    anyway."""
     if _quiet.get():
         return
     for subscriber in _event_subscribers:
-        transaction.on_commit(_bound(subscriber, event_id), robust=True)
+        kinds = _event_kinds.get(subscriber)
+        if kinds is None or kind in kinds:
+            transaction.on_commit(_bound(subscriber, event_id), robust=True)
 
 
 def _bound(subscriber: EventSubscriber, event_id: int) -> Callable[[], None]:

@@ -99,9 +99,9 @@ def test_the_api_step_costs_a_fixed_number_of_queries(
     # shows and the search entry, the analysis (one upsert), the save, the approaches and the
     # trials with their evaluations (once, for the search entry and the answer), the entry
     # (on PostgreSQL with the row's vector in one statement) and its vocabulary deltas, the
-    # log row, the stay (3), the event; after the commit the referral check; the answer's
-    # target groups.
-    expected = AUTH + ROLES + 2 + 2 + 1 + 1 + 1 + 2 + 2 + 1 + 3 + 1 + 1 + 1
+    # log row, the stay (3), the event; the answer's target groups. (No read after the
+    # commit: the referral hand-over is told of referrals only.)
+    expected = AUTH + ROLES + 2 + 2 + 1 + 1 + 1 + 2 + 2 + 1 + 3 + 1 + 1
 
     with django_assert_num_queries(expected), django_capture_on_commit_callbacks(execute=True):
         response = post(client, challenge, "analyse", {

@@ -73,3 +73,27 @@ def test_without_a_stale_rule_nothing_is_stale(network, monkeypatch):
     file_challenge(actor=network.partner, organisation=network.org)
     monkeypatch.setattr(hooks, "_stale_filter", [])
     assert not Challenge.objects.filter(hooks.stale_q()).exists()
+
+
+def test_a_subscriber_of_some_kinds_hears_only_of_those(
+    network, monkeypatch, django_capture_on_commit_callbacks
+):
+    """The referral hand-over is told of referrals only, so a transition's event costs it no
+    read of the event (it used to ask the database for every event's kind)."""
+    from notifications import referrals
+
+    assert hooks._event_kinds[referrals.event_recorded] == {Event.Kind.CHALLENGE_REFERRED}
+    seen: list[int] = []
+
+    def referrals_only(event_id: int) -> None:
+        seen.append(event_id)
+
+    monkeypatch.setattr(hooks, "_event_subscribers", [])
+    monkeypatch.setattr(hooks, "_event_kinds", {})
+    hooks.subscribe_event_recorded(referrals_only, kinds={Event.Kind.CHALLENGE_REFERRED})
+    with django_capture_on_commit_callbacks(execute=True):
+        file_challenge(actor=network.partner, organisation=network.org)
+    assert seen == []
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        hooks.event_recorded(4711, Event.Kind.CHALLENGE_REFERRED)
+    assert seen == [4711]

@@ -66,7 +66,7 @@ def _raise_if(errors: dict[str, list[str]]) -> None:
 
 def _record_event(*, kind: str, actor: Any, **links: Any) -> Event:
     event = Event.objects.create(kind=kind, actor=actor, **links)
-    hooks.event_recorded(event.id)
+    hooks.event_recorded(event.id, kind)
     return event
 
 
