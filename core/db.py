@@ -8,6 +8,13 @@ from contextlib import contextmanager
 from django.db import connections
 
 
+def _binds_on_server(connection) -> bool:
+    """PostgreSQL with server-side binding, as the product's settings configure it."""
+    return connection.vendor == "postgresql" and bool(
+        connection.settings_dict["OPTIONS"].get("server_side_binding")
+    )
+
+
 @contextmanager
 def literal_cursor(using: str = "default") -> Iterator:
     """A cursor that binds its parameters on the client, as psycopg's ``ClientCursor`` does: for
@@ -17,9 +24,7 @@ def literal_cursor(using: str = "default") -> Iterator:
     parameter there arrives typed by its Python value (a small int as ``smallint``), and such
     SQL fails with "function … is not unique". Elsewhere the connection's own cursor."""
     connection = connections[using]
-    if connection.vendor != "postgresql" or not connection.settings_dict["OPTIONS"].get(
-        "server_side_binding"
-    ):
+    if not _binds_on_server(connection):
         with connection.cursor() as cursor:
             yield cursor
         return
@@ -42,8 +47,6 @@ def with_values_inline(sql: str, params, using: str = "default") -> tuple[str, l
     planned for them each time, as before prepared statements; other backends, and
     connections that bind on the client, get ``sql`` and ``params`` unchanged."""
     connection = connections[using]
-    if not params or connection.vendor != "postgresql" or not connection.settings_dict[
-        "OPTIONS"
-    ].get("server_side_binding"):
+    if not params or not _binds_on_server(connection):
         return sql, params
     return connection.ops.compose_sql(sql, params), None

@@ -47,11 +47,13 @@ def bounded_count(queryset, bound: int = EXACT_COUNT_UP_TO) -> tuple[int, bool]:
     # Only the ids: the columns and joins of a ``values()`` list row would otherwise be read
     # for every counted row (the page reads them for its rows alone).
     queryset = queryset.order_by().values("pk")
+    # A queryset that knows its count (a capped search's candidates, ``known_count`` of
+    # workflows.search.capped: core imports no app) answers without a query.
+    known = getattr(queryset, "known_count", None)
+    if known is not None and (count := known()) is not None:
+        return count, True
     connection = connections[queryset.db]
-    # A capped search's candidates count themselves from their id list, without a query
-    # (``KnownCountMixin`` of workflows.search.capped, duck-typed: core imports no app).
-    counts_itself = getattr(queryset, "_known_count", None) is not None
-    if connection.vendor != "postgresql" or counts_itself:
+    if connection.vendor != "postgresql":
         exact = queryset[: bound + 1].count()
         return (exact, True) if exact <= bound else (queryset.count(), True)
     try:

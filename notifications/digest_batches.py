@@ -309,8 +309,7 @@ def _queue_all(rendered_rows, *, key, outcomes, sections, outcome_class) -> list
             ])
             # The batch's mails go out together, over one SMTP connection (issue 14: one
             # task, claim and connection per mail held a worker to 51 mails/s).
-            ids = [outgoing.pk for outgoing in made]
-            transaction.on_commit(lambda: dispatch.enqueue("send_mail_batch", ids))
+            dispatch.enqueue_on_commit("send_mail_batch", [outgoing.pk for outgoing in made])
     except IntegrityError:
         for user, until, parts in rendered_rows:
             outgoing = mail_queue(kind=OutgoingMail.Kind.DIGEST, recipient=user, key=key,

@@ -24,7 +24,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from . import schedule, selectors
+from . import dispatch, schedule, selectors
 from .models import DigestBatch, DigestRun, Preference
 
 logger = logging.getLogger(__name__)
@@ -39,18 +39,10 @@ def _ranges(ids: Iterator[int], size: int) -> Iterator[tuple[int, int]]:
 def _hand_out_on_commit(batch_id: int) -> None:
     """Enqueue the build of a batch once the transaction commits, at the build priority
     (``tasks.DIGEST_BUILD_PRIORITY``: below the sends, so sending starts with the first batch
-    built). A broker that is down is logged, not raised: the catch-up hands it out again."""
+    built). A broker that is down is logged: the catch-up hands the batch out again."""
+    from .tasks import DIGEST_BUILD_PRIORITY
 
-    def enqueue() -> None:
-        from .tasks import DIGEST_BUILD_PRIORITY, build_digest_batch
-
-        try:
-            build_digest_batch.apply_async((batch_id,), priority=DIGEST_BUILD_PRIORITY)
-        except Exception:  # the broker is down: the catch-up scan hands the batch out again
-            logger.warning("Could not enqueue digest batch %s; the catch-up will hand it out",
-                           batch_id, exc_info=True)
-
-    transaction.on_commit(enqueue)
+    dispatch.enqueue_on_commit("build_digest_batch", batch_id, priority=DIGEST_BUILD_PRIORITY)
 
 
 def digest_run_start(*, period: str, now: datetime.datetime | None = None) -> DigestRun | None:

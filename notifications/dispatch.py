@@ -9,21 +9,26 @@ but never fails the person's action.
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from django.db import transaction
 
 logger = logging.getLogger(__name__)
 
 
-def enqueue(task_name: str, object_id: int | list[int]) -> None:
+def enqueue(task_name: str, object_id: int | list[int], **options: Any) -> None:
     """Enqueue ``notifications.tasks.<task_name>(object_id)`` now (call it after commit; a
-    batch task takes a list of ids). A
-    broker that is down is logged, not raised: the periodic outbox scan re-enqueues what the
+    batch task takes a list of ids; ``options`` go to ``apply_async``, a ``priority`` say). A
+    broker that is down is logged, not raised: the periodic scans re-enqueue what the
     database still marks as pending, so the person's action never fails for it."""
     from notifications import tasks
 
+    task = getattr(tasks, task_name)
     try:
-        getattr(tasks, task_name).delay(object_id)
+        if options:
+            task.apply_async(args=(object_id,), **options)
+        else:
+            task.delay(object_id)
     except Exception:  # the broker is down: the scan catches up
         logger.warning(
             "Could not enqueue %s(%s); the outbox scan will catch up",
@@ -33,9 +38,9 @@ def enqueue(task_name: str, object_id: int | list[int]) -> None:
         )
 
 
-def enqueue_on_commit(task_name: str, object_id: int | list[int]) -> None:
+def enqueue_on_commit(task_name: str, object_id: int | list[int], **options: Any) -> None:
     """:func:`enqueue` once the current transaction commits (never if it rolls back)."""
-    transaction.on_commit(lambda: enqueue(task_name, object_id))
+    transaction.on_commit(lambda: enqueue(task_name, object_id, **options))
 
 
 def event_recorded(event_id: int) -> None:

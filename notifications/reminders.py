@@ -249,15 +249,10 @@ def reminders_settle_history(*, now: datetime.datetime | None = None) -> int:
     recorded = 0
     with transaction.atomic():
         for level in (LEVEL_REMIND, LEVEL_ESCALATE):
-            due = selectors.challenges_due_for_reminder(now=now, level=level, policy=policy)
-            for challenge in Challenge.objects.filter(pk__in=list(due)).only(
-                "state", "state_entered_at"
-            ):
-                _reminder, created = Reminder.objects.get_or_create(
-                    challenge=challenge,
-                    state_entered_at=challenge.state_entered_at,
-                    level=level,
-                    defaults={"state": challenge.state, "created_at": now},
-                )
-                recorded += created
+            due = list(selectors.challenges_due_for_reminder(now=now, level=level, policy=policy))
+            for start in range(0, len(due), DECIDE_BATCH):  # one insert per batch, as the scan
+                challenges = Challenge.objects.filter(
+                    pk__in=due[start:start + DECIDE_BATCH]
+                ).only("state", "state_entered_at")
+                recorded += len(_record(list(challenges), level, now=now))
     return recorded

@@ -132,3 +132,21 @@ def test_a_challenge_locked_by_a_transaction_in_flight_is_left_to_the_next_run(n
         second = services.reminders_send()
     assert [o.challenge.pk for o in second] == [filed[0].pk]
     assert Reminder.objects.count() == 2
+
+
+def test_settling_a_loaded_history_records_each_due_reminder_once_in_batches(network, monkeypatch, django_assert_num_queries, django_capture_on_commit_callbacks):
+    """``reminders_settle_history`` (seed_demo's loaded history) records what is due as decided,
+    without mail, in one insert per batch like the scan (it was one get-or-create per
+    challenge); a second call and the next scan find nothing left."""
+    monkeypatch.setattr(reminders, "DECIDE_BATCH", 2)
+    filed = _file(network, 5)
+    with at(datetime.timedelta(days=40)):
+        # the policy (1); the savepoint and its release (2); per level the scan (1), and per
+        # batch of 2 the load and the insert (3 batches x 2); level 2 the same
+        with django_assert_num_queries(1 + 2 + 2 * (1 + 3 * 2)):
+            assert reminders.reminders_settle_history() == 2 * len(filed)
+        assert reminders.reminders_settle_history() == 0
+        with django_capture_on_commit_callbacks():
+            assert services.reminders_send() == []
+    assert set(Reminder.objects.values_list("level", flat=True)) == {1, 2}
+    assert not OutgoingMail.objects.filter(kind="reminder").exists()

@@ -39,13 +39,19 @@ class KnownCountMixin:
         clone._known_count = self._known_count
         return clone
 
-    def count(self) -> int:
+    def known_count(self) -> int | None:
+        """The count without asking the database, while the query still selects the known
+        rows (``None`` once it does not). ``core.pagination.bounded_count`` asks for it."""
         known = self._known_count
-        if known is not None and self._result_cache is None and _shape(self) == known[1]:
-            low, high = self.query.low_mark, self.query.high_mark
-            n = max(known[0] - low, 0)
-            return n if high is None else min(n, high - low)
-        return super().count()
+        if known is None or self._result_cache is not None or _shape(self) != known[1]:
+            return None
+        low, high = self.query.low_mark, self.query.high_mark
+        n = max(known[0] - low, 0)
+        return n if high is None else min(n, high - low)
+
+    def count(self) -> int:
+        known = self.known_count()
+        return super().count() if known is None else known
 
 
 _classes: dict[type, type] = {}
