@@ -205,6 +205,34 @@ def test_suggestions_rank_only_candidates_of_the_rare_words(network, corpus, mon
     ) == [rare]
 
 
+def test_suggestions_widen_when_the_rare_words_match_nothing_visible(
+    network, corpus, monkeypatch
+):
+    """Found at 100k and 1M: the rarest words of a text were candidates alone, and when no
+    document the person may see held them (here: only another organisation's restricted
+    challenge; at scale, a compound's parts no document holds together) nothing was
+    suggested, though the text's other words match."""
+    from workflows.search import suggest
+
+    file_challenge(actor=network.other_partner, organisation=network.other_org,
+                   visibility="restricted", title="Zollamt hält Werkzeug fest",
+                   description="Das Zollamt gibt nichts frei.")
+    housing = [corpus(f"Wohnung gesucht {n}", "Die Wohnung ist zu teuer.") for n in range(3)]
+    index.fold_vocabulary()
+    monkeypatch.setattr(query, "CANDIDATE_BUDGET", 1)  # the rarest word's documents only
+    text = {"title": "Zollamt und Wohnung", "description": "Wohnung"}
+    assert query.prepare(text["description"], title=text["title"]).candidate_concepts(1)[0].key \
+        == "zollamt"
+    assert set(suggest.similar_challenges(network.partner, **text)) == set(housing)
+    # The other organisation's partner sees the restricted one: it is the rare word's match.
+    assert suggest.similar_challenges(network.other_partner, **text)[0].title == (
+        "Zollamt hält Werkzeug fest"
+    )
+    # A text whose only known word is in what the person may not see suggests nothing.
+    assert suggest.similar_challenges(network.partner, title="Zollamt Quittung",
+                                      description="Zollamt") == []
+
+
 def test_an_edit_moves_the_challenge_between_filtered_searches(network, corpus):
     """The filters read the challenge's own columns, which the search reads beside its vector:
     an edit of the topic or the visibility counts in the next filtered search."""

@@ -17,7 +17,8 @@ indexes meet in one table. SQLite matches the same terms as space-delimited word
 columns. Both compute the same rank, so both give the same order.
 
 Suggestions (``apply_capped``) rank only a few candidates: those holding the rarest concepts of
-the text (up to ``CANDIDATE_BUDGET`` documents by the vocabulary's counts), of which PostgreSQL
+the text (up to ``CANDIDATE_BUDGET`` documents by the vocabulary's counts; the next rarest when
+those match nothing the caller may see), of which PostgreSQL
 reads at most ``SCAN`` and keeps ``CANDIDATES`` (title matches first, then the newest) for the
 finer rank. Lists by relevance (``apply_best``) do the same with every concept: on PostgreSQL
 they rank ``BEST_RESULTS`` matches, so their cost no longer grows with the number of matches.
@@ -61,6 +62,8 @@ CANDIDATES = 200
 SCAN = 500
 BEST_RESULTS = 200
 BROAD_SHARE = 0.1  # a capped search this broad reads rows instead of the GIN index
+# A capped search whose rarest concepts match nothing tries the next rarest this many times.
+WIDENINGS = 2
 
 
 @dataclass
@@ -169,15 +172,16 @@ class PreparedQuery:
             search_rank=self.rank_expression(prefix)
         )
 
-    def candidate_concepts(self, budget: int) -> list[Concept]:
-        """The rarest matching concepts whose documents together stay within ``budget``
-        (by the vocabulary's counts, at least the rarest one): the candidates of a capped
-        search. A document that holds only commoner words of a long text is rarely what it
-        is about."""
+    def candidate_concepts(self, budget: int, among: list[Concept] | None = None) -> list[Concept]:
+        """The rarest matching concepts (of ``among``, default all) whose documents together
+        stay within ``budget`` (by the vocabulary's counts, at least the rarest one): the
+        candidates of a capped search. A document that holds only commoner words of a long
+        text is rarely what it is about."""
         def documents(c: Concept) -> int:
             return sum(min(self.df.get(t, 0) for t in a.terms) for a in c.alternatives)
 
-        matching = sorted(self.concepts, key=lambda c: (documents(c), c.key))
+        matching = sorted(self.concepts if among is None else among,
+                          key=lambda c: (documents(c), c.key))
         chosen: list[Concept] = []
         total = 0
         for concept in matching:
@@ -195,16 +199,29 @@ class PreparedQuery:
         """Like ``apply`` for a few best matches (suggestions): only documents of the rarest
         concepts (``candidate_concepts``) are candidates; on PostgreSQL at most ``SCAN`` of
         them are read and ``candidates`` of those (``_best_of``) get the finer rank
-        (``search_rank``)."""
+        (``search_rank``).
+
+        The rarest concepts may match nothing the caller can see: a compound's parts that no
+        document holds together, a word only another organisation's restricted challenges
+        hold. Then the next rarest of the others are tried, up to ``WIDENINGS`` times (each
+        try one bounded read), so the text's other words still suggest something."""
         if self.empty:
             return queryset.none().annotate(search_rank=Value(0.0, output_field=FloatField()))
         candidates = CANDIDATES if candidates is None else candidates
-        concepts = self.candidate_concepts(CANDIDATE_BUDGET if budget is None else budget)
-        if connection.vendor == "postgresql":
-            queryset = self._best_of(queryset, concepts, candidates, prefix)
-        else:
-            queryset = queryset.filter(self.match_expression(prefix, concepts))
-        return queryset.annotate(search_rank=self.rank_expression(prefix))
+        budget = CANDIDATE_BUDGET if budget is None else budget
+        remaining = list(self.concepts)
+        for _try in range(WIDENINGS + 1):
+            concepts = self.candidate_concepts(budget, among=remaining)
+            remaining = [c for c in remaining if c not in concepts]
+            if connection.vendor == "postgresql":
+                narrowed = self._best_of(queryset, concepts, candidates, prefix)
+                if not remaining or narrowed.known_count():
+                    break
+            else:
+                narrowed = queryset.filter(self.match_expression(prefix, concepts))
+                if not remaining or narrowed.exists():
+                    break
+        return narrowed.annotate(search_rank=self.rank_expression(prefix))
 
     def apply_best(self, queryset: QuerySet, *, limit: int | None = None,
                    prefix: str = "search_entry__") -> QuerySet:
