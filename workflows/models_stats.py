@@ -112,6 +112,9 @@ class StatsMark(models.Model):
     days_through = models.DateField(null=True, blank=True)
     rolled_to = models.DateTimeField(null=True, blank=True)
     open_at = models.DateTimeField(null=True, blank=True)
+    # New with every write to the rollups (a refresh, a recategorising edit): the sums read
+    # from them are held per process under it (``stats_memo``). None: hold nothing.
+    generation = models.UUIDField(null=True, blank=True, editable=False)
 
     @property
     def rolled_until(self) -> datetime.datetime | None:

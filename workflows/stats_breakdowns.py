@@ -22,6 +22,7 @@ restricted to what they see (one query, bounded by the window on the ``created_a
 from __future__ import annotations
 
 import datetime
+import uuid
 from collections import defaultdict
 from typing import Any
 
@@ -32,6 +33,7 @@ from django.utils import timezone
 from core.db import with_values_inline
 from core.models import Organisation
 
+from . import stats_memo
 from .models import Challenge, State
 from .models_stats import NO_EARLIER_FINISH, BreakdownCount, ChallengeStay, StatsMark
 from .stats_rollup import start_of
@@ -43,6 +45,7 @@ CHALLENGE = Challenge._meta.db_table
 STAY = ChallengeStay._meta.db_table
 TARGET_GROUPS = Challenge.target_groups.through._meta.db_table
 ORGANISATION = Organisation._meta.db_table
+NAMES_BY_ID = 200  # more organisations to name than this: read every organisation's name
 EPOCH = datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC)
 # {dimension: {key: [filed, finished]}}, organisation names beside them.
 Counts = dict[str, dict[int, list[int]]]
@@ -215,6 +218,8 @@ def challenge_recategorised(
             f"finished = {TABLE}.finished + excluded.finished",
             rows,
         )
+    # The rolled-up counts changed under the same mark: the sums held of them are stale.
+    StatsMark.objects.filter(key="rollup").update(generation=uuid.uuid4())
 
 
 # --- reading ------------------------------------------------------------------------------------
@@ -223,15 +228,17 @@ def challenge_recategorised(
 def counts(
     window_start: datetime.date, window_end: datetime.date, *,
     visible: QuerySet | None, through: datetime.date | None,
-    rolled_until: datetime.datetime | None = None,
+    rolled_until: datetime.datetime | None = None, generation: uuid.UUID | None = None,
 ) -> tuple[Counts, dict[int, str]]:
     """``({dimension: {key: [filed, finished]}}, {organisation id: name})`` for the local days
-    ``window_start``..``window_end``, in one query. Everything visible (``visible`` None) reads
-    the rolled-up months and days up to ``through`` and the challenges after the instant
-    they count up to (``rolled_until``; ``None``: the end of ``through``)."""
+    ``window_start``..``window_end``. Everything visible (``visible`` None) reads the
+    rolled-up months and days up to ``through`` (their sums held per process for the mark's
+    ``generation``, ``stats_memo``) and the challenges after the instant they count up to
+    (``rolled_until``; ``None``: the end of ``through``); a visibility filter reads its
+    challenges alone, in one query."""
     start = start_of(window_start)
     end = start_of(window_end + datetime.timedelta(days=1))
-    parts, params = [], []
+    rows: list[tuple] = []
     tail_from = start
     if visible is None and through is not None and window_start <= through:
         rolled_end = min(window_end, through)
@@ -261,38 +268,51 @@ def counts(
                     )
                     range_params += [dimension, span, lo, hi]
         if selects:
-            # Summed per key before the organisations' names are joined (a year of rows per
-            # organisation, not per key, would be sorted).
-            parts.append(
+            rows += stats_memo.rolled(
+                generation, ("breakdowns", window_start, window_end, through),
                 "SELECT dimension AS dim, key AS k, SUM(filed) AS f, "
                 "SUM(CASE WHEN prev_day < %s THEN finished ELSE 0 END) AS x "
-                f"FROM ({' UNION ALL '.join(selects)}) AS r GROUP BY dimension, key"
+                f"FROM ({' UNION ALL '.join(selects)}) AS r GROUP BY dimension, key",
+                [window_start, *range_params], width=4, fetch=_fetch,
             )
-            params += [window_start, *range_params]
         tail_from = max(start, rolled_until or start_of(through + datetime.timedelta(days=1)))
-    source_sql, source_params = "", []
+    names: dict[int, str] = {}
     if tail_from < end:
         source_sql, source_params = _source_sql(tail_from, end, visible)
-        parts.append(
+        for dim, key, filed, finished, name in _fetch(
+            f"{source_sql}SELECT u.dim, u.k, SUM(u.f), SUM(u.x), o.name FROM ("
             "SELECT dim, k, filed AS f, CASE WHEN filed = 0 AND (prev_at IS NULL "
             "OR prev_at < %s) THEN 1 ELSE 0 END AS x FROM dims WHERE k IS NOT NULL"
-        )
-        params.append(_db(start))
+            f") AS u LEFT JOIN {ORGANISATION} o ON u.dim = 'organisation' AND o.id = u.k "
+            "GROUP BY u.dim, u.k, o.name",
+            [*source_params, _db(start)],
+        ):
+            rows.append((dim, key, filed, finished))
+            if name is not None:
+                names[key] = name
     out: Counts = {name: {} for name in DIMENSIONS}
-    names: dict[int, str] = {}
-    if not parts:
-        return out, names
-    with connection.cursor() as cursor:
-        cursor.execute(*with_values_inline(  # planned for its window (``core.db``)
-            f"{source_sql}SELECT u.dim, u.k, SUM(u.f), SUM(u.x), o.name "
-            f"FROM ({' UNION ALL '.join(parts)}) AS u LEFT JOIN {ORGANISATION} o "
-            "ON u.dim = 'organisation' AND o.id = u.k GROUP BY u.dim, u.k, o.name",
-            [*source_params, *params],
-        ))
-        for dim, key, filed, finished, name in cursor.fetchall():
-            filed, finished = int(filed or 0), int(finished or 0)
-            if filed or finished:
-                out[dim][key] = [filed, finished]
-                if dim == "organisation":
-                    names[key] = name
+    for dim, key, filed, finished in rows:
+        figures = out[dim].setdefault(key, [0, 0])
+        figures[0] += int(filed or 0)
+        figures[1] += int(finished or 0)
+    for dim in DIMENSIONS:
+        out[dim] = {key: f for key, f in out[dim].items() if f[0] or f[1]}
+    # The names now, not as the held sums' generation knew them (a renamed organisation).
+    unnamed = [key for key in out["organisation"] if key not in names]
+    if unnamed:
+        # Many: every organisation's name in one scan (at 1M, 4,000 rows in 0.5 ms) beats
+        # sending thousands of ids.
+        named = Organisation.objects.values_list("pk", "name")
+        if len(unnamed) <= NAMES_BY_ID:
+            named = named.filter(pk__in=unnamed)
+        wanted = set(unnamed)
+        names.update((pk, name) for pk, name in named if pk in wanted)
+        names.update((key, None) for key in unnamed if key not in names)  # as the join gave
     return out, names
+
+
+def _fetch(sql: str, params: list) -> list[tuple]:
+    """Rows of ``sql``, planned for its window (``core.db``)."""
+    with connection.cursor() as cursor:
+        cursor.execute(*with_values_inline(sql, params))
+        return cursor.fetchall()

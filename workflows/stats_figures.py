@@ -27,6 +27,7 @@ from django.utils import timezone
 
 from core.db import with_values_inline
 
+from . import stats_memo
 from .models import State
 from .models_stats import ChallengeStay, OpenStayDay, StatsDay, StatsMark, StayLength
 from .stats_rollup import start_of
@@ -172,6 +173,7 @@ class RollupSource:
         # Stays after the instant the rollups count up to (minutes ago, with the beat job
         # running): everything when nothing is rolled up yet.
         self.tail_from = mark.rolled_until if mark else None
+        self.generation = mark.generation if mark else None  # of the held sums (stats_memo)
         self.stays = StaySource(None)
 
     def _tail(self, column: str, lower: datetime.datetime | None = None) -> tuple[str, list]:
@@ -259,8 +261,10 @@ class RollupSource:
             tail.values_list("state", "bucket").annotate(n=Count("*")).order_by()
             .query.sql_with_params()
         )
-        parts, params = [f"SELECT * FROM ({tail_sql}) AS t"], list(tail_params)
+        rows = list(_fetch(tail_sql, list(tail_params)))
         if self.through is not None:
+            # The rolled-up days' classes, the same until the next refresh: held per process
+            # (``stats_memo``).
             rolled = StayLength.objects.filter(state__in=states, day__lte=self.through)
             if days is not None:
                 rolled = rolled.filter(day__gte=days[0], day__lte=days[1])
@@ -268,10 +272,12 @@ class RollupSource:
                 rolled.values_list("state", "bucket").annotate(n=Sum("stays")).order_by()
                 .query.sql_with_params()
             )
-            parts.append(f"SELECT * FROM ({rolled_sql}) AS r")
-            params += rolled_params
+            rows += stats_memo.rolled(
+                self.generation, ("cycle", states, days, self.through), rolled_sql,
+                list(rolled_params), width=3, fetch=_fetch,
+            )
         counts: dict[str, dict[int, int]] = defaultdict(lambda: defaultdict(int))
-        for state, bucket, n in _fetch(" UNION ALL ".join(parts), params):
+        for state, bucket, n in rows:
             counts[state][bucket] += int(n)
         window = "" if start is None else " AND left_at >= %s AND left_at < %s"
         window_params = [] if start is None else [db(start), db(end)]

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime
 import math
+import uuid
 from collections import defaultdict
 from typing import Any
 
@@ -149,6 +150,7 @@ def refresh(*, now: datetime.datetime | None = None, rebuild: bool = False) -> d
             batch_size=2000,
         )
         mark.days_through, mark.rolled_to, mark.open_at = through, now, now
+        mark.generation = uuid.uuid4()  # the sums held of the rollups are stale (stats_memo)
         mark.save()
     if first is None:
         _analyse(ChallengeStay, StatsDay, StayLength, OpenStayDay, BreakdownCount)

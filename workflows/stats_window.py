@@ -193,6 +193,7 @@ def _breakdowns(
         window.start, window.end, visible=visible,
         through=rollup.through if rollup else None,
         rolled_until=rollup.tail_from if rollup else None,
+        generation=rollup.generation if rollup else None,
     )
     out: dict[str, list[Breakdown]] = {}
     for name, items in (

@@ -15,7 +15,16 @@ from django.test.utils import CaptureQueriesContext
 
 from core.models import Region, TargetGroup, Topic
 from tests.builders import advance, file_challenge
-from workflows import permissions, services, stats, stats_counts, stats_rollup, stats_window
+from workflows import (
+    permissions,
+    services,
+    stats,
+    stats_breakdowns,
+    stats_counts,
+    stats_memo,
+    stats_rollup,
+    stats_window,
+)
 from workflows.models import (
     BreakdownCount,
     Challenge,
@@ -184,19 +193,28 @@ def _queries(user, window) -> int:
 
 def test_queries_do_not_grow_with_the_window_or_the_history(network, built):
     """Coordinator, window: the rollup's mark (1), flow (1), throughput (1), cycle-time
-    classes and ranks (2), waiting-time classes, the stays since the count and ranks (3), the
-    three taxonomies (3), filed/finished per topic, region, target group and organisation with
-    the organisations' names (1); the median stays: mark, classes, ranks (3). (A window in
-    which no stay ended needs no cycle-time ranks: one fewer.) A partner reads the stays: flow,
-    throughput, cycle, waiting, the taxonomies (3) and the breakdowns (1); the median stays
-    (1)."""
+    classes of the stays since the mark, of the rolled-up days, and ranks (3), waiting-time
+    classes, the stays since the count and ranks (3), the three taxonomies (3), filed/finished
+    per topic, region, target group and organisation rolled up, since the mark, and the
+    organisations' names (3); the median stays: mark, classes since the mark and rolled up,
+    ranks (4). The three rolled-up sums are read once per generation of the rollups and
+    process (``stats_memo``): 19 queries for the first request, 16 for the next. (A window in
+    which no stay ended needs no cycle-time ranks: one fewer.) A partner reads the stays:
+    flow, throughput, cycle, waiting, the taxonomies (3) and the breakdowns (1); the median
+    stays (1)."""
     users = {"coordinator": network.coordinator, "partner": network.partner}
 
-    def counts(today_days: float, days: int) -> dict[str, int]:
+    def counts(today_days: float, days: int, *, held: bool = False) -> dict[str, int]:
         with at(today_days):
             today = stats_window.timezone.localdate()
             window = stats_window.Window(today - datetime.timedelta(days=days - 1), today)
-            return {role: _queries(user, window) for role, user in users.items()}
+            out = {}
+            for role, user in users.items():
+                stats_memo.forget()  # the first request after a refresh: nothing held
+                out[role] = _queries(user, window)
+                if held:  # the next ones: the rolled-up sums are held
+                    out[role] = _queries(user, window)
+            return out
 
     with at(60):
         stats_rollup.refresh()
@@ -207,14 +225,21 @@ def test_queries_do_not_grow_with_the_window_or_the_history(network, built):
                                        title=f"Mehr {i}")
             _step(network, challenge, State.ANALYSED)
     more = counts(63, 365)
-    assert short == long == more == {"coordinator": 15, "partner": 9}
+    assert short == long == more == {"coordinator": 19, "partner": 9}
+    # Held for the mark's generation: the three rolled-up sums are not read again. The
+    # names of organisations counted only in rolled-up days are one query (the year's); in
+    # the last 30 days every counted organisation also filed since the mark, and the query of
+    # the rows since the mark names it.
+    assert counts(63, 365, held=True) == {"coordinator": 16, "partner": 9}
+    assert counts(63, 30, held=True) == {"coordinator": 15, "partner": 9}
 
 
 def test_current_counts_read_the_rollups_in_one_query(network, built):
     """A coordinator's counts per state, topic and region now: the rollup's mark, one query of
     the rolled-up counts and the stays and filings since (``stats_counts``), the median stays'
-    classes and ranks (2), the two taxonomies (2); before any rollup the three counts of the
-    challenge table instead of the one."""
+    classes (since the mark; rolled up, once per generation) and ranks (2 or 3), the two
+    taxonomies (2); before any rollup the three counts of the challenge table instead of the
+    one."""
 
     def queries(today_days: float) -> int:
         with at(today_days), CaptureQueriesContext(connection) as ctx:
@@ -229,7 +254,9 @@ def test_current_counts_read_the_rollups_in_one_query(network, built):
             challenge = file_challenge(actor=network.partner, organisation=network.org,
                                        title=f"Neu {i}")
             _step(network, challenge, State.ANALYSED)
-    assert queries(63) == 6
+    stats_memo.forget()
+    assert queries(63) == 7  # the median stays' classes: since the mark, and rolled up
+    assert queries(63) == 6  # rolled up: held for the mark's generation (``stats_memo``)
     _compare(network.coordinator, 63)
 
 
@@ -396,3 +423,44 @@ def _rebuilt_breakdowns():
         rows = _breakdown_rows()
         transaction.set_rollback(True)
     return rows
+
+
+def test_rolled_up_sums_are_held_per_generation_and_never_across_one(network, built, monkeypatch):
+    """The rolled-up sums are read once per generation of the rollups (``stats_memo``); a
+    refresh or a recategorising edit starts a new one, a sum read while a refresh committed is
+    not held, and organisations' names are read now, not held."""
+    with at(60):
+        stats_rollup.refresh()
+    window = stats_window.Window(datetime.date(2026, 1, 1), datetime.date(2026, 3, 1))
+    stats_memo.forget()
+    with at(60.5):
+        first = stats_window.window_stats_for(network.coordinator, window)
+        with CaptureQueriesContext(connection) as ctx:
+            again = stats_window.window_stats_for(network.coordinator, window)
+    assert dataclasses.asdict(again) == dataclasses.asdict(first)
+    assert not any("workflows_breakdowncount" in q["sql"] or "workflows_staylength" in q["sql"]
+                   for q in ctx.captured_queries)  # held: no rolled-up row read again
+    generation = stats_rollup.StatsMark.objects.get().generation
+    # A refresh commits after a reader took the mark and before it sums the rolled-up days:
+    # what it read is not held under the generation it knew.
+    stats_memo.forget()
+    with at(61):
+        source = stats_window.RollupSource()
+        stats_rollup.refresh()
+        source.cycle(None, None, None, ("reported",))
+    assert stats_memo._state["generation"] != generation
+    _compare(network.coordinator, 61.5)
+    # A renamed organisation is named anew at once, though its counts are held.
+    with at(61.5):
+        stats_window.window_stats_for(network.coordinator, window)
+    network.org.name = "Landkreis Harz (neu)"
+    network.org.save(update_fields=["name"])
+    with at(61.5):
+        names = {b.name for b in stats_window.window_stats_for(
+            network.coordinator, window).breakdowns["organisation"]}
+    assert "Landkreis Harz (neu)" in names
+    # Naming many organisations reads them all: the same names.
+    monkeypatch.setattr(stats_breakdowns, "NAMES_BY_ID", 0)
+    with at(61.5):
+        assert {b.name for b in stats_window.window_stats_for(
+            network.coordinator, window).breakdowns["organisation"]} == names
