@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime
 import decimal
 import json
+import uuid
 import os
 import subprocess
 import sys
@@ -36,6 +37,8 @@ def _value(value):
         return json.dumps(value)
     if isinstance(value, decimal.Decimal):
         return str(value)
+    if isinstance(value, uuid.UUID):  # Django keeps a UUID as 32 hex digits on SQLite
+        return value.hex
     if isinstance(value, bool):
         return int(value)
     if isinstance(value, (memoryview, bytes)):
