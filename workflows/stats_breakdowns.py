@@ -30,7 +30,7 @@ from django.db import connection
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from core.db import with_values_inline
+from core.db import fetch_planned
 from core.models import Organisation
 
 from . import stats_memo
@@ -273,13 +273,13 @@ def counts(
                 "SELECT dimension AS dim, key AS k, SUM(filed) AS f, "
                 "SUM(CASE WHEN prev_day < %s THEN finished ELSE 0 END) AS x "
                 f"FROM ({' UNION ALL '.join(selects)}) AS r GROUP BY dimension, key",
-                [window_start, *range_params], width=4, fetch=_fetch,
+                [window_start, *range_params], width=4, fetch=fetch_planned,
             )
         tail_from = max(start, rolled_until or start_of(through + datetime.timedelta(days=1)))
     names: dict[int, str] = {}
     if tail_from < end:
         source_sql, source_params = _source_sql(tail_from, end, visible)
-        for dim, key, filed, finished, name in _fetch(
+        for dim, key, filed, finished, name in fetch_planned(
             f"{source_sql}SELECT u.dim, u.k, SUM(u.f), SUM(u.x), o.name FROM ("
             "SELECT dim, k, filed AS f, CASE WHEN filed = 0 AND (prev_at IS NULL "
             "OR prev_at < %s) THEN 1 ELSE 0 END AS x FROM dims WHERE k IS NOT NULL"
@@ -310,9 +310,3 @@ def counts(
         names.update((key, None) for key in unnamed if key not in names)  # as the join gave
     return out, names
 
-
-def _fetch(sql: str, params: list) -> list[tuple]:
-    """Rows of ``sql``, planned for its window (``core.db``)."""
-    with connection.cursor() as cursor:
-        cursor.execute(*with_values_inline(sql, params))
-        return cursor.fetchall()

@@ -23,7 +23,7 @@ from typing import Any
 
 from django.db import connection
 
-from core.db import with_values_inline
+from core.db import fetch_planned
 
 from .models import Challenge
 from .models_stats import BreakdownCount, ChallengeStay, OpenStayDay, StatsMark
@@ -81,9 +81,7 @@ def current_counts(
     )
     rolled = [months_end, months_end, through]
     params = [at, through, at, at, at, *rolled, *rolled, tail_from, tail_from]
-    with connection.cursor() as cursor:
-        cursor.execute(*with_values_inline(sql, params))  # planned for its mark (``core.db``)
-        rows = cursor.fetchall()
+    rows = fetch_planned(sql, params)  # planned for its mark
     out: Counts = {"state": defaultdict(int), "topic": defaultdict(int), "region": defaultdict(int)}
     mark_holds = False
     for dimension, state, key, n in rows:

@@ -25,7 +25,7 @@ from django.db import connection
 from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 
-from core.db import with_values_inline
+from core.db import fetch_planned
 
 from . import stats_memo
 from .models import State
@@ -53,14 +53,6 @@ def interpolate(values: list[float], fraction: float) -> float:
     position = (len(values) - 1) * fraction
     low, high = math.floor(position), math.ceil(position)
     return values[low] + (values[high] - values[low]) * (position - low)
-
-
-def _fetch(sql: str, params: list) -> list[tuple]:
-    """Rows of ``sql``, planned for its values each time: the statistics' ranges and ranks
-    are what a generic plan of a prepared statement would misjudge (``core.db``)."""
-    with connection.cursor() as cursor:
-        cursor.execute(*with_values_inline(sql, params))
-        return cursor.fetchall()
 
 
 def _week_days(start: datetime.date, ends: list[datetime.date]) -> list[tuple[datetime.date, datetime.date]]:
@@ -111,7 +103,7 @@ class StaySource:
                 "SUM(CASE WHEN at < %s AND (until IS NULL OR until >= %s) THEN 1 ELSE 0 END)"
             )
             params += [db(end)] * 2
-        rows = _fetch(
+        rows = fetch_planned(
             f"SELECT state, {', '.join(columns)} FROM ({self.sql}) AS f GROUP BY state",
             [*params, *self.params],
         )
@@ -125,7 +117,7 @@ class StaySource:
                 f"SUM(CASE WHEN state IN {FINISHED} AND at >= %s AND at < %s THEN 1 ELSE 0 END)"
             )
             params += [db(bounds[i]), db(bounds[i + 1])] * 2
-        row = _fetch(
+        row = fetch_planned(
             f"SELECT {', '.join(columns)} FROM ({self.sql}) AS w WHERE at >= %s AND at < %s",
             [*params, *self.params, db(bounds[0]), db(bounds[-1])],
         )[0]
@@ -135,7 +127,7 @@ class StaySource:
     def _durations(self, secs: str, where: str, params: list) -> Durations:
         inner = f"SELECT state, {secs} AS secs FROM ({self.sql}) AS s WHERE {where}"
         if connection.vendor == "postgresql":
-            rows = _fetch(
+            rows = fetch_planned(
                 "SELECT state, COUNT(*), "
                 "percentile_cont(0.5) WITHIN GROUP (ORDER BY secs), "
                 "percentile_cont(0.8) WITHIN GROUP (ORDER BY secs) "
@@ -144,7 +136,7 @@ class StaySource:
             )
             return {state: (n, float(p50), float(p80)) for state, n, p50, p80 in rows}
         per_state: dict[str, list[float]] = {}
-        for state, secs_value in _fetch(f"{inner} ORDER BY state, secs", params):
+        for state, secs_value in fetch_planned(f"{inner} ORDER BY state, secs", params):
             per_state.setdefault(state, []).append(max(float(secs_value), 0.0))
         return {s: (len(v), interpolate(v, 0.5), interpolate(v, 0.8)) for s, v in per_state.items()}
 
@@ -205,7 +197,7 @@ class RollupSource:
             )
             params += [*k_params, *where_params, db(ends[-1])]
         out: dict[str, list[int]] = defaultdict(lambda: [0] * n)
-        for state, k, v in _fetch(" UNION ALL ".join(parts), params):
+        for state, k, v in fetch_planned(" UNION ALL ".join(parts), params):
             out[state][int(k)] += int(v or 0)
         for row in out.values():  # a row counts for its first day and every later one
             for i in range(1, n):
@@ -237,7 +229,7 @@ class RollupSource:
             )
             params += [*k_params, start, min(self.through, ends[-1])]
         totals = [[0, 0] for _ in ends]
-        for k, filed, finished in _fetch(" UNION ALL ".join(parts), params):
+        for k, filed, finished in fetch_planned(" UNION ALL ".join(parts), params):
             totals[int(k)][0] += int(filed or 0)
             totals[int(k)][1] += int(finished or 0)
         return [(filed, finished) for filed, finished in totals]
@@ -261,7 +253,7 @@ class RollupSource:
             tail.values_list("state", "bucket").annotate(n=Count("*")).order_by()
             .query.sql_with_params()
         )
-        rows = list(_fetch(tail_sql, list(tail_params)))
+        rows = list(fetch_planned(tail_sql, list(tail_params)))
         if self.through is not None:
             # The rolled-up days' classes, the same until the next refresh: held per process
             # (``stats_memo``).
@@ -274,7 +266,7 @@ class RollupSource:
             )
             rows += stats_memo.rolled(
                 self.generation, ("cycle", states, days, self.through), rolled_sql,
-                list(rolled_params), width=3, fetch=_fetch,
+                list(rolled_params), width=3, fetch=fetch_planned,
             )
         counts: dict[str, dict[int, int]] = defaultdict(lambda: defaultdict(int))
         for state, bucket, n in rows:
@@ -386,7 +378,7 @@ class RollupSource:
             parts.append(f"SELECT {i} AS k, MIN(x), MAX(x) FROM ({sql}) AS q{i}")
             params += p
         values: dict[tuple[str, int], float] = {}
-        for i, low, high in _fetch(" UNION ALL ".join(parts), params):
+        for i, low, high in fetch_planned(" UNION ALL ".join(parts), params):
             state, _key, _offset, ranks = reads[i]
             values[state, ranks[0]] = float(low)
             values[state, ranks[-1]] = float(high)
