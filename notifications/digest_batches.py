@@ -89,27 +89,38 @@ def _candidates(*, since, until, after=None):
     ]
 
 
-def _readable(row: _Row, user: Any) -> bool:
+def _readable(rows: list[_Row], user: Any) -> list[_Row]:
     """The part of ``notifications.digests._news`` that depends on a person's roles alone:
-    published good practices, and events of challenges they may see."""
+    published good practices, and events of challenges they may see (their
+    ``permissions.challenge_reader``, asked once per row)."""
     from workflows.models import Event
 
-    if row.kind == Event.Kind.GOOD_PRACTICE_PUBLISHED:
-        return row.good_practice_published
-    return row.challenge is not None and permissions.can_view_challenge(user, row.challenge)
+    published = Event.Kind.GOOD_PRACTICE_PUBLISHED
+    reads = permissions.challenge_reader(user)
+    return [
+        row for row in rows
+        if (row.good_practice_published if row.kind == published
+            else row.challenge is not None and reads(row.challenge))
+    ]
 
 
-def _is_news(row: _Row, user: Any, followed: set[int]) -> bool:
-    """The rest, for an event ``_readable`` by them: never their own actions, comments only on
-    challenges they follow. Together: steps, filings, edits and assignments on challenges they
-    may see, comments on visible challenges they follow, published good practices."""
+def _news_of(rows: list[_Row], user: Any, followed: set[int], since: datetime.datetime,
+             theirs: list[_Row], cap: int) -> None:
+    """The rest, for the events ``_readable`` by them after ``since``, appended to ``theirs``
+    until it holds ``cap`` + 1: never their own actions, comments only on challenges they
+    follow. Together: steps, filings, edits and assignments on challenges they may see,
+    comments on visible challenges they follow, published good practices."""
     from workflows.models import Event
 
-    if row.actor_id is not None and row.actor_id == user.pk:
-        return False
-    if row.kind == Event.Kind.COMMENT:
-        return row.challenge_id in followed
-    return True
+    comment, me = Event.Kind.COMMENT, user.pk
+    for row in rows:
+        if row.created_at <= since or (row.actor_id is not None and row.actor_id == me):
+            continue
+        if row.kind == comment and row.challenge_id not in followed:
+            continue
+        theirs.append(row)
+        if len(theirs) > cap:
+            return
 
 
 def _news_per_person(people: list, since: dict[int, datetime.datetime], until, cap: int):
@@ -140,13 +151,8 @@ def _news_per_person(people: list, since: dict[int, datetime.datetime], until, c
         for user in open_people:
             roles = core_permissions.roles_of(user)
             if roles not in readable:
-                readable[roles] = [row for row in rows if _readable(row, user)]
-            theirs, own_since, followed = news[user.pk], since[user.pk], follows[user.pk]
-            for row in readable[roles]:
-                if row.created_at > own_since and _is_news(row, user, followed):
-                    theirs.append(row)
-                    if len(theirs) > cap:
-                        break
+                readable[roles] = _readable(rows, user)
+            _news_of(readable[roles], user, follows[user.pk], since[user.pk], news[user.pk], cap)
         open_people = [u for u in open_people if len(news[u.pk]) <= cap]
         if len(rows) < SCAN_CHUNK:
             break

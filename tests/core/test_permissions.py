@@ -114,3 +114,41 @@ def test_roles_add_up(network):
     assert permissions.can_view_challenge(network.partner, other)
     assert permissions.can_run_transition(network.partner, other, "propose_approach")
     assert not permissions.can_run_transition(network.partner, other, "close")
+
+
+def test_one_persons_reader_the_rule_and_the_filter_agree_on_every_challenge(network):
+    """``challenge_reader`` (what a digest batch asks a thousand times per person) decides as
+    ``can_view_challenge`` and as the database filter ``visible_challenges_q``, for every role
+    and every kind of challenge: network-wide or restricted, with or without a group."""
+    from django.contrib.auth.models import AnonymousUser
+
+    from workflows.models import Challenge
+
+    challenges = [
+        file_challenge(actor=network.partner, organisation=network.org),
+        file_challenge(actor=network.partner, organisation=network.org, visibility="restricted"),
+        advance(file_challenge(actor=network.other_partner, organisation=network.other_org,
+                               visibility="restricted"),
+                State.ANALYSED, actor=network.coordinator, group=network.group),
+        advance(file_challenge(actor=network.other_partner, organisation=network.other_org,
+                               visibility="restricted"),
+                State.ANALYSED, actor=network.coordinator, group=network.other_group),
+    ]
+    both = UserFactory(display_name="Beate Both")  # a partner who also sits in a group
+    Membership.objects.create(user=both, organisation=network.other_org)
+    network.group.members.add(both)
+    people = [AnonymousUser(), UserFactory(), both] + [
+        getattr(network, role) for role in ("partner", "other_partner", "group_member",
+                                            "outsider_member", "coordinator", "stakeholder")]
+    decided = set()
+    for user in people:
+        reads = permissions.challenge_reader(user)
+        q = permissions.visible_challenges_q(user)
+        rows = Challenge.objects.filter(pk__in=[c.pk for c in challenges])
+        filtered = set((rows if q is None else rows.filter(q)).values_list("pk", flat=True))
+        for challenge in challenges:
+            seen = reads(challenge)
+            assert seen is permissions.can_view_challenge(user, challenge)
+            assert seen is (challenge.pk in filtered), (user, challenge.visibility)
+            decided.add(seen)
+    assert decided == {True, False}
