@@ -3,7 +3,7 @@ from csp.decorators import csp_update
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from . import views, views_history, views_personal_data, views_search, views_stats, views_transitions
-from . import views_editorial, views_events, views_public
+from . import views_editorial, views_events, views_good_practices, views_public, views_reference
 
 v1 = [
     path("auth/token/", views.TokenView.as_view(), name="token"),
@@ -45,10 +45,10 @@ v1 = [
         "challenges/<str:pk>/comments/", views.CommentListView.as_view(), name="challenge-comments"
     ),
     path("challenges/<str:pk>/follow/", views.FollowView.as_view(), name="challenge-follow"),
-    path("good-practices/", views.GoodPracticeListView.as_view(), name="good-practice-list"),
+    path("good-practices/", views_good_practices.GoodPracticeListView.as_view(), name="good-practice-list"),
     path(
         "good-practices/<str:pk>/",
-        views.GoodPracticeDetailView.as_view(),
+        views_good_practices.GoodPracticeDetailView.as_view(),
         name="good-practice-detail",
     ),
     path(
@@ -81,18 +81,18 @@ v1 = [
         views_editorial.RecommendationUnpublishView.as_view(),
         name="recommendation-unpublish",
     ),
-    path("organisations/", views.OrganisationListView.as_view(), name="organisation-list"),
-    path("working-groups/", views.WorkingGroupListView.as_view(), name="working-group-list"),
-    path("topics/", views.TopicListView.as_view(), name="topic-list"),
-    path("regions/", views.RegionListView.as_view(), name="region-list"),
-    path("target-groups/", views.TargetGroupListView.as_view(), name="target-group-list"),
+    path("organisations/", views_reference.OrganisationListView.as_view(), name="organisation-list"),
+    path("working-groups/", views_reference.WorkingGroupListView.as_view(), name="working-group-list"),
+    path("topics/", views_reference.TopicListView.as_view(), name="topic-list"),
+    path("regions/", views_reference.RegionListView.as_view(), name="region-list"),
+    path("target-groups/", views_reference.TargetGroupListView.as_view(), name="target-group-list"),
     path(
         "referral-bodies/",
         views_transitions.ReferralBodyListView.as_view(),
         name="referral-body-list",
     ),
     path("stats/", views_stats.StatsView.as_view(), name="stats"),
-    path("me/", views.MeView.as_view(), name="me"),
+    path("me/", views_reference.MeView.as_view(), name="me"),
     path("me/export/", views_personal_data.MeExportView.as_view(), name="me-export"),
     path("me/erasure/", views_personal_data.MeErasureView.as_view(), name="me-erasure"),
     path("materials/", views_public.MaterialListView.as_view(), name="material-list"),

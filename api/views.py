@@ -12,42 +12,32 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth import authenticate
-from django.db import transaction
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, status
 from rest_framework.decorators import (
     api_view,
     authentication_classes,
     permission_classes,
 )
-from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
-from core import permissions as core_permissions
-from core import services as core_services
 from core import two_factor
 from core.auth_backends import was_locked_out
 from core.exceptions import NotFound, PermissionDenied
 from core.lockout import sign_in_succeeded
-from core.models import Organisation, Region, TargetGroup, Topic, WorkingGroup
 from core.tokens import TOKEN_ENDPOINT_NAME, token_create
-from notifications import services as notification_services
-from workflows import editorial, permissions, selectors, services
+from workflows import permissions, selectors, services
 from workflows.models import Challenge, Comment
 
 from . import serializers as s
 from .filters import ChallengeFilter, ChallengeFilterBackend, StableOrderingFilter
 from .pagination import StandardPagination
-from .schema import ErrorSerializer
 from .search import GermanSearchFilter
-from .serializers_editorial import (
-    GoodPracticeDetailSerializer,
-    GoodPracticeEditSerializer,
-)
 from .serializers_list import list_values, render_rows
 
 ID_SCHEMA = {"type": "integer", "minimum": 0}
@@ -303,185 +293,3 @@ class FollowView(APIView):
         challenge = _visible_challenge(request, pk)
         services.challenge_unfollow(actor=request.user, challenge=challenge)
         return Response(status=status.HTTP_204_NO_CONTENT)
-
-
-# --- good practices -----------------------------------------------------------------------------
-
-
-@extend_schema(tags=["good practices"])
-class GoodPracticeListView(generics.ListAPIView):
-    """Published good-practice records for everyone; coordinators (and working groups, for
-    their own) also see drafts."""
-
-    permission_classes = [AllowAny]
-    serializer_class = s.GoodPracticeSerializer
-    pagination_class = StandardPagination
-    filter_backends = [GermanSearchFilter]
-    search_scope = "good_practice"
-
-    def get_queryset(self):
-        return selectors.good_practices_visible_to(self.request.user).order_by(
-            "-published_at", "title", "id"
-        )
-
-
-@extend_schema(tags=["good practices"])
-class GoodPracticeDetailView(APIView):
-    permission_classes = [AllowAny]
-
-    def get_permissions(self):
-        if self.request.method == "PATCH":
-            return [IsAuthenticated()]
-        return super().get_permissions()
-
-    @extend_schema(
-        responses={200: GoodPracticeDetailSerializer},
-        parameters=[OpenApiParameter("id", ID_SCHEMA, OpenApiParameter.PATH)],
-    )
-    def get(self, request: Request, pk: int) -> Response:
-        record = selectors.good_practice_detail_for(request.user, pk=pk)
-        return Response(GoodPracticeDetailSerializer(record).data)
-
-    @extend_schema(
-        request=GoodPracticeEditSerializer,
-        responses={
-            200: GoodPracticeDetailSerializer,
-            409: OpenApiResponse(
-                ErrorSerializer,
-                description="Someone saved the record after the `base_version` you read.",
-            ),
-        },
-        parameters=[OpenApiParameter("id", ID_SCHEMA, OpenApiParameter.PATH)],
-        description=(
-            "Edit some fields of a record (coordinators: every record; the authoring working "
-            "group: its drafts), with the same rules as the page; each save that changes "
-            "something is a new version."
-        ),
-    )
-    def patch(self, request: Request, pk: int) -> Response:
-        record = selectors.good_practice_detail_for(request.user, pk=pk)
-        if not permissions.can_edit_good_practice(request.user, record):
-            raise PermissionDenied(_("You may not edit this good practice."))
-        serializer = GoodPracticeEditSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        data = dict(serializer.validated_data)
-        base_version = data.pop("base_version")
-        editorial.good_practice_edit(
-            actor=request.user, good_practice=record, data=data, base_version=base_version
-        )
-        record = selectors.good_practice_detail_for(request.user, pk=record.pk)
-        return Response(GoodPracticeDetailSerializer(record).data)
-
-
-# --- reference data -----------------------------------------------------------------------------
-
-
-class _ReferenceList(generics.ListAPIView):
-    pagination_class = None
-
-
-@extend_schema(tags=["reference data"])
-class TopicListView(_ReferenceList):
-    permission_classes = [AllowAny]
-    serializer_class = s.TopicSerializer
-    queryset = Topic.objects.order_by("name_de", "id")
-
-
-@extend_schema(tags=["reference data"])
-class TargetGroupListView(_ReferenceList):
-    permission_classes = [AllowAny]
-    serializer_class = s.TargetGroupSerializer
-    queryset = TargetGroup.objects.order_by("name_de", "id")
-
-
-@extend_schema(tags=["reference data"])
-class RegionListView(_ReferenceList):
-    permission_classes = [AllowAny]
-    serializer_class = s.RegionSerializer
-    queryset = Region.objects.order_by("name", "id")
-
-
-@extend_schema(tags=["reference data"])
-class OrganisationListView(_ReferenceList):
-    """The network's admitted organisations (coordinators also see applications)."""
-
-    serializer_class = s.OrganisationSerializer
-
-    def get_queryset(self):
-        qs = Organisation.objects.select_related("region").order_by("name", "id")
-        if core_permissions.can_admit_organisation(self.request.user):
-            return qs
-        return qs.filter(status=Organisation.Status.ADMITTED)
-
-
-@extend_schema(tags=["reference data"])
-class WorkingGroupListView(_ReferenceList):
-    serializer_class = s.WorkingGroupSerializer
-    queryset = (
-        WorkingGroup.objects.select_related("lead").prefetch_related("topics").order_by("name", "id")
-    )
-
-
-# --- statistics and the caller ------------------------------------------------------------------
-
-
-def _me_payload(user: Any) -> dict[str, Any]:
-    roles = permissions.roles_of(user)
-    role_names = [
-        name
-        for name, held in (
-            ("partner", roles.partner),
-            ("working_group_member", roles.group_member),
-            ("coordinator", roles.coordinator),
-            ("stakeholder", roles.stakeholder),
-        )
-        if held
-    ]
-    filable = permissions.filable_organisation_ids(user)
-    admitted = Organisation.objects.filter(status=Organisation.Status.ADMITTED).order_by("name")
-    preference = notification_services.preference_for(user)
-    return {
-        "id": user.pk,
-        "email": user.email,
-        "display_name": user.display_name,
-        "preferred_language": user.preferred_language,
-        "is_coordinator": user.is_coordinator,
-        "is_stakeholder": user.is_stakeholder,
-        "roles": role_names,
-        "memberships": user.memberships.select_related("organisation").order_by(
-            "organisation__name"
-        ),
-        "working_groups": user.working_groups.order_by("name"),
-        "filable_organisations": admitted if filable is None else admitted.filter(pk__in=filable),
-        "preferences": {"immediate": preference.immediate, "digest": preference.digest},
-    }
-
-
-@extend_schema(tags=["me"])
-class MeView(APIView):
-    @extend_schema(responses={200: s.MeSerializer})
-    def get(self, request: Request) -> Response:
-        """You: roles, memberships, working groups and mail preferences."""
-        return Response(s.MeSerializer(_me_payload(request.user)).data)
-
-    @extend_schema(request=s.MeSerializer, responses={200: s.MeSerializer})
-    def patch(self, request: Request) -> Response:
-        """Change your display name, language and mail preferences."""
-        serializer = s.MeSerializer(data=request.data, partial=True)
-        serializer.is_valid(raise_exception=True)
-        data = serializer.validated_data
-        preferences = data.get("preferences") or {}
-        with transaction.atomic():  # all or nothing across the two apps' services
-            core_services.user_update_preferences(
-                actor=request.user,
-                display_name=data.get("display_name"),
-                preferred_language=data.get("preferred_language"),
-            )
-            if preferences:
-                notification_services.preference_update(
-                    actor=request.user,
-                    immediate=preferences.get("immediate"),
-                    digest=preferences.get("digest"),
-                )
-        return Response(s.MeSerializer(_me_payload(request.user)).data)
-
