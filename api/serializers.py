@@ -11,14 +11,12 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from core.models import Membership, Organisation, Region, TargetGroup, Topic, User, WorkingGroup
+from core.models import Organisation, Region, TargetGroup, Topic, User, WorkingGroup
 from core.strict_json import StrictJSONMixin
-from notifications.models import Preference
 from workflows import permissions
 from workflows.models import (
     Analysis,
@@ -387,97 +385,3 @@ class GoodPracticeSerializer(serializers.ModelSerializer):
             "updated_at",
         ]
         read_only_fields = fields
-
-
-# --- statistics ---------------------------------------------------------------------------------
-
-
-class StateCountSerializer(serializers.Serializer):
-    state = serializers.ChoiceField(choices=State.choices)
-    label = serializers.CharField()
-    count = serializers.IntegerField()
-
-
-class TaxonomyCountSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
-    slug = serializers.CharField()
-    name = serializers.CharField()
-    count = serializers.IntegerField()
-
-
-class StateDurationSerializer(serializers.Serializer):
-    state = serializers.ChoiceField(choices=State.choices)
-    label = serializers.CharField()
-    median_days = serializers.FloatField(
-        allow_null=True, help_text=_("Median of the completed stays; null when there is none.")
-    )
-    stays = serializers.IntegerField(help_text=_("Completed stays the median is taken over."))
-
-
-class StatsSerializer(serializers.Serializer):
-    total = serializers.IntegerField()
-    by_state = StateCountSerializer(many=True)
-    by_topic = TaxonomyCountSerializer(many=True)
-    by_region = TaxonomyCountSerializer(many=True)
-    median_days_in_state = StateDurationSerializer(many=True)
-
-
-# --- the caller ---------------------------------------------------------------------------------
-
-
-class MembershipSerializer(serializers.ModelSerializer):
-    organisation = OrganisationRefSerializer(read_only=True)
-    status = serializers.CharField(source="organisation.status", read_only=True)
-
-    class Meta:
-        model = Membership
-        fields = ["organisation", "status"]
-
-
-class PreferencesSerializer(StrictJSONSerializer):
-    immediate = serializers.BooleanField(
-        required=False, help_text=_("Mail at once about followed challenges.")
-    )
-    digest = serializers.ChoiceField(choices=Preference.Digest.choices, required=False)
-
-
-class MeSerializer(StrictJSONSerializer):
-    id = serializers.IntegerField(read_only=True)
-    email = serializers.EmailField(read_only=True)
-    display_name = serializers.CharField(max_length=150)
-    preferred_language = serializers.ChoiceField(choices=settings.LANGUAGES)
-    is_coordinator = serializers.BooleanField(read_only=True)
-    is_stakeholder = serializers.BooleanField(read_only=True)
-    roles = serializers.ListField(
-        child=serializers.ChoiceField(
-            choices=["partner", "working_group_member", "coordinator", "stakeholder"]
-        ),
-        read_only=True,
-    )
-    memberships = MembershipSerializer(many=True, read_only=True)
-    working_groups = WorkingGroupRefSerializer(many=True, read_only=True)
-    filable_organisations = OrganisationRefSerializer(
-        many=True,
-        read_only=True,
-        help_text=_("The organisations you may file challenges for."),
-    )
-    preferences = PreferencesSerializer()
-
-
-# --- authentication -----------------------------------------------------------------------------
-
-
-class TokenRequestSerializer(StrictJSONSerializer):
-    email = serializers.EmailField(max_length=254)
-    password = serializers.CharField(max_length=4096, trim_whitespace=False)
-    otp = serializers.CharField(
-        max_length=32,
-        required=False,
-        allow_blank=True,
-        help_text="For people with two-factor sign-in: the current code from the "
-        "authenticator app (or a recovery code, which then is used up).",
-    )
-
-
-class TokenSerializer(serializers.Serializer):
-    token = serializers.CharField()

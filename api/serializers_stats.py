@@ -9,7 +9,36 @@ from core.exceptions import MissingInput
 from workflows.models import State
 from workflows.stats_window import window_for
 
-from .serializers import StatsSerializer
+
+class StateCountSerializer(serializers.Serializer):
+    state = serializers.ChoiceField(choices=State.choices)
+    label = serializers.CharField()
+    count = serializers.IntegerField()
+
+
+class TaxonomyCountSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    slug = serializers.CharField()
+    name = serializers.CharField()
+    count = serializers.IntegerField()
+
+
+class StateDurationSerializer(serializers.Serializer):
+    state = serializers.ChoiceField(choices=State.choices)
+    label = serializers.CharField()
+    median_days = serializers.FloatField(
+        allow_null=True, help_text=_("Median of the completed stays; null when there is none.")
+    )
+    stays = serializers.IntegerField(help_text=_("Completed stays the median is taken over."))
+
+
+class StatsSerializer(serializers.Serializer):
+    total = serializers.IntegerField()
+    by_state = StateCountSerializer(many=True)
+    by_topic = TaxonomyCountSerializer(many=True)
+    by_region = TaxonomyCountSerializer(many=True)
+    median_days_in_state = StateDurationSerializer(many=True)
+
 
 
 class StatsWindowQuerySerializer(serializers.Serializer):

@@ -35,6 +35,7 @@ from workflows import permissions, selectors, services
 from workflows.models import Challenge, Comment
 
 from . import serializers as s
+from .serializers_account import TokenRequestSerializer, TokenSerializer
 from .filters import ChallengeFilter, ChallengeFilterBackend, StableOrderingFilter
 from .pagination import StandardPagination
 from .search import GermanSearchFilter
@@ -94,14 +95,14 @@ class TokenView(APIView):
     throttle_scope = "token"
 
     @extend_schema(
-        request=s.TokenRequestSerializer,
-        responses={200: s.TokenSerializer},
+        request=TokenRequestSerializer,
+        responses={200: TokenSerializer},
         auth=[],
         tags=["auth"],
         operation_id="auth_token_create",
     )
     def post(self, request: Request) -> Response:
-        serializer = s.TokenRequestSerializer(data=request.data)
+        serializer = TokenRequestSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         email = serializer.validated_data["email"].strip().lower()
         user = authenticate(

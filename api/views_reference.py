@@ -20,6 +20,7 @@ from notifications import services as notification_services
 from workflows import permissions
 
 from . import serializers as s
+from .serializers_account import MeSerializer
 
 
 class _ReferenceList(generics.ListAPIView):
@@ -105,15 +106,15 @@ def _me_payload(user: Any) -> dict[str, Any]:
 
 @extend_schema(tags=["me"])
 class MeView(APIView):
-    @extend_schema(responses={200: s.MeSerializer})
+    @extend_schema(responses={200: MeSerializer})
     def get(self, request: Request) -> Response:
         """You: roles, memberships, working groups and mail preferences."""
-        return Response(s.MeSerializer(_me_payload(request.user)).data)
+        return Response(MeSerializer(_me_payload(request.user)).data)
 
-    @extend_schema(request=s.MeSerializer, responses={200: s.MeSerializer})
+    @extend_schema(request=MeSerializer, responses={200: MeSerializer})
     def patch(self, request: Request) -> Response:
         """Change your display name, language and mail preferences."""
-        serializer = s.MeSerializer(data=request.data, partial=True)
+        serializer = MeSerializer(data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         preferences = data.get("preferences") or {}
@@ -129,4 +130,4 @@ class MeView(APIView):
                     immediate=preferences.get("immediate"),
                     digest=preferences.get("digest"),
                 )
-        return Response(s.MeSerializer(_me_payload(request.user)).data)
+        return Response(MeSerializer(_me_payload(request.user)).data)
