@@ -21,7 +21,9 @@ earlier runs are deleted, so every run starts from the same state. It then
 
 Besides the wall times it reports the CPU seconds the worker spent (all its processes) and
 those of the reference's client thread: on a shared machine they vary far less than the wall.
-``BENCH_DIGEST_CONCURRENCY=2`` runs the worker as a prefork pool of two, as compose does.
+The solo run is followed by the same run with the worker as compose starts it, a prefork pool
+of two (``BENCH_DIGEST_COMPOSE=0`` skips it); ``BENCH_DIGEST_CONCURRENCY=2`` makes the first
+run that pool instead, with its own reference, and skips the second.
 
 Runnable alone: ``DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres
 REDIS_URL=redis://127.0.0.1:6379/5 .venv/bin/python -c "from benchmarks import digest_bench;
@@ -268,7 +270,7 @@ def _wait_for_worker(app, deadline: float) -> None:
     raise RuntimeError("the worker did not answer a ping within 90 s")
 
 
-def _product(url: str, redis_url: str) -> dict:
+def _product(url: str, redis_url: str, concurrency: int, reference: bool = True) -> dict:
     import redis
     from celery import Celery
     from django.db.models import Avg, Max
@@ -290,7 +292,6 @@ def _product(url: str, redis_url: str) -> dict:
     workers = Workers(database_url=url, broker_url=redis_url, smtp_port=smtp.port, log=log)
     for key in FAULT_ONLY:
         workers.env.pop(key, None)
-    concurrency = int(os.environ.get("BENCH_DIGEST_CONCURRENCY", "1"))
     app = Celery("digest-bench-beat", broker=redis_url, set_as_current=False)
     result: dict = {"worker": "solo pool" if concurrency == 1 else f"prefork × {concurrency}"}
     try:
@@ -352,6 +353,8 @@ def _product(url: str, redis_url: str) -> dict:
         client.delete(*BROKER_KEYS)
         client.close()
     smtp.stop()
+    if not reference:
+        return result
     # The reference on a server of its own (the same code, a fresh inbox).
     reference_smtp = SmtpServer()
     reference_smtp.start()
@@ -441,7 +444,8 @@ def run() -> dict:
     figures["batch_build_seconds"] = {f"{k} people": v["seconds"] for k, v in per_batch.items()}
     _say(f"{figures['subscribers']:,} subscribers, {figures['events_in_window']:,} events in "
          "the week; starting the run")
-    product = _product(url, redis_url)
+    concurrency = int(os.environ.get("BENCH_DIGEST_CONCURRENCY", "1"))
+    product = _product(url, redis_url, concurrency)
     reference = product.pop("reference")
     figures.update(product)
     figures["reference_seconds"] = reference.get("seconds")
@@ -467,8 +471,35 @@ def run() -> dict:
         f"{product.get('items_shown_avg')} items shown; duplicates {product['duplicates']} | "
         f"{'met' if ok else '**missed**'} |"
     )
+    if concurrency == 1 and os.environ.get("BENCH_DIGEST_COMPOSE", "1") != "0":
+        figures["compose"] = _compose_run(url, redis_url, reference)
     faulthandler.cancel_dump_traceback_later()
     return figures
+
+
+def _compose_run(url: str, redis_url: str, reference: dict) -> dict:
+    """The same run again with the worker as compose starts it (a prefork pool of two, which
+    on two cores builds one batch while it sends another), against the solo run's reference:
+    from the same state (``_place_events`` again), without a reference of its own."""
+    _place_events()
+    _say("the same run with the compose worker (prefork × 2)")
+    pool = _product(url, redis_url, 2, reference=False)
+    if reference.get("mails_per_second") and pool.get("mails_per_second") is not None:
+        pool["ratio"] = round(pool["mails_per_second"] / reference["mails_per_second"], 3)
+    stopped = (f"stopped after {MAX_SECONDS:.0f} s with {pool['accepted']:,} accepted"
+               if pool["timed_out"] else f"{pool['accepted']:,} accepted in "
+               f"{pool['wall_seconds']:.0f} s")
+    ok = (not pool["timed_out"] and pool["accepted"] >= pool["queued"] > 0
+          and pool["wall_seconds"] <= 120 and pool["duplicates"] == 0
+          and pool["worker_peak_rss_mb"] <= 300)
+    pool["row"] = (
+        f"| the same, the compose worker (prefork × 2) | {stopped} "
+        f"({pool.get('mails_per_second')}/s; ratio **{pool.get('ratio')}** to the reference "
+        f"above); worker CPU {pool['worker_cpu_seconds']} s; peak "
+        f"{pool['worker_peak_rss_mb']} MB per process, {pool['worker_peak_rss_total_mb']} MB "
+        f"for the pool; duplicates {pool['duplicates']} | {'met' if ok else '**missed**'} |"
+    )
+    return pool
 
 
 if __name__ == "__main__":

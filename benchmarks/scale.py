@@ -295,9 +295,15 @@ def targets(results: list[dict], digest: dict | None) -> list[str]:
         else:
             lines += ["Weekly digest (`benchmarks/digest_bench.py`, " + digest.get("date", "")
                       + "): " + ", ".join(f"{k} {v}" for k, v in digest.items()
-                                          if k not in ("date", "row", "markdown")), ""]
+                                          if k not in ("date", "row", "markdown", "compose")),
+                      ""]
+            compose = digest.get("compose") or {}
+            if compose:
+                lines += ["The compose worker's run: " + ", ".join(
+                    f"{k} {v}" for k, v in compose.items() if k != "row"), ""]
             if digest.get("row") or digest.get("markdown"):
-                lines += [str(digest.get("row") or digest.get("markdown")), ""]
+                rows = [str(digest.get("row") or digest.get("markdown"))]
+                lines += rows + ([compose["row"]] if compose.get("row") else []) + [""]
     return lines
 
 
