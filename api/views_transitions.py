@@ -26,7 +26,7 @@ from .schema import ErrorSerializer
 
 
 def _view_for(spec: TransitionSpec) -> type[APIView]:
-    from .views import CHALLENGE_ID, _detail_answer, _visible_challenge
+    from .views import CHALLENGE_ID, _detail_answer
 
     name = spec.name
 
@@ -53,13 +53,12 @@ def _view_for(spec: TransitionSpec) -> type[APIView]:
             ),
         )
         def post(self, request: Request, pk: Any) -> Response:
-            challenge = _visible_challenge(request, pk)
-            # The row was just read (visible to the caller); the service checks again under
-            # its lock and returns the challenge as the step left it: the answer is built
+            # Not read here: the service answers "not found" and every other refusal from its
+            # row lock, and returns the challenge as the step left it. The answer is built
             # from that, not from a second read of the whole detail.
             stepped = services.challenge_transition(
-                actor=request.user, challenge=challenge, name=name, data=request.data,
-                just_read=True,
+                actor=request.user, challenge=selectors.challenge_id(pk), name=name,
+                data=request.data,
             )
             return _detail_answer(request, selectors.challenge_detail_of(stepped))
 

@@ -37,13 +37,19 @@ def challenges_visible_to(user: Any) -> QuerySet[Challenge]:
     return qs if q is None else qs.filter(q)
 
 
+def challenge_id(pk: Any) -> int:
+    """A challenge's id from a URL or an input, or ``NotFound`` if it cannot be one: what a
+    caller hands a service that reads the challenge itself (under its lock)."""
+    try:
+        return int(pk)
+    except (TypeError, ValueError):
+        raise NotFound(_("Challenge not found.")) from None
+
+
 def visible_challenge_for(user: Any, pk: Any) -> Challenge:
     """The bare challenge row if ``user`` may see it, else ``NotFound`` (one query): enough to
     check rights or to hand a challenge to a service, which reads what it needs under its lock."""
-    try:
-        pk = int(pk)
-    except (TypeError, ValueError):
-        raise NotFound(_("Challenge not found.")) from None
+    pk = challenge_id(pk)
     challenge = (
         challenges_visible_to(user).select_related(None).prefetch_related(None).filter(pk=pk).first()
     )

@@ -94,14 +94,15 @@ def test_the_api_step_costs_a_fixed_number_of_queries(
 ):
     challenge = challenge_in(network, State.REPORTED)
     client = client_for(network.coordinator)
-    # + the visible row, + the working group the input names; the transaction (a savepoint
+    # + the working group the input names (the row is not read before the step: its lock
+    # answers who may see it and whether the step is possible); the transaction (a savepoint
     # here, inside the test's transaction: 2) with the row lock joined with what the answer
     # shows and the search entry, the analysis (one upsert), the save, the approaches and the
     # trials with their evaluations (once, for the search entry and the answer), the entry
     # (on PostgreSQL with the row's vector in one statement) and its vocabulary deltas, the
     # log row, the stay (3), the event; the answer's target groups. (No read after the
     # commit: the referral hand-over is told of referrals only.)
-    expected = AUTH + ROLES + 2 + 2 + 1 + 1 + 1 + 2 + 2 + 1 + 3 + 1 + 1
+    expected = AUTH + ROLES + 1 + 2 + 1 + 1 + 1 + 2 + 2 + 1 + 3 + 1 + 1
 
     with django_assert_num_queries(expected), django_capture_on_commit_callbacks(execute=True):
         response = post(client, challenge, "analyse", {

@@ -156,3 +156,55 @@ def test_the_referral_bodies_are_listed_with_the_three_the_seed_names(network):
     assert any(n.startswith("Landesintegrationsbeirat") for n in names)
     assert any("Anerkennung und Arbeitsmarkt" in n for n in names)
     assert any(n.startswith("LAMSA") for n in names)
+
+
+# Valid input goes straight to the step's row lock; input that is not valid has the challenge
+# read first. Either way the refusals come in the same order, before any input error.
+REFUSAL_ORDER = [
+    # (whose request, the challenge's visibility and state, the answer)
+    ("other_partner", "restricted", State.REPORTED, 404),  # may not see it
+    ("stakeholder", "network", State.REPORTED, 403),  # sees it, may not step
+    ("coordinator", "network", State.TRIALLED, 409),  # may, but not in this state
+]
+
+
+@pytest.mark.parametrize("who, visibility, state, status", REFUSAL_ORDER)
+@pytest.mark.parametrize("body", ["valid", "invalid", "not an object"])
+def test_refusals_come_before_the_input_whatever_the_input(network, who, visibility, state,
+                                                           status, body):
+    challenge = challenge_in(network, state, visibility=visibility)
+    before = snapshot(challenge)
+    data = {
+        "valid": {"expected_state": state, **valid("analyse", network)},
+        "invalid": {"expected_state": state, "working_group": "7", "root_causes": ""},
+        "not an object": ["analyse"],
+    }[body]
+
+    response = post(client_for(getattr(network, who)), challenge, "analyse", data)
+
+    assert response.status_code == status, response.content
+    assert snapshot(challenge) == before
+
+
+def test_input_errors_come_once_the_step_is_possible(network):
+    challenge = challenge_in(network, State.REPORTED)
+    client = client_for(network.coordinator)
+
+    not_an_object = post(client, challenge, "analyse", ["analyse"])
+    invalid = post(client, challenge, "analyse", {"expected_state": "reported", "working_group": "7"})
+
+    assert not_an_object.status_code == 400, not_an_object.content
+    assert invalid.status_code == 400 and "working_group" in invalid.json(), invalid.content
+    assert snapshot(challenge)["state"] == State.REPORTED
+
+
+@pytest.mark.parametrize("pk", ["abc", "1.5", "-1", "0", str(2**70)])
+@pytest.mark.parametrize("body", ["valid", "invalid"])
+def test_an_id_that_names_no_challenge_is_404(network, pk, body):
+    data = {"expected_state": "reported", **valid("analyse", network)} if body == "valid" else {}
+
+    response = client_for(network.coordinator).post(
+        f"/api/v1/challenges/{pk}/transitions/analyse/", data, format="json"
+    )
+
+    assert response.status_code == 404, response.content

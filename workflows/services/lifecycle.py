@@ -241,23 +241,19 @@ def challenge_check_step(
     challenge: Challenge | int,
     name: str,
     expected_state: Any = None,
-    just_read: bool = False,
 ) -> Challenge:
     """Answer, before any input is looked at, whether ``actor`` may take step ``name`` now:
     raises ``NotFound``, ``PermissionDenied``, ``TransitionNotAllowed`` (unknown step or state)
     or ``ConcurrentChange`` (no longer in ``expected_state``); returns the challenge. Changes
     nothing; the step's service checks all of it again under the row lock. The challenge is
-    read anew unless ``just_read`` says the caller passes a row it read in this request."""
+    read anew (one query), whatever instance the caller passes."""
     if name not in TRANSITION_SERVICES:
         raise TransitionNotAllowed(
             _("There is no step called “%(name)s”.") % {"name": name}
         )
-    if just_read and isinstance(challenge, Challenge):
-        current: Challenge | None = challenge
-    else:
-        current = Challenge.objects.filter(
-            pk=challenge.pk if isinstance(challenge, Challenge) else challenge
-        ).first()
+    current = Challenge.objects.filter(
+        pk=challenge.pk if isinstance(challenge, Challenge) else challenge
+    ).first()
     if current is None or not permissions.can_view_challenge(actor, current):
         raise NotFound(_("Challenge not found."))
     _refuse_unless_allowed(actor, current, name)
@@ -267,29 +263,41 @@ def challenge_check_step(
 
 
 def challenge_transition(
-    *, actor: Any, challenge: Challenge | int, name: str, data: Any, just_read: bool = False
+    *, actor: Any, challenge: Challenge | int, name: str, data: Any
 ) -> Challenge:
     """Run transition ``name`` with raw input ``data`` (the API's JSON, or a page's form
     converted to the same shape), validated by the step's serializer
     (``workflows.transition_inputs``). Order of answers: ``NotFound``, ``PermissionDenied``,
     ``TransitionNotAllowed`` for the state or ``ConcurrentChange`` when the challenge is no
     longer in ``expected_state``, then ``MissingInput`` with field errors. Unknown transition
-    names are ``TransitionNotAllowed``. ``just_read``: see :func:`challenge_check_step`.
-    Returns the challenge as the step left it (see ``_transition``)."""
+    names are ``TransitionNotAllowed``. Returns the challenge as the step left it (see
+    ``_transition``).
+
+    Valid input goes straight to the step, whose row lock answers the first four in that
+    order; only input that is not valid has the challenge read first
+    (:func:`challenge_check_step`), so that a challenge the caller may not see, or a step not
+    possible now, is still answered before the input's errors."""
     from ..transition_inputs import INPUTS, flat_errors
 
-    current = challenge_check_step(
-        actor=actor,
-        challenge=challenge,
-        name=name,
-        expected_state=data.get("expected_state") if isinstance(data, dict) else None,
-        just_read=just_read,
+    if name not in TRANSITION_SERVICES:
+        raise TransitionNotAllowed(
+            _("There is no step called “%(name)s”.") % {"name": name}
+        )
+    serializer = (
+        INPUTS[name](data=data, context={"actor": actor}) if isinstance(data, dict) else None
     )
-    if not isinstance(data, dict):
-        raise MissingInput(_("Send the input as an object."))
-    serializer = INPUTS[name](data=data, context={"actor": actor, "challenge": current})
-    if not serializer.is_valid():
+    if serializer is None or not serializer.is_valid():
+        challenge_check_step(
+            actor=actor,
+            challenge=challenge,
+            name=name,
+            expected_state=data.get("expected_state") if isinstance(data, dict) else None,
+        )
+        if serializer is None:
+            raise MissingInput(_("Send the input as an object."))
         raise MissingInput(fields=flat_errors(serializer.errors))
     return TRANSITION_SERVICES[name](
-        actor=actor, challenge=current.pk, **serializer.service_kwargs()
+        actor=actor,
+        challenge=challenge.pk if isinstance(challenge, Challenge) else challenge,
+        **serializer.service_kwargs(),
     )
