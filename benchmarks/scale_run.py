@@ -164,6 +164,13 @@ def rows_for(people) -> list[dict]:
     steps = int(os.environ.get("BENCH_TRANSITIONS", "120"))
     reported = list(Challenge.objects.filter(state="reported").order_by("?")
                     .values_list("pk", flat=True)[: 2 * steps + WARMUP_TRANSITIONS])
+    if len(reported) < 2 * steps + WARMUP_TRANSITIONS:
+        # Every run moves its challenges on for good: a network run often enough has too few.
+        raise SystemExit(
+            f"only {len(reported)} reported challenges are left in "
+            f"{connection.settings_dict['NAME']}, the transitions row needs "
+            f"{2 * steps + WARMUP_TRANSITIONS}: drop the database to have it seeded anew"
+        )
     spare, reported = reported[:WARMUP_TRANSITIONS], reported[WARMUP_TRANSITIONS:]
     group = WorkingGroup.objects.order_by("pk").first().pk
     body = {"expected_state": "reported", "working_group": group,
