@@ -235,6 +235,13 @@ TRANSITION_SERVICES: dict[str, Callable[..., Challenge]] = {
 }
 
 
+def _refuse_unknown_step(name: str) -> None:
+    if name not in TRANSITION_SERVICES:
+        raise TransitionNotAllowed(
+            _("There is no step called “%(name)s”.") % {"name": name}
+        )
+
+
 def challenge_check_step(
     *,
     actor: Any,
@@ -247,10 +254,7 @@ def challenge_check_step(
     or ``ConcurrentChange`` (no longer in ``expected_state``); returns the challenge. Changes
     nothing; the step's service checks all of it again under the row lock. The challenge is
     read anew (one query), whatever instance the caller passes."""
-    if name not in TRANSITION_SERVICES:
-        raise TransitionNotAllowed(
-            _("There is no step called “%(name)s”.") % {"name": name}
-        )
+    _refuse_unknown_step(name)
     current = Challenge.objects.filter(
         pk=challenge.pk if isinstance(challenge, Challenge) else challenge
     ).first()
@@ -279,10 +283,7 @@ def challenge_transition(
     possible now, is still answered before the input's errors."""
     from ..transition_inputs import INPUTS, flat_errors
 
-    if name not in TRANSITION_SERVICES:
-        raise TransitionNotAllowed(
-            _("There is no step called “%(name)s”.") % {"name": name}
-        )
+    _refuse_unknown_step(name)
     serializer = (
         INPUTS[name](data=data, context={"actor": actor}) if isinstance(data, dict) else None
     )
